@@ -1,0 +1,161 @@
+package org.graft.engine;
+
+import java.util.Arrays;
+import org.graft.opencl.ClBuffer;
+
+/**
+ * A tensor on the device, as Caffe's Blob: a shape (N×C×H×W or shorter), a data buffer and a
+ * gradient ("diff") buffer allocated on first use. Data stays on the device; up/download are explicit.
+ */
+public final class Blob implements AutoCloseable {
+    private final Engine engine;
+    private final String name;
+    private int[] shape;
+    private ClBuffer data;
+    private ClBuffer diff;
+    private long capacity; // floats allocated; reshaping within capacity keeps the buffers
+
+    public Blob(Engine engine, String name, int... shape) {
+        this.engine = engine;
+        this.name = name;
+        reshape(shape);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int shape(int axis) {
+        return shape[axis];
+    }
+
+    public int numAxes() {
+        return shape.length;
+    }
+
+    public int count() {
+        return count(shape);
+    }
+
+    /** Product of dims from {@code start} (inclusive) to the end. */
+    public int count(int start) {
+        int c = 1;
+        for (int i = start; i < shape.length; i++) {
+            c *= shape[i];
+        }
+        return c;
+    }
+
+    public static int count(int[] shape) {
+        long c = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            c *= d;
+        }
+        if (c > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31 elements");
+        }
+        return (int) c;
+    }
+
+    /** Changes the shape; buffers are reallocated only when the new shape needs more room. */
+    public void reshape(int... newShape) {
+        int n = count(newShape);
+        this.shape = newShape.clone();
+        if (n > capacity) {
+            closeBuffers();
+            capacity = n;
+        }
+    }
+
+    public ClBuffer data() {
+        if (data == null) {
+            data = engine.alloc(capacity, name + ".data");
+        }
+        return data;
+    }
+
+    public ClBuffer diff() {
+        if (diff == null) {
+            diff = engine.alloc(capacity, name + ".diff");
+        }
+        return diff;
+    }
+
+    public boolean hasDiff() {
+        return diff != null;
+    }
+
+    public void upload(float[] values) {
+        checkLength(values.length);
+        engine.cl().writeFloats(data(), 0, values, 0, values.length);
+    }
+
+    public void uploadDiff(float[] values) {
+        checkLength(values.length);
+        engine.cl().writeFloats(diff(), 0, values, 0, values.length);
+    }
+
+    public float[] download() {
+        float[] out = new float[count()];
+        engine.cl().readFloats(data(), 0, out, 0, out.length);
+        return out;
+    }
+
+    public float[] downloadDiff() {
+        float[] out = new float[count()];
+        engine.cl().readFloats(diff(), 0, out, 0, out.length);
+        return out;
+    }
+
+    public void zeroData() {
+        engine.cl().zero(data(), 0, count() * 4L);
+    }
+
+    public void zeroDiff() {
+        engine.cl().zero(diff(), 0, count() * 4L);
+    }
+
+    private void checkLength(int n) {
+        if (n != count()) {
+            throw new IllegalArgumentException("blob '" + name + "' has shape " + Arrays.toString(shape)
+                    + " (" + count() + " values) but " + n + " values were given");
+        }
+    }
+
+    public String shapeString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i == 0 ? "" : "x").append(shape[i]);
+        }
+        return sb + " (" + count() + ")";
+    }
+
+    private void closeBuffers() {
+        if (data != null) {
+            data.close();
+            data = null;
+        }
+        if (diff != null) {
+            diff.close();
+            diff = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeBuffers();
+        capacity = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Blob[" + name + " " + shapeString() + "]";
+    }
+}

@@ -1,0 +1,77 @@
+package org.graft.engine;
+
+import java.util.List;
+import org.graft.kernels.KernelLibrary;
+import org.graft.kernels.ProgramCache;
+import org.graft.opencl.ClBackend;
+import org.graft.opencl.ClBuffer;
+import org.graft.opencl.ClContext;
+import org.graft.opencl.ClKernel;
+import org.graft.opencl.DeviceInfo;
+import org.graft.opencl.DeviceSelector;
+
+/**
+ * One device opened for work: its OpenCL context and queue plus the compiled kernel library.
+ * Layers, the solver and tests all reach the device through an Engine.
+ */
+public final class Engine implements AutoCloseable {
+    private final ClContext cl;
+    private final KernelLibrary kernels;
+
+    public Engine(ClContext cl, KernelLibrary kernels) {
+        this.cl = cl;
+        this.kernels = kernels;
+    }
+
+    /** Opens a device chosen by index (if >= 0) or by type (gpu, cpu, any) on the named backend. */
+    public static Engine open(String backend, int deviceIndex, String deviceType, boolean diskCache) {
+        ClBackend b = ClBackend.named(backend);
+        List<DeviceInfo> devices = b.devices();
+        DeviceInfo d = DeviceSelector.select(devices, deviceIndex, deviceType);
+        ClContext cl = b.open(d);
+        return new Engine(cl, new KernelLibrary(cl, diskCache ? ProgramCache.defaultCache() : null));
+    }
+
+    public ClContext cl() {
+        return cl;
+    }
+
+    public KernelLibrary kernels() {
+        return kernels;
+    }
+
+    public DeviceInfo device() {
+        return cl.device();
+    }
+
+    public ClKernel kernel(String file, String name) {
+        return kernels.kernel(file, name);
+    }
+
+    public ClKernel kernel(String file, String defines, String name) {
+        return kernels.kernel(file, defines, name);
+    }
+
+    public ClBuffer alloc(long floats, String label) {
+        return cl.createBuffer(Math.max(1, floats) * 4L, label);
+    }
+
+    /** 1-D launch over {@code n} work-items with a driver-chosen work-group size. */
+    public void run1d(ClKernel k, long n) {
+        cl.launch(k, new long[] {n}, null);
+    }
+
+    public void run(ClKernel k, long[] global, long[] local) {
+        cl.launch(k, global, local);
+    }
+
+    public void finish() {
+        cl.finish();
+    }
+
+    @Override
+    public void close() {
+        kernels.close();
+        cl.close();
+    }
+}

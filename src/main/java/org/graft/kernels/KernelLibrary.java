@@ -1,0 +1,92 @@
+package org.graft.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.graft.opencl.ClContext;
+import org.graft.opencl.ClKernel;
+import org.graft.opencl.ClProgram;
+
+/**
+ * Loads the OpenCL sources shipped in the jar under {@code /kernels/} and compiles each (file, options)
+ * pair once per context. Kernel objects are cached too, so a launch never recompiles or re-creates.
+ */
+public final class KernelLibrary implements AutoCloseable {
+    /** Options every program gets. No fast-math: results must match the Java references. */
+    public static final String BASE_OPTIONS = "-cl-std=CL1.2";
+
+    private final ClContext cl;
+    private final Map<String, ClProgram> programs = new HashMap<>();
+    private final Map<String, ClKernel> kernels = new HashMap<>();
+    private final ProgramCache diskCache;
+
+    public KernelLibrary(ClContext cl, ProgramCache diskCache) {
+        this.cl = cl;
+        this.diskCache = diskCache;
+    }
+
+    public ClContext cl() {
+        return cl;
+    }
+
+    /** Kernel {@code name} from {@code kernels/<file>}, compiled with extra {@code defines} (may be ""). */
+    public synchronized ClKernel kernel(String file, String defines, String name) {
+        String key = file + "|" + defines + "|" + name;
+        ClKernel k = kernels.get(key);
+        if (k == null) {
+            k = program(file, defines).kernel(name);
+            kernels.put(key, k);
+        }
+        return k;
+    }
+
+    public ClKernel kernel(String file, String name) {
+        return kernel(file, "", name);
+    }
+
+    public synchronized ClProgram program(String file, String defines) {
+        String key = file + "|" + defines;
+        ClProgram p = programs.get(key);
+        if (p == null) {
+            String options = (BASE_OPTIONS + " " + defines).trim();
+            String source = source(file);
+            p = diskCache != null ? diskCache.load(cl, file, source, options) : null;
+            if (p == null) {
+                p = cl.buildProgram(file, source, options);
+                if (diskCache != null) {
+                    diskCache.store(cl, file, source, options, p);
+                }
+            }
+            programs.put(key, p);
+        }
+        return p;
+    }
+
+    /** The text of {@code kernels/<file>} from the class path. */
+    public static String source(String file) {
+        String path = "/kernels/" + file;
+        try (InputStream in = KernelLibrary.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("kernel source " + path + " is missing from the class path (broken build?)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading kernel source " + path, e);
+        }
+    }
+
+    public synchronized int programCount() {
+        return programs.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        kernels.values().forEach(ClKernel::close);
+        programs.values().forEach(ClProgram::close);
+        kernels.clear();
+        programs.clear();
+    }
+}

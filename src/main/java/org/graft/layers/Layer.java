@@ -1,0 +1,92 @@
+package org.graft.layers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+
+/**
+ * A layer in Caffe's sense. Conventions (as Caffe's):
+ * <ul>
+ * <li>{@link #setUp} checks the bottom shapes, allocates parameters on the first call and returns the
+ * top shapes; it is called again whenever the bottom shapes change (e.g. another batch size).</li>
+ * <li>{@link #forward} writes the tops; {@link #backward} reads the tops' diffs, <b>overwrites</b> the
+ * bottoms' diffs (where propagateDown is set) and <b>adds</b> to the parameters' diffs, which the
+ * solver zeroes before each iteration.</li>
+ * <li>Everything stays on the device; a layer never reads a blob back to the host during a pass.</li>
+ * </ul>
+ * Each layer type has one kernel file in {@code kernels/}, a plain-Java reference in
+ * {@code org.graft.reference} and a test comparing them plus a finite-difference gradient check.
+ */
+public abstract class Layer implements AutoCloseable {
+    protected final String name;
+    protected Engine engine;
+    protected final List<Param> params = new ArrayList<>();
+
+    protected Layer(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Caffe's V2 type name, e.g. "Convolution". */
+    public abstract String type();
+
+    public abstract List<int[]> setUp(Engine engine, List<int[]> bottomShapes);
+
+    public abstract void forward(List<Blob> bottom, List<Blob> top, Pass pass);
+
+    public abstract void backward(List<Blob> top, List<Blob> bottom, boolean[] propagateDown, Pass pass);
+
+    public List<Param> params() {
+        return params;
+    }
+
+    /** Number of bottoms this layer takes (checked by the net); -1 for "any". */
+    public int exactBottoms() {
+        return 1;
+    }
+
+    public int exactTops() {
+        return 1;
+    }
+
+    /** True if top[0] may be the same blob as bottom[0] (ReLU, Dropout). */
+    public boolean allowsInPlace() {
+        return false;
+    }
+
+    /** True for layers that produce a loss in top[0] (the net seeds its diff with the loss weight). */
+    public boolean isLoss() {
+        return false;
+    }
+
+    /** Floating-point operations of one forward pass, for the benchmark's GFLOP/s (0 if negligible). */
+    public long forwardFlops() {
+        return 0;
+    }
+
+    /** Floating-point operations of one backward pass (all gradients), for the benchmark's GFLOP/s. */
+    public long backwardFlops() {
+        return 2 * forwardFlops();
+    }
+
+    protected IllegalArgumentException shapeError(String what, int[] shape) {
+        return new IllegalArgumentException("layer '" + name + "' (" + type() + "): " + what + ", got bottom shape " + Arrays.toString(shape));
+    }
+
+    protected Blob newParam(String suffix, int... shape) {
+        Blob b = new Blob(engine, name + "." + suffix, shape);
+        return b;
+    }
+
+    @Override
+    public void close() {
+        for (Param p : params) {
+            p.blob().close();
+        }
+    }
+}
