@@ -1,0 +1,50 @@
+package org.graft.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code engine.jar}. Every sub-command reports failures as one clear message (and an
+ * exit code ≠ 0), never as a bare stack trace; {@code GRAFT_DEBUG=1} adds the trace for bug reports.
+ */
+@Command(name = "engine.jar", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Graft: a pure-Java OpenCL deep-learning engine for transfer-learning experiments (Yosinski et al. 2014).",
+        subcommands = {DevicesCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parse) {
+        PrintWriter err = cmd.getErr();
+        err.println("error: " + UserErrors.describe(e));
+        if (System.getenv("GRAFT_DEBUG") != null) {
+            e.printStackTrace(err);
+        } else {
+            err.println("(set GRAFT_DEBUG=1 for the stack trace)");
+        }
+        err.flush();
+        return 1;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"Graft " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
