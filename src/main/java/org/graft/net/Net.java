@@ -1,0 +1,426 @@
+package org.graft.net;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+import org.graft.layers.Layer;
+import org.graft.layers.Param;
+import org.graft.layers.Pass;
+import org.graft.layers.SplitLayer;
+
+/**
+ * A network for one phase: named input blobs (filled by the data feeder), layers in order, and the
+ * blobs between them, all on one device. Mirrors Caffe's Net:
+ * <ul>
+ * <li>a blob consumed by several layers gets an implicit {@link SplitLayer} so gradients add up;</li>
+ * <li>in-place layers (top name = bottom name) share the blob;</li>
+ * <li>a layer runs backward only if it has a learnable parameter (lr_mult ≠ 0) or a bottom that needs a
+ * gradient, and its output reaches a loss — so a frozen prefix runs forward only, as in Caffe;</li>
+ * <li>loss layers' top diffs hold their loss weights, seeded once.</li>
+ * </ul>
+ */
+public final class Net implements AutoCloseable {
+    /** One layer with the names of its bottoms and tops and optional loss weights (one per top). */
+    public record Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights) {
+        public Entry(Layer layer, List<String> bottoms, List<String> tops) {
+            this(layer, bottoms, tops, List.of());
+        }
+    }
+
+    private final Engine engine;
+    private final String name;
+    private final Map<String, int[]> inputShapes;
+    private final List<Entry> entries;
+    private final Map<String, Blob> blobs = new LinkedHashMap<>();
+    private final List<List<Blob>> bottomBlobs = new ArrayList<>();
+    private final List<List<Blob>> topBlobs = new ArrayList<>();
+    private final List<boolean[]> propagateDown = new ArrayList<>();
+    private final boolean[] needsBackward;
+    private final List<float[]> lossWeights = new ArrayList<>();
+
+    public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers) {
+        this.engine = engine;
+        this.name = name;
+        this.inputShapes = new LinkedHashMap<>(inputs);
+        this.entries = insertSplits(inputs.keySet(), layers);
+        for (Map.Entry<String, int[]> in : inputs.entrySet()) {
+            blobs.put(in.getKey(), new Blob(engine, in.getKey(), in.getValue()));
+        }
+        for (Entry en : entries) {
+            List<Blob> bs = new ArrayList<>();
+            for (String b : en.bottoms()) {
+                bs.add(blobs.get(b));
+            }
+            List<Blob> ts = new ArrayList<>();
+            for (int i = 0; i < en.tops().size(); i++) {
+                String t = en.tops().get(i);
+                boolean inPlace = i < en.bottoms().size() && en.bottoms().get(i).equals(t);
+                if (inPlace && !en.layer().allowsInPlace()) {
+                    throw new IllegalArgumentException("layer '" + en.layer().name() + "' (" + en.layer().type()
+                            + ") cannot compute in place: its top '" + t + "' must differ from its bottom");
+                }
+                Blob blob = blobs.get(t);
+                if (blob == null) {
+                    blob = new Blob(engine, t, 1);
+                    blobs.put(t, blob);
+                } else if (!inPlace) {
+                    throw new IllegalArgumentException("layer '" + en.layer().name() + "' writes top '" + t
+                            + "', which an earlier layer already produced; only in-place layers (top = bottom) may reuse a blob name");
+                }
+                ts.add(blob);
+            }
+            bottomBlobs.add(bs);
+            topBlobs.add(ts);
+        }
+        reshape();
+        needsBackward = computeNeedsBackward();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry en = entries.get(i);
+            float[] w = new float[en.tops().size()];
+            for (int t = 0; t < w.length; t++) {
+                w[t] = t < en.lossWeights().size() ? en.lossWeights().get(t) : (en.layer().isLoss() && t == 0 ? 1f : 0f);
+            }
+            lossWeights.add(w);
+        }
+        seedLossDiffs();
+    }
+
+    /** Re-runs every layer's setUp from the current input shapes (after {@link #reshapeInput}). */
+    public void reshape() {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry en = entries.get(i);
+            Layer layer = en.layer();
+            checkArity(en);
+            List<int[]> shapes = new ArrayList<>();
+            for (Blob b : bottomBlobs.get(i)) {
+                shapes.add(b.shape());
+            }
+            List<int[]> out;
+            try {
+                out = layer.setUp(engine, shapes);
+            } catch (IllegalArgumentException e) {
+                String msg = e.getMessage();
+                throw new IllegalArgumentException(msg != null && msg.contains("'" + layer.name() + "'") ? msg
+                        : "layer '" + layer.name() + "' (" + layer.type() + "): " + msg, e);
+            }
+            List<Blob> ts = topBlobs.get(i);
+            for (int t = 0; t < ts.size(); t++) {
+                Blob tb = ts.get(t);
+                if (t < en.bottoms().size() && en.bottoms().get(t).equals(en.tops().get(t))
+                        && !Arrays.equals(tb.shape(), out.get(t))) {
+                    throw new IllegalArgumentException("layer '" + layer.name() + "' is in place but changes the shape");
+                }
+                tb.reshape(out.get(t));
+            }
+        }
+        if (lossWeights.size() == entries.size()) {
+            seedLossDiffs();
+        }
+    }
+
+    public void reshapeInput(String input, int... shape) {
+        Blob b = blobs.get(input);
+        if (b == null || !inputShapes.containsKey(input)) {
+            throw new IllegalArgumentException("net '" + name + "' has no input named '" + input + "'; inputs: " + inputShapes.keySet());
+        }
+        inputShapes.put(input, shape.clone());
+        b.reshape(shape);
+    }
+
+    private void checkArity(Entry en) {
+        Layer l = en.layer();
+        if (l.exactBottoms() >= 0 && en.bottoms().size() != l.exactBottoms()) {
+            throw new IllegalArgumentException("layer '" + l.name() + "' (" + l.type() + ") needs " + l.exactBottoms()
+                    + " bottom(s), got " + en.bottoms().size() + " " + en.bottoms());
+        }
+        if (l.exactTops() >= 0 && en.tops().size() != l.exactTops()) {
+            throw new IllegalArgumentException("layer '" + l.name() + "' (" + l.type() + ") needs " + l.exactTops()
+                    + " top(s), got " + en.tops().size() + " " + en.tops());
+        }
+    }
+
+    private void seedLossDiffs() {
+        for (int i = 0; i < entries.size(); i++) {
+            float[] w = lossWeights.get(i);
+            for (int t = 0; t < w.length; t++) {
+                if (w[t] != 0f) {
+                    Blob top = topBlobs.get(i).get(t);
+                    float[] d = new float[top.count()];
+                    Arrays.fill(d, w[t]);
+                    top.uploadDiff(d);
+                }
+            }
+        }
+    }
+
+    private boolean[] computeNeedsBackward() {
+        int n = entries.size();
+        boolean[] needs = new boolean[n];
+        Set<Blob> blobNeeds = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            boolean need = false;
+            for (Param p : entries.get(i).layer().params()) {
+                need |= !p.frozen();
+            }
+            for (Blob b : bottomBlobs.get(i)) {
+                need |= blobNeeds.contains(b);
+            }
+            needs[i] = need;
+            if (need) {
+                blobNeeds.addAll(topBlobs.get(i));
+            }
+        }
+        // Only layers whose output reaches a loss need gradients (e.g. Accuracy never does).
+        Set<Blob> reachesLoss = new HashSet<>();
+        for (int i = n - 1; i >= 0; i--) {
+            Layer l = entries.get(i).layer();
+            boolean contributes = l.isLoss() || !entries.get(i).lossWeights().isEmpty();
+            for (Blob t : topBlobs.get(i)) {
+                contributes |= reachesLoss.contains(t);
+            }
+            if (!contributes) {
+                needs[i] = false;
+            } else {
+                reachesLoss.addAll(bottomBlobs.get(i));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            boolean[] pd = new boolean[bottomBlobs.get(i).size()];
+            for (int b = 0; b < pd.length; b++) {
+                pd[b] = needs[i] && blobNeeds.contains(bottomBlobs.get(i).get(b)) && !isInput(bottomBlobs.get(i).get(b));
+            }
+            propagateDown.add(pd);
+        }
+        return needs;
+    }
+
+    private boolean isInput(Blob b) {
+        return inputShapes.containsKey(b.name()) && blobs.get(b.name()) == b;
+    }
+
+    public void forward(Pass pass) {
+        for (int i = 0; i < entries.size(); i++) {
+            entries.get(i).layer().forward(bottomBlobs.get(i), topBlobs.get(i), pass);
+        }
+    }
+
+    /** Forward through layers [0, end] only (used by feature extraction and tests). */
+    public void forwardTo(int end, Pass pass) {
+        for (int i = 0; i <= end && i < entries.size(); i++) {
+            entries.get(i).layer().forward(bottomBlobs.get(i), topBlobs.get(i), pass);
+        }
+    }
+
+    public void backward(Pass pass) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (needsBackward[i]) {
+                entries.get(i).layer().backward(topBlobs.get(i), bottomBlobs.get(i), propagateDown.get(i), pass);
+            }
+        }
+    }
+
+    /** The weighted sum of the loss tops; reads them back from the device (one small read per loss). */
+    public double loss() {
+        double sum = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            float[] w = lossWeights.get(i);
+            for (int t = 0; t < w.length; t++) {
+                if (w[t] != 0f) {
+                    float[] v = topBlobs.get(i).get(t).download();
+                    for (float x : v) {
+                        sum += (double) w[t] * x;
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Blob blob(String blobName) {
+        Blob b = blobs.get(blobName);
+        if (b == null) {
+            throw new IllegalArgumentException("net '" + name + "' has no blob '" + blobName + "'; blobs: " + blobs.keySet());
+        }
+        return b;
+    }
+
+    public boolean hasBlob(String blobName) {
+        return blobs.containsKey(blobName);
+    }
+
+    public Map<String, Blob> blobs() {
+        return blobs;
+    }
+
+    public List<String> inputNames() {
+        return new ArrayList<>(inputShapes.keySet());
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    public List<Layer> layers() {
+        List<Layer> out = new ArrayList<>();
+        for (Entry e : entries) {
+            out.add(e.layer());
+        }
+        return out;
+    }
+
+    public Layer layer(String layerName) {
+        for (Entry e : entries) {
+            if (e.layer().name().equals(layerName)) {
+                return e.layer();
+            }
+        }
+        return null;
+    }
+
+    public List<Blob> tops(int layerIndex) {
+        return topBlobs.get(layerIndex);
+    }
+
+    public List<Blob> bottoms(int layerIndex) {
+        return bottomBlobs.get(layerIndex);
+    }
+
+    public boolean needsBackward(int layerIndex) {
+        return needsBackward[layerIndex];
+    }
+
+    public boolean[] propagateDown(int layerIndex) {
+        return propagateDown.get(layerIndex).clone();
+    }
+
+    /** All parameters in layer order (weights before bias within a layer). */
+    public List<Param> params() {
+        List<Param> out = new ArrayList<>();
+        for (Entry e : entries) {
+            out.addAll(e.layer().params());
+        }
+        return out;
+    }
+
+    /** Copies parameter values from another net layer by layer name (e.g. train net → test net). */
+    public void copyParamsFrom(Net other) {
+        Map<String, Layer> byName = new HashMap<>();
+        for (Layer l : other.layers()) {
+            byName.put(l.name(), l);
+        }
+        for (Layer l : layers()) {
+            Layer src = byName.get(l.name());
+            if (src == null || l.params().isEmpty()) {
+                continue;
+            }
+            for (int p = 0; p < l.params().size() && p < src.params().size(); p++) {
+                Blob d = l.params().get(p).blob();
+                Blob s = src.params().get(p).blob();
+                if (d.count() != s.count()) {
+                    throw new IllegalStateException("layer '" + l.name() + "' parameter " + p + " differs in shape between nets: "
+                            + s.shapeString() + " vs " + d.shapeString());
+                }
+                engine.cl().copy(s.data(), 0, d.data(), 0, d.count() * 4L);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Implicit splits (Caffe's InsertSplits): each produced blob consumed by more than one layer gets
+    // a Split layer right after its producer, and each consumer reads its own copy.
+
+    private static List<Entry> insertSplits(Set<String> inputs, List<Entry> layers) {
+        Map<String, String> current = new HashMap<>(); // blob name -> producer key
+        for (String in : inputs) {
+            current.put(in, in + "@in");
+        }
+        Map<String, List<int[]>> consumers = new LinkedHashMap<>();
+        String[][] bottomKeys = new String[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            Entry en = layers.get(i);
+            bottomKeys[i] = new String[en.bottoms().size()];
+            for (int j = 0; j < en.bottoms().size(); j++) {
+                String b = en.bottoms().get(j);
+                String key = current.get(b);
+                if (key == null) {
+                    throw new IllegalArgumentException("layer '" + en.layer().name() + "' reads bottom '" + b
+                            + "', which no input or earlier layer produces (known blobs: " + current.keySet() + ")");
+                }
+                bottomKeys[i][j] = key;
+                consumers.computeIfAbsent(key, k -> new ArrayList<>()).add(new int[] {i, j});
+            }
+            for (String t : en.tops()) {
+                current.put(t, t + "@" + i);
+            }
+        }
+        Map<String, String> actual = new HashMap<>(); // producer key -> blob name after renaming
+        Map<String, String> assigned = new HashMap<>(); // "i:j" -> split output name
+        List<Entry> out = new ArrayList<>();
+        for (String in : inputs) {
+            actual.put(in + "@in", in);
+            emitSplit(in + "@in", "input", consumers, actual, assigned, out);
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            Entry en = layers.get(i);
+            List<String> bottoms = new ArrayList<>();
+            for (int j = 0; j < en.bottoms().size(); j++) {
+                String a = assigned.get(i + ":" + j);
+                bottoms.add(a != null ? a : actual.get(bottomKeys[i][j]));
+            }
+            List<String> tops = new ArrayList<>();
+            for (int t = 0; t < en.tops().size(); t++) {
+                String top = en.tops().get(t);
+                boolean inPlace = t < en.bottoms().size() && en.bottoms().get(t).equals(top);
+                String name = inPlace ? bottoms.get(t) : top;
+                tops.add(name);
+                actual.put(top + "@" + i, name);
+            }
+            out.add(new Entry(en.layer(), bottoms, tops, en.lossWeights()));
+            for (String top : en.tops()) {
+                emitSplit(top + "@" + i, en.layer().name(), consumers, actual, assigned, out);
+            }
+        }
+        return out;
+    }
+
+    private static void emitSplit(String key, String producer, Map<String, List<int[]>> consumers, Map<String, String> actual,
+                                  Map<String, String> assigned, List<Entry> out) {
+        List<int[]> cs = consumers.get(key);
+        if (cs == null || cs.size() < 2) {
+            return;
+        }
+        String blob = actual.get(key);
+        List<String> tops = new ArrayList<>();
+        for (int c = 0; c < cs.size(); c++) {
+            String name = blob + "_" + producer + "_split_" + c;
+            tops.add(name);
+            assigned.put(cs.get(c)[0] + ":" + cs.get(c)[1], name);
+        }
+        out.add(new Entry(new SplitLayer(blob + "_" + producer + "_split", cs.size()), List.of(blob), tops));
+    }
+
+    @Override
+    public void close() {
+        for (Entry e : entries) {
+            e.layer().close();
+        }
+        for (Blob b : blobs.values()) {
+            b.close();
+        }
+    }
+}
