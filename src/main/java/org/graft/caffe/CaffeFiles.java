@@ -1,0 +1,261 @@
+package org.graft.caffe;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import com.google.protobuf.TextFormat;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.graft.caffe.proto.Caffe.BlobProto;
+import org.graft.caffe.proto.Caffe.NetParameter;
+import org.graft.caffe.proto.Caffe.SolverParameter;
+import org.graft.caffe.proto.Caffe.SolverState;
+
+/**
+ * Reads and writes Caffe's files: binary nets ({@code .caffemodel}), text nets ({@code .prototxt}),
+ * text solvers, binary solver states and binary blobs (mean files, {@code .binaryproto}).
+ * <p>
+ * Nets and solvers are upgraded to the current (V2) form on reading, as Caffe does ({@link NetUpgrader});
+ * the {@code ...Raw} readers return them as stored. Unknown fields (written by forks of Caffe) are skipped
+ * in both binary and text files. Every problem is a {@link CaffeFormatException} naming the file.
+ * Writers are atomic: a temporary file in the same folder is written, synced, then renamed over the target,
+ * so a crash never leaves a half-written snapshot under the real name.
+ */
+public final class CaffeFiles {
+    /** Java arrays (and Caffe's own protobuf read limit, INT_MAX) cap a binary file at about 2 GiB. */
+    private static final long MAX_BINARY_BYTES = Integer.MAX_VALUE - 8;
+
+    private static final Pattern PARSE_POSITION = Pattern.compile("^-?\\d+:-?\\d+: ");
+
+    // Unknown fields come from forks of Caffe; a field given twice is an error, as in Caffe's C++ parser.
+    private static final TextFormat.Parser TEXT_PARSER = TextFormat.Parser.newBuilder()
+            .setAllowUnknownFields(true)
+            .setAllowUnknownExtensions(true)
+            .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
+            .build();
+
+    private CaffeFiles() {
+    }
+
+    // ---------------------------------------------------------------------------------------- nets
+
+    /** A binary net ({@code .caffemodel}, any vintage), upgraded to V2. */
+    public static NetParameter readNet(Path file) {
+        return NetUpgrader.upgrade(readNetRaw(file), file.toString());
+    }
+
+    /** A binary net exactly as stored (possibly V0/V1). */
+    public static NetParameter readNetRaw(Path file) {
+        return requireLayers(readBinary(file, NetParameter.parser(), "Caffe binary net"), file, "binary net");
+    }
+
+    /** A text net ({@code .prototxt}, any vintage), upgraded to V2. */
+    public static NetParameter readNetText(Path file) {
+        return NetUpgrader.upgrade(readNetTextRaw(file), file.toString());
+    }
+
+    /** A text net exactly as written (possibly V0/V1). */
+    public static NetParameter readNetTextRaw(Path file) {
+        NetParameter.Builder b = NetParameter.newBuilder();
+        parseText(file, "Caffe text net", b);
+        return requireLayers(b.build(), file, "text net");
+    }
+
+    /** Writes a binary net (e.g. a {@code .caffemodel} snapshot) atomically. */
+    public static void writeNet(Path file, NetParameter net) {
+        writeBinary(file, net, "Caffe binary net");
+    }
+
+    /** Writes a text net ({@code .prototxt}) atomically. */
+    public static void writeNetText(Path file, NetParameter net) {
+        byte[] text = TextFormat.printer().printToString(net).getBytes(StandardCharsets.UTF_8);
+        writeAtomically(file, "Caffe text net", out -> out.write(text));
+    }
+
+    // ------------------------------------------------------------------------------------- solvers
+
+    /** A text solver, with its legacy fields (solver_type, embedded old nets) upgraded. */
+    public static SolverParameter readSolverText(Path file) {
+        return NetUpgrader.upgradeSolver(readSolverTextRaw(file), file.toString());
+    }
+
+    /** A text solver exactly as written. */
+    public static SolverParameter readSolverTextRaw(Path file) {
+        SolverParameter.Builder b = SolverParameter.newBuilder();
+        parseText(file, "Caffe solver", b);
+        return b.build();
+    }
+
+    /** A binary solver state ({@code .solverstate}). */
+    public static SolverState readSolverState(Path file) {
+        return readBinary(file, SolverState.parser(), "Caffe solver state");
+    }
+
+    /** Writes a binary solver state atomically. */
+    public static void writeSolverState(Path file, SolverState state) {
+        writeBinary(file, state, "Caffe solver state");
+    }
+
+    // --------------------------------------------------------------------------------------- blobs
+
+    /** A binary blob, e.g. a mean file ({@code .binaryproto}). */
+    public static BlobProto readBlobProto(Path file) {
+        return readBinary(file, BlobProto.parser(), "Caffe blob file");
+    }
+
+    /** Writes a binary blob atomically. */
+    public static void writeBlobProto(Path file, BlobProto blob) {
+        writeBinary(file, blob, "Caffe blob file");
+    }
+
+    // ------------------------------------------------------------------------------------- reading
+
+    private static <T extends MessageLite> T readBinary(Path file, Parser<T> parser, String what) {
+        byte[] bytes = readAll(file, what);
+        try {
+            // Parsing from an array bounds every length prefix by the bytes actually present, so a corrupt
+            // length cannot trigger a huge allocation; the limit is raised as Caffe does (io.cpp).
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.setSizeLimit(Integer.MAX_VALUE);
+            T message = parser.parseFrom(in);
+            in.checkLastTagWas(0);
+            return message;
+        } catch (InvalidProtocolBufferException e) {
+            throw new CaffeFormatException(what + " " + file + " (" + bytes.length + " bytes) is truncated or corrupt: "
+                    + e.getMessage() + textHint(bytes), e);
+        }
+    }
+
+    private static void parseText(Path file, String what, Message.Builder builder) {
+        String text = new String(readAll(file, what), StandardCharsets.UTF_8);
+        try {
+            TEXT_PARSER.merge(text, builder);
+        } catch (TextFormat.ParseException e) {
+            String detail = e.getMessage() == null ? "syntax error" : PARSE_POSITION.matcher(e.getMessage()).replaceFirst("");
+            String where = e.getLine() > 0 ? ":" + e.getLine() + ":" + e.getColumn() : "";
+            throw new CaffeFormatException(what + " " + file + where + ": " + detail, e);
+        }
+    }
+
+    private static byte[] readAll(Path file, String what) {
+        if (!Files.exists(file)) {
+            throw new CaffeFormatException(what + " " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CaffeFormatException(what + " " + file + " is not a regular file");
+        }
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BINARY_BYTES) {
+                throw new CaffeFormatException(what + " " + file + " has " + size
+                        + " bytes, more than the 2 GiB a protobuf file (and Caffe) can hold");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CaffeFormatException(what + " " + file + " does not exist", e);
+        } catch (IOException e) {
+            throw new CaffeFormatException(what + " " + file + " could not be read: " + e, e);
+        } catch (OutOfMemoryError e) {
+            throw new CaffeFormatException(what + " " + file + " does not fit in the Java heap; run java with a larger -Xmx", e);
+        }
+    }
+
+    /** A net file without any layer is almost always the wrong file (e.g. a mean file or a solver state). */
+    private static NetParameter requireLayers(NetParameter net, Path file, String what) {
+        if (net.getLayerCount() == 0 && net.getLayersCount() == 0 && net.getInputCount() == 0) {
+            throw new CaffeFormatException("Caffe " + what + " " + file + " holds no layers (field 'layer' or 'layers'); is it a net file?");
+        }
+        return net;
+    }
+
+    private static String textHint(byte[] bytes) {
+        int n = Math.min(bytes.length, 64);
+        if (n == 0) {
+            return "";
+        }
+        for (int i = 0; i < n; i++) {
+            int c = bytes[i] & 0xff;
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c > 0x7e) {
+                return "";
+            }
+        }
+        return " (the file starts like text: is it a .prototxt? read it as a text net)";
+    }
+
+    // ------------------------------------------------------------------------------------- writing
+
+    private interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private static void writeBinary(Path file, MessageLite message, String what) {
+        int size = message.getSerializedSize();
+        if (size < 0) {
+            throw new CaffeFormatException(what + " for " + file + " would exceed 2 GiB, which protobuf cannot write");
+        }
+        writeAtomically(file, what, out -> {
+            CodedOutputStream coded = CodedOutputStream.newInstance(out, 1 << 16);
+            message.writeTo(coded);
+            coded.flush();
+        });
+    }
+
+    private static void writeAtomically(Path file, String what, Writer writer) {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(ch);
+                writer.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory(dir);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("could not write " + what + " " + file + ": " + e, e);
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    /** Makes the rename itself durable; not possible on every OS (e.g. Windows), where it is skipped. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // the original error matters more
+        }
+    }
+}
