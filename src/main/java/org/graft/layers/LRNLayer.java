@@ -1,0 +1,159 @@
+package org.graft.layers;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+import org.graft.opencl.ClBuffer;
+import org.graft.opencl.ClKernel;
+
+/**
+ * Caffe's "LRN" layer (local response normalisation) across channels or within each channel;
+ * kernels in {@code kernels/lrn.cl}, maths in {@link org.graft.reference.LRNReference}. The
+ * per-element scale computed by forward is kept in a layer-owned buffer for backward, as Caffe does.
+ * WITHIN_CHANNEL ignores {@code k} (Caffe fixes that shift at 1).
+ */
+public final class LRNLayer extends Layer {
+    private static final String KERNELS = "lrn.cl";
+
+    public enum NormRegion { ACROSS_CHANNELS, WITHIN_CHANNEL }
+
+    /** Caffe's LRNParameter (defaults: local_size 5, alpha 1, beta 0.75, k 1, ACROSS_CHANNELS). */
+    public record Spec(int localSize, float alpha, float beta, float k, NormRegion region) {
+        public Spec {
+            Objects.requireNonNull(region, "region");
+        }
+
+        public static Spec defaults() {
+            return across(5, 1f, 0.75f, 1f);
+        }
+
+        public static Spec across(int localSize, float alpha, float beta, float k) {
+            return new Spec(localSize, alpha, beta, k, NormRegion.ACROSS_CHANNELS);
+        }
+
+        public static Spec within(int localSize, float alpha, float beta) {
+            return new Spec(localSize, alpha, beta, 1f, NormRegion.WITHIN_CHANNEL);
+        }
+    }
+
+    private final Spec spec;
+    private int[] bottomShape;
+    private ClBuffer scale;
+    private long scaleCapacity;
+
+    public LRNLayer(String name, Spec spec) {
+        super(name);
+        this.spec = Objects.requireNonNull(spec, "spec");
+        if (spec.localSize() <= 0 || spec.localSize() % 2 == 0) {
+            throw new IllegalArgumentException("layer '" + name + "' (LRN): local_size must be a positive odd number"
+                    + " (Caffe supports only odd sizes), got " + spec.localSize());
+        }
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    @Override
+    public String type() {
+        return "LRN";
+    }
+
+    @Override
+    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
+        this.engine = engine;
+        if (bottomShapes.size() != 1) {
+            throw new IllegalArgumentException("layer '" + name + "' (LRN) takes 1 bottom, got " + bottomShapes.size());
+        }
+        int[] shape = bottomShapes.get(0);
+        if (shape.length != 4) {
+            throw shapeError("expected 4 axes (num, channels, height, width)", shape);
+        }
+        long need = Blob.count(shape);
+        if (need > scaleCapacity) {
+            if (scale != null) {
+                scale.close();
+            }
+            scale = engine.alloc(need, name + ".scale");
+            scaleCapacity = need;
+        }
+        this.bottomShape = shape.clone();
+        return List.of(shape.clone());
+    }
+
+    @Override
+    public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
+        Blob x = bottom.get(0);
+        Blob y = top.get(0);
+        checkSetUp(x);
+        int count = x.count();
+        int half = (spec.localSize() - 1) / 2;
+        ClKernel k;
+        if (spec.region() == NormRegion.ACROSS_CHANNELS) {
+            k = engine.kernel(KERNELS, "lrn_across_forward")
+                    .arg(1, bottomShape[1]).arg(2, bottomShape[2] * bottomShape[3]).arg(3, half)
+                    .arg(4, spec.alpha() / spec.localSize()).arg(5, spec.k());
+        } else {
+            k = engine.kernel(KERNELS, "lrn_within_forward")
+                    .arg(1, bottomShape[2]).arg(2, bottomShape[3]).arg(3, half)
+                    .arg(4, spec.alpha()).arg(5, (float) (spec.localSize() * spec.localSize()));
+        }
+        k.arg(0, count).arg(6, -spec.beta()).arg(7, x.data()).arg(8, scale).arg(9, y.data());
+        engine.run1d(k, count);
+    }
+
+    @Override
+    public void backward(List<Blob> top, List<Blob> bottom, boolean[] propagateDown, Pass pass) {
+        if (!propagateDown[0]) {
+            return;
+        }
+        Blob x = bottom.get(0);
+        Blob y = top.get(0);
+        checkSetUp(x);
+        int count = x.count();
+        int half = (spec.localSize() - 1) / 2;
+        ClKernel k;
+        if (spec.region() == NormRegion.ACROSS_CHANNELS) {
+            k = engine.kernel(KERNELS, "lrn_across_backward")
+                    .arg(1, bottomShape[1]).arg(2, bottomShape[2] * bottomShape[3])
+                    .arg(4, 2f * spec.alpha() * spec.beta() / spec.localSize());
+        } else {
+            k = engine.kernel(KERNELS, "lrn_within_backward")
+                    .arg(1, bottomShape[2]).arg(2, bottomShape[3])
+                    .arg(4, 2f * spec.alpha() * spec.beta() / (spec.localSize() * spec.localSize()));
+        }
+        k.arg(0, count).arg(3, half).arg(5, -spec.beta())
+                .arg(6, x.data()).arg(7, y.data()).arg(8, scale).arg(9, y.diff()).arg(10, x.diff());
+        engine.run1d(k, count);
+    }
+
+    private void checkSetUp(Blob x) {
+        if (bottomShape == null) {
+            throw new IllegalStateException("layer '" + name + "' (LRN) used before setUp");
+        }
+        if (!Arrays.equals(x.shape(), bottomShape)) {
+            throw shapeError("expected the shape it was set up for " + Arrays.toString(bottomShape), x.shape());
+        }
+    }
+
+    @Override
+    public long forwardFlops() {
+        if (bottomShape == null) {
+            return 0;
+        }
+        long window = spec.region() == NormRegion.ACROSS_CHANNELS ? spec.localSize() : (long) spec.localSize() * spec.localSize();
+        return Blob.count(bottomShape) * (2 * window + 4); // squares and sums, scale, pow, product
+    }
+
+    @Override
+    public void close() {
+        if (scale != null) {
+            scale.close();
+            scale = null;
+            scaleCapacity = 0;
+        }
+        super.close();
+    }
+}
