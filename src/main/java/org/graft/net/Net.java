@@ -27,10 +27,18 @@ import org.graft.layers.SplitLayer;
  * </ul>
  */
 public final class Net implements AutoCloseable {
-    /** One layer with the names of its bottoms and tops and optional loss weights (one per top). */
-    public record Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights) {
+    /**
+     * One layer with the names of its bottoms and tops, optional loss weights (one per top) and optional
+     * per-parameter multipliers {lr_mult, decay_mult} (applied when the parameters are created).
+     */
+    public record Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights,
+                        List<float[]> multipliers) {
+        public Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights) {
+            this(layer, bottoms, tops, lossWeights, List.of());
+        }
+
         public Entry(Layer layer, List<String> bottoms, List<String> tops) {
-            this(layer, bottoms, tops, List.of());
+            this(layer, bottoms, tops, List.of(), List.of());
         }
     }
 
@@ -80,6 +88,12 @@ public final class Net implements AutoCloseable {
             topBlobs.add(ts);
         }
         reshape();
+        for (Entry en : entries) {
+            List<Param> ps = en.layer().params();
+            for (int p = 0; p < ps.size() && p < en.multipliers().size(); p++) {
+                ps.get(p).multipliers(en.multipliers().get(p)[0], en.multipliers().get(p)[1]);
+            }
+        }
         needsBackward = computeNeedsBackward();
         for (int i = 0; i < entries.size(); i++) {
             Entry en = entries.get(i);
@@ -390,7 +404,7 @@ public final class Net implements AutoCloseable {
                 tops.add(name);
                 actual.put(top + "@" + i, name);
             }
-            out.add(new Entry(en.layer(), bottoms, tops, en.lossWeights()));
+            out.add(new Entry(en.layer(), bottoms, tops, en.lossWeights(), en.multipliers()));
             for (String top : en.tops()) {
                 emitSplit(top + "@" + i, en.layer().name(), consumers, actual, assigned, out);
             }

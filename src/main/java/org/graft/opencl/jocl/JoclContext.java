@@ -63,7 +63,9 @@ final class JoclContext extends ClContext {
     public ClProgram buildProgram(String name, String source, String options) {
         cl_program program;
         try {
-            program = clCreateProgramWithSource(context, 1, new String[] {source}, new long[] {source.length()}, null);
+            // Length in UTF-8 bytes, not chars: kernel comments may hold non-ASCII text.
+            program = clCreateProgramWithSource(context, 1, new String[] {source},
+                    new long[] {source.getBytes(java.nio.charset.StandardCharsets.UTF_8).length}, null);
         } catch (CLException e) {
             throw new ClException("creating program '" + name + "'", e.getStatus());
         }

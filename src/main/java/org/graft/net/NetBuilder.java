@@ -1,0 +1,128 @@
+package org.graft.net;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+import org.graft.layers.Layer;
+import org.graft.layers.Param;
+import org.graft.layers.Phase;
+import org.graft.net.config.Filler;
+import org.graft.net.config.LayerConfig;
+import org.graft.net.config.NetConfig;
+import org.graft.net.config.ParamSpec;
+
+/**
+ * Builds the {@link Net} of one phase from a net.json: data layers become input feeds, Input layers
+ * input blobs of the declared shape, every other layer a compute layer with its multipliers.
+ */
+public final class NetBuilder {
+    private NetBuilder() {
+    }
+
+    /** A phase's net with the feeds that fill its inputs. */
+    public record PhaseNet(Net net, List<DataFeed> feeds, List<LayerConfig> layers) implements AutoCloseable {
+        public void feed() {
+            for (DataFeed f : feeds) {
+                f.feed(net);
+            }
+        }
+
+        public int batchSize() {
+            return feeds.isEmpty() ? net.blob(net.inputNames().get(0)).shape(0) : feeds.get(0).batchSize();
+        }
+
+        @Override
+        public void close() {
+            feeds.forEach(DataFeed::close);
+            net.close();
+        }
+    }
+
+    /**
+     * @param batchOverride if > 0, replaces the batch size of data and Input layers (time, forward)
+     * @param openFeeds     false to build from data shapes without opening the data (not supported:
+     *                      shapes come from the data); true normally
+     */
+    public static PhaseNet build(Engine engine, NetConfig cfg, Phase phase, long seed, DataFeed.MeanImageLoader means,
+                                 int batchOverride) {
+        List<LayerConfig> layers = cfg.layersFor(phase);
+        Map<String, int[]> inputs = new LinkedHashMap<>();
+        List<DataFeed> feeds = new ArrayList<>();
+        List<Net.Entry> entries = new ArrayList<>();
+        try {
+            for (LayerConfig lc : layers) {
+                switch (lc.type()) {
+                    case DATA, IMAGE_DATA -> {
+                        DataFeed f = DataFeed.open(lc, phase, seed, means);
+                        feeds.add(f);
+                        int[] shape = f.dataShape();
+                        inputs.put(f.dataTop(), shape);
+                        if (f.labelTop() != null) {
+                            inputs.put(f.labelTop(), new int[] {shape[0]});
+                        }
+                    }
+                    case INPUT -> {
+                        for (int t = 0; t < lc.top().size(); t++) {
+                            int[] shape = lc.inputParam().shapeOf(t).clone();
+                            if (batchOverride > 0 && shape.length > 0) {
+                                shape[0] = batchOverride;
+                            }
+                            inputs.put(lc.top().get(t), shape);
+                        }
+                    }
+                    default -> {
+                        Layer layer = LayerFactory.create(lc);
+                        List<float[]> mults = new ArrayList<>();
+                        for (int p = 0; p < lc.learnableBlobs(); p++) {
+                            ParamSpec ps = lc.paramSpec(p);
+                            mults.add(new float[] {ps.lrMult(), ps.decayMult()});
+                        }
+                        entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults));
+                    }
+                }
+            }
+            if (inputs.isEmpty()) {
+                throw new IllegalArgumentException("net '" + cfg.name() + "' has no data or Input layer in phase " + phase);
+            }
+            Net net = new Net(engine, cfg.name() + "/" + phase, inputs, entries);
+            return new PhaseNet(net, feeds, layers);
+        } catch (RuntimeException e) {
+            feeds.forEach(DataFeed::close);
+            entries.forEach(en -> en.layer().close());
+            throw e;
+        }
+    }
+
+    /** Fills every parameter from its layer's fillers, seeded by (seed, layer name, blob index). */
+    public static void fill(Net net, List<LayerConfig> layers, long seed) {
+        Map<String, LayerConfig> byName = new LinkedHashMap<>();
+        for (LayerConfig lc : layers) {
+            byName.put(lc.name(), lc);
+        }
+        for (Layer l : net.layers()) {
+            LayerConfig lc = byName.get(l.name());
+            List<Param> ps = l.params();
+            for (int i = 0; i < ps.size(); i++) {
+                Filler f = filler(lc, i);
+                Blob b = ps.get(i).blob();
+                b.upload(Fillers.fill(f, b.shape(), seed, l.name(), i));
+            }
+        }
+    }
+
+    private static Filler filler(LayerConfig lc, int blob) {
+        if (lc == null) {
+            return Filler.DEFAULT;
+        }
+        if (lc.convolutionParam() != null) {
+            return blob == 0 ? lc.convolutionParam().weightFiller() : lc.convolutionParam().biasFiller();
+        }
+        if (lc.innerProductParam() != null) {
+            return blob == 0 ? lc.innerProductParam().weightFiller() : lc.innerProductParam().biasFiller();
+        }
+        return Filler.DEFAULT;
+    }
+}
