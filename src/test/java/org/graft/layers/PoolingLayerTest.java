@@ -159,6 +159,17 @@ class PoolingLayerTest {
     }
 
     @Test
+    void averageCountsPaddedCellsInTheDivisorByHand() {
+        // 2x2 input, kernel 3, stride 1, pad 1: every window holds all four inputs plus five padded
+        // cells, so Caffe divides the sum 10 by 9 (not by the 4 real cells).
+        try (Case t = setUp(Spec.ave(3, 1, 1), 1, 1, 2, 2)) {
+            t.bottom().upload(new float[] {1, 2, 3, 4});
+            t.layer().forward(List.of(t.bottom()), List.of(t.top()), Pass.test());
+            Compare.close("padded average", t.top().download(), new float[] {10f / 9, 10f / 9, 10f / 9, 10f / 9}, 1e-6, 0);
+        }
+    }
+
+    @Test
     void paddedCellsNeverWinMax() {
         float[] x = Rand.uniform(new Random(4), 2 * 2 * 6 * 6, -2, -1);
         try (Case t = setUp(Spec.max(3, 2, 2), 2, 2, 6, 6)) {
