@@ -1,0 +1,35 @@
+package org.graft.layers;
+
+/**
+ * A blob viewed as (outer, channels, inner) around one axis, as Caffe's softmax, loss and accuracy
+ * layers see it: outer = product of the dims before the axis, channels = the dim at the axis, inner =
+ * product of the dims after it. Each (outer, inner) position is one sample's distribution.
+ */
+public record AxisSplit(int axis, int outer, int channels, int inner) {
+
+    /** Splits {@code shape} at {@code axis}; negative axes count from the end, as Caffe's CanonicalAxisIndex. */
+    static AxisSplit of(Layer layer, int[] shape, int axis) {
+        int a = axis < 0 ? axis + shape.length : axis;
+        if (a < 0 || a >= shape.length) {
+            throw layer.shapeError("axis " + axis + " must lie in [-" + shape.length + ", " + shape.length + ")", shape);
+        }
+        int outer = 1;
+        for (int i = 0; i < a; i++) {
+            outer *= shape[i];
+        }
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        return new AxisSplit(a, outer, shape[a], inner);
+    }
+
+    /** Number of (outer, inner) positions, i.e. of samples (labels). */
+    public int positions() {
+        return outer * inner;
+    }
+
+    public int count() {
+        return outer * channels * inner;
+    }
+}
