@@ -1,0 +1,278 @@
+package org.graft.net.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.graft.layers.Phase;
+
+/**
+ * One layer of a net.json, mirroring Caffe's V2 LayerParameter. Lists are never null (empty when absent).
+ * The typed parameter that applies to the layer's type is never null either: when the file leaves it out
+ * it holds Caffe's defaults (e.g. a ReLU layer always has a {@link ReluParam}); parameters that do not
+ * apply to the type are null. Data and ImageData layers always have a transform param.
+ */
+public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
+                          List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
+                          List<Boolean> propagateDown,
+                          ConvolutionParam convolutionParam, PoolingParam poolingParam, LrnParam lrnParam,
+                          DropoutParam dropoutParam, InnerProductParam innerProductParam, ReluParam reluParam,
+                          SoftmaxParam softmaxParam, LossParam lossParam, AccuracyParam accuracyParam,
+                          InputParam inputParam, TransformParam transformParam, DataParam dataParam,
+                          ImageDataParam imageDataParam) {
+    public LayerConfig {
+        if (name == null || type == null) {
+            throw new IllegalArgumentException("a layer needs a name and a type");
+        }
+        bottom = copy(bottom);
+        top = copy(top);
+        param = copy(param);
+        lossWeight = copy(lossWeight);
+        include = copy(include);
+        exclude = copy(exclude);
+        propagateDown = copy(propagateDown);
+        // Caffe reads an absent sub-message as its defaults; doing it once here spares every reader a null check.
+        switch (type) {
+            case LRN -> lrnParam = orDefault(lrnParam, LrnParam.DEFAULT);
+            case RELU -> reluParam = orDefault(reluParam, ReluParam.DEFAULT);
+            case DROPOUT -> dropoutParam = orDefault(dropoutParam, DropoutParam.DEFAULT);
+            case SOFTMAX -> softmaxParam = orDefault(softmaxParam, SoftmaxParam.DEFAULT);
+            case SOFTMAX_WITH_LOSS -> {
+                softmaxParam = orDefault(softmaxParam, SoftmaxParam.DEFAULT);
+                lossParam = orDefault(lossParam, LossParam.DEFAULT);
+            }
+            case ACCURACY -> accuracyParam = orDefault(accuracyParam, AccuracyParam.DEFAULT);
+            case DATA, IMAGE_DATA -> transformParam = orDefault(transformParam, TransformParam.DEFAULT);
+            default -> { }
+        }
+    }
+
+    public static Builder builder(String name, LayerType type) {
+        return new Builder(name, type);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name, type);
+        b.bottom.addAll(bottom);
+        b.top.addAll(top);
+        b.param.addAll(param);
+        b.lossWeight.addAll(lossWeight);
+        b.include.addAll(include);
+        b.exclude.addAll(exclude);
+        b.propagateDown.addAll(propagateDown);
+        b.convolution = convolutionParam;
+        b.pooling = poolingParam;
+        b.lrn = lrnParam;
+        b.dropout = dropoutParam;
+        b.innerProduct = innerProductParam;
+        b.relu = reluParam;
+        b.softmax = softmaxParam;
+        b.loss = lossParam;
+        b.accuracy = accuracyParam;
+        b.input = inputParam;
+        b.transform = transformParam;
+        b.data = dataParam;
+        b.imageData = imageDataParam;
+        return b;
+    }
+
+    /**
+     * Caffe's include/exclude rule: with include rules the layer is in a phase when any of them matches;
+     * otherwise it is in every phase that no exclude rule matches.
+     */
+    public boolean includedIn(Phase phase) {
+        if (!include.isEmpty()) {
+            return include.stream().anyMatch(r -> r.matches(phase));
+        }
+        return exclude.stream().noneMatch(r -> r.matches(phase));
+    }
+
+    /** The loss weight of top {@code i}: as given, else 1 for a loss layer's first top and 0 otherwise. */
+    public float lossWeight(int i) {
+        if (!lossWeight.isEmpty()) {
+            return lossWeight.get(i);
+        }
+        return type.isLoss() && i == 0 ? 1f : 0f;
+    }
+
+    /** The ParamSpec of learnable blob {@code i} (0 = weights, 1 = bias): as given, else lr_mult 1, decay_mult 1. */
+    public ParamSpec paramSpec(int i) {
+        return i < param.size() ? param.get(i) : ParamSpec.DEFAULT;
+    }
+
+    /** Number of learnable blobs: weights, plus bias when bias_term is on; 0 for layers without parameters. */
+    public int learnableBlobs() {
+        if (convolutionParam != null && type == LayerType.CONVOLUTION) {
+            return convolutionParam.biasTerm() ? 2 : 1;
+        }
+        if (innerProductParam != null && type == LayerType.INNER_PRODUCT) {
+            return innerProductParam.biasTerm() ? 2 : 1;
+        }
+        return 0;
+    }
+
+    /** True if propagate_down says bottom {@code i} needs no gradient; absent means the net decides. */
+    public boolean propagateDownForbidden(int i) {
+        return i < propagateDown.size() && !propagateDown.get(i);
+    }
+
+    public LayerConfig withName(String newName) {
+        return toBuilder().name(newName).build();
+    }
+
+    public LayerConfig withParams(List<ParamSpec> specs) {
+        Builder b = toBuilder();
+        b.param.clear();
+        b.param.addAll(specs);
+        return b.build();
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    /** Builds a LayerConfig in code (the Caffe importer, the transfer experiment, tests). */
+    public static final class Builder {
+        private String name;
+        private final LayerType type;
+        private final List<String> bottom = new ArrayList<>();
+        private final List<String> top = new ArrayList<>();
+        private final List<ParamSpec> param = new ArrayList<>();
+        private final List<Float> lossWeight = new ArrayList<>();
+        private final List<NetStateRule> include = new ArrayList<>();
+        private final List<NetStateRule> exclude = new ArrayList<>();
+        private final List<Boolean> propagateDown = new ArrayList<>();
+        private ConvolutionParam convolution;
+        private PoolingParam pooling;
+        private LrnParam lrn;
+        private DropoutParam dropout;
+        private InnerProductParam innerProduct;
+        private ReluParam relu;
+        private SoftmaxParam softmax;
+        private LossParam loss;
+        private AccuracyParam accuracy;
+        private InputParam input;
+        private TransformParam transform;
+        private DataParam data;
+        private ImageDataParam imageData;
+
+        private Builder(String name, LayerType type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        public Builder name(String newName) {
+            this.name = newName;
+            return this;
+        }
+
+        public Builder bottom(String... names) {
+            bottom.addAll(Arrays.asList(names));
+            return this;
+        }
+
+        public Builder top(String... names) {
+            top.addAll(Arrays.asList(names));
+            return this;
+        }
+
+        public Builder param(ParamSpec... specs) {
+            param.addAll(Arrays.asList(specs));
+            return this;
+        }
+
+        public Builder lossWeight(Float... weights) {
+            lossWeight.addAll(Arrays.asList(weights));
+            return this;
+        }
+
+        public Builder include(Phase phase) {
+            include.add(new NetStateRule(phase));
+            return this;
+        }
+
+        public Builder exclude(Phase phase) {
+            exclude.add(new NetStateRule(phase));
+            return this;
+        }
+
+        public Builder propagateDown(Boolean... flags) {
+            propagateDown.addAll(Arrays.asList(flags));
+            return this;
+        }
+
+        public Builder convolution(ConvolutionParam p) {
+            convolution = p;
+            return this;
+        }
+
+        public Builder pooling(PoolingParam p) {
+            pooling = p;
+            return this;
+        }
+
+        public Builder lrn(LrnParam p) {
+            lrn = p;
+            return this;
+        }
+
+        public Builder dropout(DropoutParam p) {
+            dropout = p;
+            return this;
+        }
+
+        public Builder innerProduct(InnerProductParam p) {
+            innerProduct = p;
+            return this;
+        }
+
+        public Builder relu(ReluParam p) {
+            relu = p;
+            return this;
+        }
+
+        public Builder softmax(SoftmaxParam p) {
+            softmax = p;
+            return this;
+        }
+
+        public Builder loss(LossParam p) {
+            loss = p;
+            return this;
+        }
+
+        public Builder accuracy(AccuracyParam p) {
+            accuracy = p;
+            return this;
+        }
+
+        public Builder input(InputParam p) {
+            input = p;
+            return this;
+        }
+
+        public Builder transform(TransformParam p) {
+            transform = p;
+            return this;
+        }
+
+        public Builder data(DataParam p) {
+            data = p;
+            return this;
+        }
+
+        public Builder imageData(ImageDataParam p) {
+            imageData = p;
+            return this;
+        }
+
+        public LayerConfig build() {
+            return new LayerConfig(name, type, bottom, top, param, lossWeight, include, exclude, propagateDown,
+                    convolution, pooling, lrn, dropout, innerProduct, relu, softmax, loss, accuracy, input,
+                    transform, data, imageData);
+        }
+    }
+}

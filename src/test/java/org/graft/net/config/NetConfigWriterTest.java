@@ -1,0 +1,64 @@
+package org.graft.net.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.graft.layers.Phase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NetConfigWriterTest {
+    @Test
+    void theFullExampleSurvivesARoundTrip() {
+        Path file = Path.of("/nets/full/net.json");
+        NetConfig net = NetConfigLoader.parse(NetConfigLoaderTest.FULL, file);
+        String json = NetConfigWriter.toJson(net);
+        assertThat(NetConfigLoader.parse(json, file)).isEqualTo(net);
+    }
+
+    @Test
+    void theFashionMnistExampleSurvivesARoundTripFromAnotherFolder(@TempDir Path dir) {
+        NetConfig net = NetConfigLoader.load(Path.of("examples/fashion-mnist/net.json"));
+        Path copy = dir.resolve("sub/net.json");
+        NetConfigWriter.write(net, copy);
+        NetConfig back = NetConfigLoader.load(copy);
+        // Paths were written absolute, so moving the file changes nothing but the file itself.
+        assertThat(back.layers()).isEqualTo(net.layers());
+        assertThat(back.solver()).isEqualTo(net.solver());
+        assertThat(back.name()).isEqualTo(net.name());
+    }
+
+    @Test
+    void configsBuiltInCodeWriteOnlyNonDefaultValues() {
+        LayerConfig in = LayerConfig.builder("in", LayerType.INPUT).top("data", "label")
+                .input(new InputParam(List.of(BlobShape.of(4, 3, 9, 7), BlobShape.of(4)))).build();
+        LayerConfig conv = LayerConfig.builder("conv", LayerType.CONVOLUTION).bottom("data").top("conv")
+                .param(ParamSpec.of(0, 0), ParamSpec.of(0, 0))
+                .convolution(new ConvolutionParam(6, true, 3, 1, 2, 1, 0, 0, 1, 2, 3, Filler.msra(Filler.VarianceNorm.FAN_OUT),
+                        Filler.uniform(-0.5f, 0.5f), 1)).build();
+        LayerConfig relu = LayerConfig.builder("relu", LayerType.RELU).bottom("conv").top("conv").build();
+        LayerConfig pool = LayerConfig.builder("pool", LayerType.POOLING).bottom("conv").top("pool")
+                .pooling(PoolingParam.global(PoolingParam.Pool.AVE)).build();
+        LayerConfig fc = LayerConfig.builder("fc", LayerType.INNER_PRODUCT).bottom("pool").top("fc")
+                .innerProduct(InnerProductParam.of(5).withFillers(Filler.positiveUnitball(), Filler.constant(0.1f))).build();
+        LayerConfig loss = LayerConfig.builder("loss", LayerType.SOFTMAX_WITH_LOSS).bottom("fc", "label").top("loss")
+                .loss(new LossParam(null, LossParam.Normalization.NONE)).exclude(Phase.TEST).build();
+        SolverConfig solver = SolverConfig.builder(0.05, SolverConfig.LrPolicy.SIGMOID, 100).gamma(-0.1).stepsize(50)
+                .randomSeed(7).clipGradients(10).topKReport(List.of(1, 3)).snapshotPrefix(Path.of("/out/x")).build();
+        NetConfig net = new NetConfig("built", true, List.of(in, conv, relu, pool, fc, loss), solver,
+                new InitConfig(Path.of("/w/base.caffemodel")), null);
+
+        String json = NetConfigWriter.toJson(net);
+        NetConfig back = NetConfigLoader.parse(json, Path.of("/elsewhere/net.json"));
+        assertThat(back.layers()).isEqualTo(net.layers());
+        assertThat(back.solver()).isEqualTo(net.solver());
+        assertThat(back.init()).isEqualTo(net.init());
+        assertThat(back.forceBackward()).isTrue();
+
+        assertThat(json).contains("\"kernel_h\": 3,").contains("\"kernel_w\": 1,").contains("\"dilation\": [1, 2]")
+                .contains("\"lr_mult\": 0").contains("\"gamma\": -0.1").contains("\"exclude\": [\n");
+        assertThat(json).as("defaults are left out").doesNotContain("relu_param").doesNotContain("bias_term")
+                .doesNotContain("test_initialization").doesNotContain("\"axis\"");
+    }
+}
