@@ -84,6 +84,14 @@ final class LayerBinder {
 
         bindTypedParams(f, type, b);
         LayerConfig layer = b.build();
+        if (type == LayerType.INPUT) {
+            int shapes = layer.inputParam().shape().size();
+            if (shapes != 1 && shapes != top.size()) {
+                Fields input = Fields.of(doc, f.get("input_param"), "input_param", INPUT_FIELDS);
+                throw input.error("shape", "expected one shape for all tops or one per top (" + top.size()
+                        + "), found " + shapes);
+            }
+        }
         if (specs.size() > layer.learnableBlobs()) {
             throw f.error("param", "a " + type.jsonName() + " layer" + (type.hasParams() ? " with these settings" : "")
                     + " has " + layer.learnableBlobs() + " learnable blob(s), but " + specs.size()

@@ -371,6 +371,15 @@ class NetConfigErrorsTest {
         assertThat(error(net("""
                 {"name": "r", "type": "ReLU", "bottom": ["data"], "top": ["r"], "param": [{"lr_mult": 0}]}"""))
                 .problem()).contains("has 0 learnable blob(s), but 1 param entries are given");
+        String shapes = """
+                {"name": "n", "layers": [
+                  {"name": "in", "type": "Input", "top": ["a", "b", "c"], "input_param": {"shape": [{"dim": [1]}, {"dim": [2]}]}}
+                ]}
+                """;
+        e = error(shapes);
+        assertAt(e, shapes, "[{\"dim\"");
+        assertThat(e.jsonPath()).isEqualTo("layers[0].input_param.shape");
+        assertThat(e.problem()).isEqualTo("expected one shape for all tops or one per top (3), found 2");
         assertThat(error(net("""
                 {"name": "r", "type": "ReLU", "bottom": ["data"], "top": ["r"], "loss_weight": [1, 2]}"""))
                 .problem()).contains("expected one loss weight per top (1), found 2");

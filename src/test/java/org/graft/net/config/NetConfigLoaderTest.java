@@ -265,7 +265,8 @@ class NetConfigLoaderTest {
                 .isEqualTo(ConvolutionParam.square(96, 3, 1, 1).withFillers(Filler.xavier(), Filler.constant(0)));
         assertThat(net.layer("fc8", Phase.TRAIN).orElseThrow().paramSpec(1)).isEqualTo(ParamSpec.of(2, 0));
         SolverConfig s = net.solver();
-        assertThat(s.maxIter()).isEqualTo(2400);
+        assertThat(s.maxIter()).isEqualTo(2500);
+        assertThat(s.maxIter() % s.testInterval()).as("the last iteration is tested").isZero();
         assertThat(s.testIter() * 100).as("one test pass covers the 10,000 test images").isEqualTo(10000);
         assertThat(s.snapshotPrefix()).isEqualTo(Path.of("examples/fashion-mnist/snapshots/fashion").toAbsolutePath());
     }
