@@ -1,0 +1,83 @@
+package org.graft.solver;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.graft.engine.Blob;
+import org.graft.layers.Pass;
+import org.graft.net.Net;
+import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.config.LayerConfig;
+import org.graft.net.config.LayerType;
+
+/**
+ * Caffe's test phase: {@code iterations} batches through the TEST net, averaging every accuracy and loss
+ * output. Accuracy outputs are labelled by their top_k so reports can name top-1 and top-5.
+ */
+public final class TestEvaluator {
+    private final PhaseNet test;
+    private final List<Output> outputs = new ArrayList<>();
+
+    /** One averaged value: an Accuracy layer's (topK > 0) or a loss layer's (topK = 0). */
+    public record Output(String layer, String blob, int topK, float lossWeight) {
+    }
+
+    public TestEvaluator(PhaseNet test) {
+        this.test = test;
+        for (LayerConfig lc : test.layers()) {
+            if (lc.type() == LayerType.ACCURACY) {
+                outputs.add(new Output(lc.name(), lc.top().get(0), lc.accuracyParam().topK(), 0f));
+            } else if (lc.type() == LayerType.SOFTMAX_WITH_LOSS) {
+                outputs.add(new Output(lc.name(), lc.top().get(0), 0, lc.lossWeight(0)));
+            }
+        }
+    }
+
+    public List<Output> outputs() {
+        return outputs;
+    }
+
+    /** Runs the test pass with the given net's current weights; returns averages keyed by output. */
+    public Map<Output, Double> run(Net trained, int iterations) {
+        Net net = test.net();
+        net.copyParamsFrom(trained);
+        test.feeds().forEach(f -> f.loader().resetTest());
+        double[] sums = new double[outputs.size()];
+        for (int it = 0; it < iterations; it++) {
+            test.feed();
+            net.forward(Pass.test());
+            for (int o = 0; o < outputs.size(); o++) {
+                Blob b = net.blob(outputs.get(o).blob());
+                sums[o] += b.download()[0];
+            }
+        }
+        Map<Output, Double> out = new LinkedHashMap<>();
+        for (int o = 0; o < outputs.size(); o++) {
+            out.put(outputs.get(o), sums[o] / Math.max(1, iterations));
+        }
+        return out;
+    }
+
+    /** The averaged accuracy with the given top_k, or NaN if the net has none. */
+    public static double accuracy(Map<Output, Double> results, int topK) {
+        for (Map.Entry<Output, Double> e : results.entrySet()) {
+            if (e.getKey().topK() == topK) {
+                return e.getValue();
+            }
+        }
+        return Double.NaN;
+    }
+
+    public static double loss(Map<Output, Double> results) {
+        double sum = 0;
+        boolean any = false;
+        for (Map.Entry<Output, Double> e : results.entrySet()) {
+            if (e.getKey().topK() == 0) {
+                sum += e.getValue();
+                any = true;
+            }
+        }
+        return any ? sum : Double.NaN;
+    }
+}

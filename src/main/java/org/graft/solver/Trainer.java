@@ -1,0 +1,266 @@
+package org.graft.solver;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.graft.caffe.CaffeFiles;
+import org.graft.caffe.CaffeWeights;
+import org.graft.data.MeanImage;
+import org.graft.engine.Engine;
+import org.graft.layers.Phase;
+import org.graft.net.DataFeed;
+import org.graft.net.NetBuilder;
+import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.config.NetConfig;
+import org.graft.net.config.SolverConfig;
+
+/**
+ * Caffe's training loop for one net.json: fillers (seeded), optional initial weights by layer name,
+ * optional resume from a solver state, then SGD with periodic display, test and snapshot. Prints
+ * progress to {@code out}; writes the CSV log and snapshots next to snapshot_prefix.
+ */
+public final class Trainer {
+    /** What the caller may override (command-line options). Null / negative means "as in the file". */
+    public record Options(Path weights, Path resume, Integer maxIter, Long seed, boolean progressBar) {
+        public static Options defaults() {
+            return new Options(null, null, null, null, false);
+        }
+    }
+
+    /** One test pass's averages. */
+    public record TestPoint(int iter, double loss, double top1, double top5) {
+    }
+
+    /** The outcome of a run. */
+    public record Result(int iterations, double finalTop1, double finalTop5, double finalTestLoss, double lastTrainLoss,
+                         double wallSeconds, double imagesPerSecond, List<TestPoint> tests, Path lastModel, long seed) {
+    }
+
+    private final Engine engine;
+    private final NetConfig config;
+    private final Options options;
+    private final PrintStream out;
+
+    public Trainer(Engine engine, NetConfig config, Options options, PrintStream out) {
+        this.engine = engine;
+        this.config = config;
+        this.options = options;
+        this.out = out;
+    }
+
+    public static DataFeed.MeanImageLoader caffeMeanLoader() {
+        return file -> {
+            CaffeWeights.WeightBlob b = CaffeWeights.decode(CaffeFiles.readBlobProto(file), "mean file " + file);
+            int[] s = b.shape();
+            int n = s.length;
+            if (n < 3) {
+                throw new IllegalArgumentException("mean file " + file + " has shape of " + n + " dims; expected C×H×W or 1×C×H×W");
+            }
+            return new MeanImage(s[n - 3], s[n - 2], s[n - 1], b.data());
+        };
+    }
+
+    public Result run() {
+        SolverConfig solverCfg = config.requireSolver();
+        if (options.maxIter() != null) {
+            solverCfg = solverCfg.toBuilder().maxIter(options.maxIter()).build();
+        }
+        Snapshots.State resumeState = options.resume() != null ? Snapshots.readState(options.resume()) : null;
+        long seed = options.seed() != null ? options.seed()
+                : solverCfg.hasRandomSeed() ? solverCfg.randomSeed()
+                : resumeState != null && resumeState.proto().hasGraftRandomSeed() ? resumeState.proto().getGraftRandomSeed()
+                : System.nanoTime() & 0x7fffffffL;
+        if (resumeState != null) {
+            seed = resumeState.seedOr(seed);
+        }
+        out.printf(Locale.ROOT, "Graft: training '%s' on %s (backend %s), seed %d%n", config.name(),
+                engine.device().describe(), engine.cl().backendName(), seed);
+
+        long started = System.nanoTime();
+        try (PhaseNet train = NetBuilder.build(engine, config, Phase.TRAIN, seed, caffeMeanLoader(), 0);
+             PhaseNet test = solverCfg.testIter() > 0 && !config.layersFor(Phase.TEST).isEmpty()
+                     ? NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), 0) : null;
+             SgdSolver solver = new SgdSolver(engine, solverCfg, train.net(), seed)) {
+            describeData(train, test);
+            NetBuilder.fill(train.net(), train.layers(), seed);
+            List<Path> inits = new ArrayList<>();
+            if (config.init() != null && config.init().weights() != null) {
+                inits.add(config.init().weights());
+            }
+            if (options.weights() != null) {
+                inits.add(options.weights());
+            }
+            for (Path w : inits) {
+                List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false);
+                out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), w, String.join(", ", copied));
+            }
+            if (resumeState != null) {
+                Snapshots.restore(resumeState, solver);
+                out.printf("Resumed from %s at iteration %d%n", resumeState.file(), solver.iter());
+            }
+            Path prefix = solverCfg.snapshotPrefix();
+            Path logFile = prefix.resolveSibling(prefix.getFileName() + "_log.csv");
+            try (TrainLog log = new TrainLog(logFile, resumeState != null)) {
+                return loop(solverCfg, train, test, solver, log, seed, started);
+            }
+        }
+    }
+
+    private void describeData(PhaseNet train, PhaseNet test) {
+        for (DataFeed f : train.feeds()) {
+            out.printf("TRAIN data '%s': %d examples, %d classes, batch %d, %s%n", f.config().name(), f.dataset().size(),
+                    f.dataset().numClasses(), f.batchSize(), java.util.Arrays.toString(f.dataShape()));
+        }
+        if (test != null) {
+            for (DataFeed f : test.feeds()) {
+                out.printf("TEST  data '%s': %d examples, batch %d%n", f.config().name(), f.dataset().size(), f.batchSize());
+            }
+        }
+    }
+
+    private Result loop(SolverConfig cfg, PhaseNet train, PhaseNet test, SgdSolver solver, TrainLog log, long seed, long started) {
+        TestEvaluator evaluator = test != null ? new TestEvaluator(test) : null;
+        List<TestPoint> tests = new ArrayList<>();
+        int maxIter = cfg.maxIter();
+        int batch = train.batchSize();
+        train.feeds().forEach(f -> f.loader().seek(solver.iter()));
+        ArrayDeque<Double> window = new ArrayDeque<>();
+        double windowSum = 0;
+        double lastLoss = Double.NaN;
+        long windowStart = System.nanoTime();
+        int windowIters = 0;
+        double avgIterSeconds = Double.NaN;
+        Path lastModel = null;
+        int startIter = solver.iter();
+        int lastSnapshot = -1;
+        ProgressBar bar = options.progressBar() ? new ProgressBar(out) : null;
+
+        while (solver.iter() < maxIter) {
+            int iter = solver.iter();
+            if (evaluator != null && cfg.testInterval() > 0 && iter % cfg.testInterval() == 0 && (iter > 0 || cfg.testInitialization())
+                    && !(iter == startIter && iter > 0)) {
+                if (bar != null) {
+                    bar.clear();
+                }
+                tests.add(test(evaluator, solver, cfg, log, iter, started));
+            }
+            train.feed();
+            double lr = solver.learningRate();
+            lastLoss = solver.step();
+            window.addLast(lastLoss);
+            windowSum += lastLoss;
+            if (window.size() > Math.max(1, cfg.averageLoss())) {
+                windowSum -= window.removeFirst();
+            }
+            windowIters++;
+            int done = solver.iter();
+            if (cfg.display() > 0 && (iter % cfg.display() == 0 || done == maxIter)) {
+                double secs = (System.nanoTime() - windowStart) / 1e9;
+                double ips = windowIters * (double) batch / secs;
+                avgIterSeconds = secs / windowIters;
+                double smoothed = windowSum / window.size();
+                double eta = (maxIter - done) * avgIterSeconds;
+                if (bar != null) {
+                    bar.clear();
+                }
+                out.printf(Locale.ROOT, "Iteration %d/%d, loss = %.4f (smoothed %.4f), lr = %.3g, %.1f images/s, ETA %s%n",
+                        iter, maxIter, lastLoss, smoothed, lr, ips, duration(eta));
+                log.train(iter, lastLoss, smoothed, lr, ips, (System.nanoTime() - started) / 1e9);
+                windowStart = System.nanoTime();
+                windowIters = 0;
+            }
+            if (bar != null) {
+                bar.show(done, maxIter, lastLoss);
+            }
+            if (cfg.snapshot() > 0 && done % cfg.snapshot() == 0 && done < maxIter) {
+                Path state = Snapshots.write(cfg.snapshotPrefix(), solver);
+                lastModel = Snapshots.modelPath(cfg.snapshotPrefix(), done);
+                lastSnapshot = done;
+                if (bar != null) {
+                    bar.clear();
+                }
+                out.printf("Snapshot: %s (+ %s)%n", lastModel, state.getFileName());
+            }
+        }
+        if (bar != null) {
+            bar.clear();
+        }
+        if (cfg.snapshotAfterTrain() && lastSnapshot != solver.iter()) {
+            Path state = Snapshots.write(cfg.snapshotPrefix(), solver);
+            lastModel = Snapshots.modelPath(cfg.snapshotPrefix(), solver.iter());
+            out.printf("Snapshot: %s (+ %s)%n", lastModel, state.getFileName());
+        }
+        TestPoint last = null;
+        if (evaluator != null) {
+            last = test(evaluator, solver, cfg, log, solver.iter(), started);
+            tests.add(last);
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        int trained = solver.iter() - startIter;
+        double ips = trained * (double) batch / wall;
+        out.printf(Locale.ROOT, "Done: %d iterations in %s (%.1f images/s overall including tests)%n", trained, duration(wall), ips);
+        if (last != null) {
+            out.printf(Locale.ROOT, "Final test: top-1 = %s, top-5 = %s, loss = %.4f, wall time %s%n",
+                    pct(last.top1()), pct(last.top5()), last.loss(), duration(wall));
+        }
+        return new Result(solver.iter(), last == null ? Double.NaN : last.top1(), last == null ? Double.NaN : last.top5(),
+                last == null ? Double.NaN : last.loss(), lastLoss, wall, ips, tests, lastModel, seed);
+    }
+
+    private TestPoint test(TestEvaluator evaluator, SgdSolver solver, SolverConfig cfg, TrainLog log, int iter, long started) {
+        Map<TestEvaluator.Output, Double> r = evaluator.run(solver.net(), cfg.testIter());
+        double top1 = TestEvaluator.accuracy(r, 1);
+        double top5 = TestEvaluator.accuracy(r, 5);
+        double loss = TestEvaluator.loss(r);
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<TestEvaluator.Output, Double> e : r.entrySet()) {
+            sb.append(String.format(Locale.ROOT, "  %s = %.4f", e.getKey().topK() > 0 ? e.getKey().blob() + " (top-" + e.getKey().topK() + ")"
+                    : e.getKey().blob() + " (loss)", e.getValue()));
+        }
+        out.printf(Locale.ROOT, "Test at iteration %d:%s%n", iter, sb);
+        log.test(iter, loss, top1, top5, (System.nanoTime() - started) / 1e9);
+        return new TestPoint(iter, loss, top1, top5);
+    }
+
+    static String pct(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * v);
+    }
+
+    static String duration(double seconds) {
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : String.format(Locale.ROOT, "%.1fs", seconds);
+    }
+
+    /** A one-line bar redrawn with a carriage return, for terminals only. */
+    static final class ProgressBar {
+        private final PrintStream out;
+        private boolean shown;
+
+        ProgressBar(PrintStream out) {
+            this.out = out;
+        }
+
+        void show(int done, int total, double loss) {
+            int width = 30;
+            int filled = (int) ((long) done * width / Math.max(1, total));
+            out.printf(Locale.ROOT, "\r[%s%s] %d/%d loss %.4f", "#".repeat(filled), ".".repeat(width - filled), done, total, loss);
+            out.flush();
+            shown = true;
+        }
+
+        void clear() {
+            if (shown) {
+                out.print("\r" + " ".repeat(70) + "\r");
+                shown = false;
+            }
+        }
+    }
+}
