@@ -3,15 +3,26 @@ package org.graft.kernels;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
+import org.graft.opencl.DeviceInfo;
 
 /**
  * Launches {@code kernels/gemm.cl}: C = alpha·op(A)·op(B) + beta·C on row-major matrices, optionally a
- * batch of equally strided products. Used by convolution (im2col) and inner product.
- * Reference: {@link org.graft.reference.GemmReference}.
+ * batch of equally strided products. Used by convolution (im2col) and inner product. beta = 0 never
+ * reads C. Reference: {@link org.graft.reference.GemmReference}.
+ *
+ * <p>Three implementations, chosen per device and size ({@link #choosePath}): a register-blocked
+ * micro-kernel with operand packing for CPUs ({@link GemmMicro}), local-memory tiles for GPUs
+ * ({@link GemmTiled}), and the small portable kernel for tiny products, where the extra launches of
+ * the others cost more than they save.
  */
 public final class Gemm {
+    /** Products with fewer multiply-adds than this (per batch entry) take the simple kernel. */
+    static final long SIMPLE_MAX_WORK = 32L * 32 * 32;
     private static final int TM = 4;
     private static final int TN = 4;
+
+    /** The kernels behind {@link #batched}; tests force each one. */
+    enum Path { SIMPLE, MICRO, TILED }
 
     private Gemm() {
     }
@@ -29,21 +40,81 @@ public final class Gemm {
         gemm(e, transA, transB, m, n, k, alpha, a, offA, transA ? m : k, b, offB, transB ? k : n, beta, c, offC, n);
     }
 
+    /** {@code batch} products, the i-th on A + i·strideA, B + i·strideB, C + i·strideC. */
     public static void batched(Engine e, boolean transA, boolean transB, int m, int n, int k, float alpha,
                                ClBuffer a, int offA, int lda, int strideA, ClBuffer b, int offB, int ldb, int strideB,
                                float beta, ClBuffer c, int offC, int ldc, int strideC, int batch) {
-        if (m <= 0 || n <= 0 || batch <= 0) {
+        GemmCall call = new GemmCall(transA, transB, false, m, n, k, alpha, a, offA, lda, strideA,
+                b, offB, ldb, strideB, beta, c, offC, ldc, strideC, batch);
+        run(e, choosePath(e.device(), call), call);
+    }
+
+    /** Frees the packing buffers the CPU path keeps for {@code e} (they are re-created when needed). */
+    public static void releaseWorkspace(Engine e) {
+        GemmWorkspace.release(e);
+    }
+
+    static Path choosePath(DeviceInfo d, GemmCall call) {
+        if (call.k() == 0 || (long) call.m() * call.n() * call.k() < SIMPLE_MAX_WORK) {
+            return Path.SIMPLE;
+        }
+        if (d.isGpu() && GemmTiled.choose(d) != null) {
+            return Path.TILED;
+        }
+        return Path.MICRO;
+    }
+
+    /** Runs {@code call} on the given path (a path that cannot run on this device falls back to MICRO). */
+    static void run(Engine e, Path path, GemmCall call) {
+        check(call);
+        if (call.m() == 0 || call.n() == 0 || call.batch() == 0) {
             return;
         }
-        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + TM + " -DTN=" + TN;
-        ClKernel kern = e.kernel("gemm.cl", defines, "gemm");
-        int colStride = (n + TN - 1) / TN;
-        int rowBlocks = (m + TM - 1) / TM;
-        kern.arg(0, m).arg(1, n).arg(2, k).arg(3, alpha)
-                .arg(4, a).arg(5, offA).arg(6, lda).arg(7, strideA)
-                .arg(8, b).arg(9, offB).arg(10, ldb).arg(11, strideB)
-                .arg(12, beta).arg(13, c).arg(14, offC).arg(15, ldc).arg(16, strideC)
+        switch (path) {
+            case SIMPLE -> simple(e, call);
+            case MICRO -> {
+                if (call.k() == 0) {
+                    simple(e, call); // only scales C; nothing to pack
+                } else {
+                    GemmMicro.run(e, call, GemmMicro.DEFAULT);
+                }
+            }
+            case TILED -> {
+                GemmTiled.Config cfg = GemmTiled.choose(e.device());
+                if (cfg == null || !GemmTiled.run(e, call, cfg)) {
+                    run(e, Path.MICRO, call);
+                }
+            }
+        }
+    }
+
+    private static void check(GemmCall x) {
+        if (x.m() < 0 || x.n() < 0 || x.k() < 0 || x.batch() < 0) {
+            throw new IllegalArgumentException(String.format("gemm: sizes must be >= 0, got M=%d N=%d K=%d batch=%d",
+                    x.m(), x.n(), x.k(), x.batch()));
+        }
+        requireLd("lda", x.lda(), x.transA() ? x.m() : x.k());
+        requireLd("ldb", x.ldb(), x.transB() ? x.k() : x.n());
+        requireLd("ldc", x.ldc(), x.n());
+    }
+
+    private static void requireLd(String name, int ld, int width) {
+        if (ld < width) {
+            throw new IllegalArgumentException("gemm: " + name + " must be at least the row width " + width + ", got " + ld);
+        }
+    }
+
+    private static void simple(Engine e, GemmCall x) {
+        String defines = "-DTRANS_A=" + GemmMicro.bit(x.transA()) + " -DTRANS_B=" + GemmMicro.bit(x.transB())
+                + " -DTM=" + TM + " -DTN=" + TN;
+        ClKernel kern = e.kernel("gemm.cl", defines, "gemm_simple");
+        int colStride = GemmMicro.ceilDiv(x.n(), TN);
+        int rowBlocks = GemmMicro.ceilDiv(x.m(), TM);
+        kern.arg(0, x.m()).arg(1, x.n()).arg(2, x.k()).arg(3, x.alpha())
+                .arg(4, x.a()).arg(5, x.offA()).arg(6, x.lda()).arg(7, x.strideA())
+                .arg(8, x.b()).arg(9, x.offB()).arg(10, x.ldb()).arg(11, x.strideB())
+                .arg(12, x.beta()).arg(13, x.c()).arg(14, x.offC()).arg(15, x.ldc()).arg(16, x.strideC())
                 .arg(17, colStride);
-        e.run(kern, new long[] {colStride, rowBlocks, batch}, null);
+        e.run(kern, new long[] {colStride, rowBlocks, x.batch()}, null);
     }
 }

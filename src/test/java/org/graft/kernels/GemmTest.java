@@ -1,16 +1,28 @@
 package org.graft.kernels;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
 import org.graft.reference.GemmReference;
 import org.graft.testing.Compare;
 import org.graft.testing.Rand;
 import org.graft.testing.TestEngines;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GemmTest {
+    /** Fills the padding of C (outside the product); it must come back unchanged. */
+    private static final float PAD = 7.25f;
+
     /**
      * Tolerance: each output is a sum of K products of values in [-1, 1]; float32 accumulation in a
      * different order than the double reference differs by at most about K·2^-24·Σ|terms|, i.e.
@@ -65,6 +77,174 @@ class GemmTest {
             e.cl().writeFloats(dc, c);
             Gemm.batched(e, false, false, m, n, k, 1f, da, off, k, m * k, db, off, n, k * n, 0f, dc, off, n, m * n, groups);
             Compare.close("batched gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
+        }
+    }
+
+    /** Awkward shapes: 1-wide, K = 1, sizes off every tile multiple, K longer than a k-block. */
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 37, 9}, {37, 1, 9}, {5, 7, 1}, {12, 16, 5}, {13, 17, 19}, {25, 33, 70},
+        {40, 33, 1100}, {130, 70, 40}, {3, 200, 64},
+    };
+
+    static Stream<Arguments> everyPathShapeAndTranspose() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Gemm.Path path : Gemm.Path.values()) {
+            for (int[] s : SHAPES) {
+                for (int t = 0; t < 4; t++) {
+                    cases.add(Arguments.of(path, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Every kernel, on padded operands (leading dimensions wider than the rows, non-zero offsets) in a
+     * batch of 2. Alternating cases use beta = 0 with NaN in C (C must not be read) and beta = 0.5.
+     * Tolerance: as above, plus K·1e-6 for the long sums (K = 1100), far above K·2^-24 per term.
+     */
+    @ParameterizedTest(name = "{0} M={1} N={2} K={3} tA={4} tB={5}")
+    @MethodSource("everyPathShapeAndTranspose")
+    void everyPathMatchesReferenceOnPaddedBatches(Gemm.Path path, int m, int n, int k, boolean tA, boolean tB) {
+        boolean betaZero = (m + n + k + (tA ? 1 : 0)) % 2 == 0;
+        Problem p = new Problem(new Random(m * 131L + n * 17L + k + (tA ? 5 : 0) + (tB ? 11 : 0)), m, n, k, tA, tB,
+                -0.75f, betaZero ? 0f : 0.5f, 2);
+        Engine e = TestEngines.get();
+        p.check(e, call -> Gemm.run(e, path, call), path.toString(), 1e-4 + 1e-6 * k);
+    }
+
+    /**
+     * The CPU micro-kernel under configurations other than the default, so odd block sizes, k-blocking,
+     * row/column blocking of the packed copies, in-place (unpacked) operands, the transposed
+     * formulation and explicit work-group sizes are all exercised.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("microConfigs")
+    void microKernelConfigurationsMatchReference(GemmMicro.Config cfg) {
+        Engine e = TestEngines.get();
+        int[][] shapes = {{29, 45, 23}, {1, 19, 37}, {45, 2, 17}, {64, 64, 100}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean tA = (t & 1) != 0;
+                boolean tB = (t & 2) != 0;
+                Problem p = new Problem(new Random(s[0] + 7L * t + cfg.hashCode()), s[0], s[1], s[2], tA, tB,
+                        1.5f, t % 2 == 0 ? 0f : -1f, 3);
+                p.check(e, call -> GemmMicro.run(e, call, cfg), cfg.toString(), 1e-4);
+            }
+        }
+    }
+
+    static Stream<GemmMicro.Config> microConfigs() {
+        return Stream.of(
+                // odd block, short k-blocks, always pack, small bands, explicit work-group size
+                new GemmMicro.Config(5, 8, 7, 1, 1, 3, 4, 1L << 20),
+                // never pack unless B is transposed: in-place A and B, transposed formulation chosen
+                new GemmMicro.Config(3, 4, 64, 1 << 20, 1 << 20, 1, 0, 1L << 20),
+                // packed copies bounded to a few panels: row and column blocks
+                new GemmMicro.Config(4, 4, 8, 1, 1, 2, 0, 3 * 8 * 16),
+                GemmMicro.DEFAULT);
+    }
+
+    @Test
+    void sizesZeroLeaveCUntouchedAndKZeroScalesC() {
+        Engine e = TestEngines.get();
+        float[] c = {1, 2, 3, 4, 5, 6};
+        try (ClBuffer da = e.alloc(6, "A"); ClBuffer db = e.alloc(6, "B"); ClBuffer dc = e.alloc(6, "C")) {
+            e.cl().writeFloats(dc, c);
+            Gemm.gemm(e, false, false, 0, 3, 2, 1f, da, 0, 2, db, 0, 3, 0f, dc, 0, 3);
+            Gemm.gemm(e, false, false, 2, 0, 2, 1f, da, 0, 2, db, 0, 1, 0f, dc, 0, 1);
+            assertThat(e.cl().readFloats(dc, 6)).containsExactly(c);
+            Gemm.gemm(e, false, false, 2, 3, 0, 1f, da, 0, 1, db, 0, 3, 0.5f, dc, 0, 3);
+            assertThat(e.cl().readFloats(dc, 6)).containsExactly(0.5f, 1f, 1.5f, 2f, 2.5f, 3f);
+        }
+    }
+
+    @Test
+    void pathChoiceFollowsDeviceAndSize() {
+        GemmCall tiny = new Problem(new Random(1), 4, 4, 4, false, false, 1f, 0f, 1).call(null, null, null);
+        GemmCall big = new Problem(new Random(1), 64, 64, 64, false, false, 1f, 0f, 1).call(null, null, null);
+        var cpu = TestEngines.get().device();
+        assertThat(Gemm.choosePath(cpu, tiny)).isEqualTo(Gemm.Path.SIMPLE);
+        if (cpu.isCpu()) {
+            assertThat(Gemm.choosePath(cpu, big)).isEqualTo(Gemm.Path.MICRO);
+        }
+    }
+
+    /** One randomised padded, offset, batched product and its reference result. */
+    private static final class Problem {
+        final int m;
+        final int n;
+        final int k;
+        final boolean tA;
+        final boolean tB;
+        final float alpha;
+        final float beta;
+        final int batch;
+        final int lda;
+        final int ldb;
+        final int ldc;
+        final int offA;
+        final int offB;
+        final int offC;
+        final int strideA;
+        final int strideB;
+        final int strideC;
+        final float[] a;
+        final float[] b;
+        final float[] c;
+
+        Problem(Random r, int m, int n, int k, boolean tA, boolean tB, float alpha, float beta, int batch) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.tA = tA;
+            this.tB = tB;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.batch = batch;
+            int rowsA = tA ? k : m;
+            int rowsB = tB ? n : k;
+            lda = (tA ? m : k) + 3;
+            ldb = (tB ? k : n) + 2;
+            ldc = n + 5;
+            offA = 7;
+            offB = 2;
+            offC = 4;
+            strideA = rowsA * lda + 1;
+            strideB = rowsB * ldb + 3;
+            strideC = m * ldc + 2;
+            a = Rand.uniform(r, offA + batch * strideA, -1, 1);
+            b = Rand.uniform(r, offB + batch * strideB, -1, 1);
+            c = new float[offC + batch * strideC];
+            Arrays.fill(c, PAD);
+            for (int g = 0; g < batch; g++) {
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        c[offC + g * strideC + i * ldc + j] = beta == 0f ? Float.NaN : r.nextFloat() * 2 - 1;
+                    }
+                }
+            }
+        }
+
+        GemmCall call(ClBuffer da, ClBuffer db, ClBuffer dc) {
+            return new GemmCall(tA, tB, false, m, n, k, alpha, da, offA, lda, strideA, db, offB, ldb, strideB,
+                    beta, dc, offC, ldc, strideC, batch);
+        }
+
+        void check(Engine e, java.util.function.Consumer<GemmCall> run, String what, double abs) {
+            float[] expected = c.clone();
+            for (int g = 0; g < batch; g++) {
+                GemmReference.gemm(tA, tB, m, n, k, alpha, a, offA + g * strideA, lda, b, offB + g * strideB, ldb,
+                        beta, expected, offC + g * strideC, ldc);
+            }
+            try (ClBuffer da = e.alloc(a.length, "A"); ClBuffer db = e.alloc(b.length, "B"); ClBuffer dc = e.alloc(c.length, "C")) {
+                e.cl().writeFloats(da, a);
+                e.cl().writeFloats(db, b);
+                e.cl().writeFloats(dc, c);
+                run.accept(call(da, db, dc));
+                String label = String.format("%s M=%d N=%d K=%d tA=%b tB=%b beta=%s", what, m, n, k, tA, tB, beta);
+                Compare.close(label, e.cl().readFloats(dc, c.length), expected, abs, 1e-5);
+            }
         }
     }
 }
