@@ -41,13 +41,19 @@ public final class NetBuilder {
         }
     }
 
-    /**
-     * @param batchOverride if > 0, replaces the batch size of data and Input layers (time, forward)
-     * @param openFeeds     false to build from data shapes without opening the data (not supported:
-     *                      shapes come from the data); true normally
-     */
+    /** As {@link #build(Engine, NetConfig, Phase, long, DataFeed.MeanImageLoader, int, boolean)}, shapes only when batchOverride > 0. */
     public static PhaseNet build(Engine engine, NetConfig cfg, Phase phase, long seed, DataFeed.MeanImageLoader means,
                                  int batchOverride) {
+        return build(engine, cfg, phase, seed, means, batchOverride, batchOverride > 0);
+    }
+
+    /**
+     * @param batchOverride if > 0, replaces the batch size of data and Input layers
+     * @param shapesOnly    data layers are opened only to learn their shapes and get no feeds: the caller
+     *                      fills the inputs (time, forward)
+     */
+    public static PhaseNet build(Engine engine, NetConfig cfg, Phase phase, long seed, DataFeed.MeanImageLoader means,
+                                 int batchOverride, boolean shapesOnly) {
         List<LayerConfig> layers = cfg.layersFor(phase);
         Map<String, int[]> inputs = new LinkedHashMap<>();
         List<DataFeed> feeds = new ArrayList<>();
@@ -57,8 +63,15 @@ public final class NetBuilder {
                 switch (lc.type()) {
                     case DATA, IMAGE_DATA -> {
                         DataFeed f = DataFeed.open(lc, phase, seed, means);
-                        feeds.add(f);
                         int[] shape = f.dataShape();
+                        if (batchOverride > 0) {
+                            shape[0] = batchOverride;
+                        }
+                        if (shapesOnly) {
+                            f.close();
+                        } else {
+                            feeds.add(f);
+                        }
                         inputs.put(f.dataTop(), shape);
                         if (f.labelTop() != null) {
                             inputs.put(f.labelTop(), new int[] {shape[0]});
