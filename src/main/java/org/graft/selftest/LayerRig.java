@@ -1,0 +1,90 @@
+package org.graft.selftest;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+import org.graft.layers.Layer;
+import org.graft.layers.Pass;
+
+/** A layer set up on given bottom shapes with its bottom and top blobs; closes all of them. */
+public final class LayerRig implements AutoCloseable {
+    private final Layer layer;
+    private final List<Blob> bottom = new ArrayList<>();
+    private final List<Blob> top = new ArrayList<>();
+    private final boolean inPlace;
+
+    private LayerRig(Engine e, Layer layer, boolean inPlace, List<int[]> bottomShapes) {
+        this.layer = layer;
+        this.inPlace = inPlace;
+        try {
+            List<int[]> topShapes = layer.setUp(e, bottomShapes);
+            for (int i = 0; i < bottomShapes.size(); i++) {
+                bottom.add(new Blob(e, "bottom" + i, bottomShapes.get(i)));
+            }
+            for (int i = 0; i < topShapes.size(); i++) {
+                top.add(inPlace && i == 0 ? bottom.get(0) : new Blob(e, "top" + i, topShapes.get(i)));
+            }
+        } catch (RuntimeException ex) {
+            close();
+            throw ex;
+        }
+    }
+
+    public static LayerRig of(Engine e, Layer layer, int[]... bottomShapes) {
+        return new LayerRig(e, layer, false, List.of(bottomShapes));
+    }
+
+    /** top[0] is bottom[0] (ReLU, Dropout in place). */
+    public static LayerRig inPlace(Engine e, Layer layer, int[] shape) {
+        return new LayerRig(e, layer, true, List.<int[]>of(shape));
+    }
+
+    public Layer layer() {
+        return layer;
+    }
+
+    public Blob bottom(int i) {
+        return bottom.get(i);
+    }
+
+    public Blob top(int i) {
+        return top.get(i);
+    }
+
+    public List<Blob> bottoms() {
+        return bottom;
+    }
+
+    public List<Blob> tops() {
+        return top;
+    }
+
+    public Blob param(int i) {
+        return layer.params().get(i).blob();
+    }
+
+    public void forward(Pass pass) {
+        layer.forward(bottom, top, pass);
+    }
+
+    public void backward(boolean[] propagateDown, Pass pass) {
+        layer.backward(top, bottom, propagateDown, pass);
+    }
+
+    /** Finite-difference check of this rig's layer with the given check. */
+    public GradientCheck.Result gradient(GradientCheck check, boolean[] checkBottoms, Pass pass) {
+        return check.check(layer, bottom, top, checkBottoms, pass);
+    }
+
+    @Override
+    public void close() {
+        layer.close();
+        for (int i = 0; i < top.size(); i++) {
+            if (!(inPlace && i == 0)) {
+                top.get(i).close();
+            }
+        }
+        bottom.forEach(Blob::close);
+    }
+}
