@@ -13,6 +13,7 @@ import org.graft.data.DataException;
 import org.graft.data.Dataset;
 import org.graft.data.IdxDataset;
 import org.graft.data.ImageListDataset;
+import org.graft.data.LmdbDataset;
 import org.graft.data.MeanImage;
 import org.graft.data.Transformer;
 import org.graft.engine.Blob;
@@ -30,10 +31,13 @@ import org.graft.net.config.TransformParam;
 public final class DataFeed implements AutoCloseable {
     private final LayerConfig config;
     private final BatchLoader loader;
+    /** The opened source when it holds resources (an LMDB map), closed after the loader; else null. */
+    private final AutoCloseable source;
 
-    private DataFeed(LayerConfig config, BatchLoader loader) {
+    private DataFeed(LayerConfig config, BatchLoader loader, AutoCloseable source) {
         this.config = config;
         this.loader = loader;
+        this.source = source;
     }
 
     /** Opens the data source of {@code lc}; every file problem is reported here, before training starts. */
@@ -53,7 +57,7 @@ public final class DataFeed implements AutoCloseable {
                         yield new IdxDataset(p.source(), p.labelSource());
                     }
                     case CIFAR -> cifar(p.source());
-                    case LMDB -> throw new DataException("layer '" + lc.name() + "': LMDB data sources are not supported yet");
+                    case LMDB -> new LmdbDataset(p.source());
                 };
                 batch = p.batchSize();
                 classes = p.classes();
@@ -68,23 +72,40 @@ public final class DataFeed implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException("layer '" + lc.name() + "' is not a data layer");
         }
-        if (!classes.isEmpty()) {
-            int[] cls = classes.stream().mapToInt(Integer::intValue).toArray();
-            data = limit != null ? new ClassSubset(data, cls, limit) : new ClassSubset(data, cls);
-        } else if (limit != null) {
-            data = ClassSubset.limit(data, limit);
+        AutoCloseable source = data instanceof AutoCloseable c ? c : null;
+        try {
+            if (!classes.isEmpty()) {
+                int[] cls = classes.stream().mapToInt(Integer::intValue).toArray();
+                data = limit != null ? new ClassSubset(data, cls, limit) : new ClassSubset(data, cls);
+            } else if (limit != null) {
+                data = ClassSubset.limit(data, limit);
+            }
+            TransformParam t = lc.transformParam();
+            float[] means = new float[t.meanValue().size()];
+            for (int i = 0; i < means.length; i++) {
+                means[i] = t.meanValue().get(i);
+            }
+            MeanImage mean = t.meanFile() != null ? meanLoader.load(t.meanFile()) : null;
+            Transformer tr = Transformer.forDataset(new Transformer.Spec(t.scale(), t.mirror(), t.cropSize(), means, mean), data);
+            if (batch <= 0) {
+                throw new DataException("layer '" + lc.name() + "': batch_size must be positive, got " + batch);
+            }
+            return new DataFeed(lc, new BatchLoader(data, tr, phase, batch, seed), source);
+        } catch (RuntimeException e) {
+            closeQuietly(source);
+            throw e;
         }
-        TransformParam t = lc.transformParam();
-        float[] means = new float[t.meanValue().size()];
-        for (int i = 0; i < means.length; i++) {
-            means[i] = t.meanValue().get(i);
+    }
+
+    private static void closeQuietly(AutoCloseable source) {
+        if (source == null) {
+            return;
         }
-        MeanImage mean = t.meanFile() != null ? meanLoader.load(t.meanFile()) : null;
-        Transformer tr = Transformer.forDataset(new Transformer.Spec(t.scale(), t.mirror(), t.cropSize(), means, mean), data);
-        if (batch <= 0) {
-            throw new DataException("layer '" + lc.name() + "': batch_size must be positive, got " + batch);
+        try {
+            source.close();
+        } catch (Exception e) {
+            // Closing after a failure: the original error is the one to report.
         }
-        return new DataFeed(lc, new BatchLoader(data, tr, phase, batch, seed));
     }
 
     private static Dataset cifar(Path source) {
@@ -156,6 +177,13 @@ public final class DataFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        loader.close();
+        loader.close(); // stops the prefetch thread before the source goes away
+        if (source != null) {
+            try {
+                source.close();
+            } catch (Exception e) {
+                throw new DataException("layer '" + config.name() + "': closing the data source failed: " + e, e);
+            }
+        }
     }
 }
