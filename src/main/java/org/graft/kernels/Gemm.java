@@ -21,8 +21,11 @@ public final class Gemm {
     private static final int TM = 4;
     private static final int TN = 4;
 
-    /** The kernels behind {@link #batched}; tests force each one. */
-    enum Path { SIMPLE, MICRO, TILED }
+    /** The kernels behind {@link #batched}: the original portable one, the CPU micro-kernel, the GPU tiles. */
+    public enum Path { SIMPLE, MICRO, TILED }
+
+    /** Set only by benchmarks ({@link #overridePath}) to time every caller on one kernel; null = choose. */
+    private static volatile Path override;
 
     private Gemm() {
     }
@@ -46,7 +49,16 @@ public final class Gemm {
                                float beta, ClBuffer c, int offC, int ldc, int strideC, int batch) {
         GemmCall call = new GemmCall(transA, transB, false, m, n, k, alpha, a, offA, lda, strideA,
                 b, offB, ldb, strideB, beta, c, offC, ldc, strideC, batch);
-        run(e, choosePath(e.device(), call), call);
+        Path forced = override;
+        run(e, forced != null ? forced : choosePath(e.device(), call), call);
+    }
+
+    /**
+     * For benchmarks only: makes every following product run on {@code path} (null restores the
+     * automatic choice), so layers can be timed on the old kernel for comparison.
+     */
+    public static void overridePath(Path path) {
+        override = path;
     }
 
     /** Frees the packing buffers the CPU path keeps for {@code e} (they are re-created when needed). */
