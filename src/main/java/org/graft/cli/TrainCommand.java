@@ -16,11 +16,14 @@ import picocli.CommandLine.Parameters;
         "Prints progress every 'display' iterations, tests every 'test_interval', writes Caffe snapshots",
         "(<snapshot_prefix>_iter_N.caffemodel/.solverstate) and a CSV log (<snapshot_prefix>_log.csv)."})
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NET", description = "The net.json to train.")
+    @Parameters(index = "0", paramLabel = "NET", description = "The net.json to train, or a Caffe net or solver .prototxt.")
     Path net;
 
     @Option(names = "--weights", paramLabel = "W.caffemodel", description = "Initialise layers with matching names from this caffemodel (V0, V1 or V2).")
     Path weights;
+
+    @Option(names = "--solver", paramLabel = "S.prototxt", description = "Caffe solver for a Caffe .prototxt NET (NET may also be the solver itself).")
+    Path solver;
 
     @Option(names = "--resume", paramLabel = "S.solverstate", description = "Continue a run from its solver state.")
     Path resume;
@@ -42,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
         if (weights != null && resume != null) {
             throw new IllegalArgumentException("give either --weights (fine-tune) or --resume (continue a run), not both");
         }
-        NetConfig cfg = Models.load(net);
+        NetConfig cfg = Models.load(net, solver);
         boolean terminal = System.console() != null && !noProgress;
         try (Engine engine = device.open()) {
             Trainer.Result r = new Trainer(engine, cfg, new Trainer.Options(weights, resume, maxIter, seed, terminal), System.out).run();

@@ -41,7 +41,9 @@ public final class TestEvaluator {
     /** Runs the test pass with the given net's current weights; returns averages keyed by output. */
     public Map<Output, Double> run(Net trained, int iterations) {
         Net net = test.net();
-        net.copyParamsFrom(trained);
+        if (trained != net) { // the test command evaluates the test net's own weights
+            net.copyParamsFrom(trained);
+        }
         test.feeds().forEach(f -> f.loader().resetTest());
         double[] sums = new double[outputs.size()];
         for (int it = 0; it < iterations; it++) {

@@ -1,0 +1,67 @@
+package org.graft.caffe;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.graft.layers.Phase;
+import org.graft.net.config.LayerConfig;
+
+/**
+ * Joins a solver's separate {@code train_net} and {@code test_net} (the paper's imagenet_train and
+ * imagenet_val prototxts) into one net with phases, as one would write it by hand: layers both files hold
+ * identically appear once, without rules; the others get {@code include { phase: TRAIN }} or {@code TEST}.
+ * The common layers are a longest common subsequence, so the result keeps the order of both files and
+ * every bottom is still produced before it is read in each phase.
+ */
+final class PhaseMerge {
+    private PhaseMerge() {
+    }
+
+    /** The layers of {@code net} that exist in {@code phase}, without their (now satisfied) rules. */
+    static List<LayerConfig> forPhase(List<LayerConfig> net, Phase phase) {
+        return net.stream().filter(l -> l.includedIn(phase)).map(PhaseMerge::withoutRules).toList();
+    }
+
+    static List<LayerConfig> merge(List<LayerConfig> train, List<LayerConfig> test) {
+        int n = train.size();
+        int m = test.size();
+        int[][] lcs = new int[n + 1][m + 1];
+        for (int i = n - 1; i >= 0; i--) {
+            for (int j = m - 1; j >= 0; j--) {
+                lcs[i][j] = train.get(i).equals(test.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        List<LayerConfig> out = new ArrayList<>();
+        List<LayerConfig> pendingTest = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < n || j < m) {
+            if (i < n && j < m && train.get(i).equals(test.get(j))) {
+                out.addAll(pendingTest);
+                pendingTest.clear();
+                out.add(train.get(i));
+                i++;
+                j++;
+            } else if (j == m || i < n && lcs[i + 1][j] >= lcs[i][j + 1]) {
+                out.add(only(train.get(i), Phase.TRAIN));
+                i++;
+            } else {
+                // Held back so that a gap lists the TRAIN layers first, then the TEST ones.
+                pendingTest.add(only(test.get(j), Phase.TEST));
+                j++;
+            }
+        }
+        out.addAll(pendingTest);
+        return out;
+    }
+
+    private static LayerConfig only(LayerConfig l, Phase phase) {
+        return withoutRules(l).toBuilder().include(phase).build();
+    }
+
+    static LayerConfig withoutRules(LayerConfig l) {
+        return new LayerConfig(l.name(), l.type(), l.bottom(), l.top(), l.param(), l.lossWeight(), List.of(), List.of(),
+                l.propagateDown(), l.convolutionParam(), l.poolingParam(), l.lrnParam(), l.dropoutParam(),
+                l.innerProductParam(), l.reluParam(), l.softmaxParam(), l.lossParam(), l.accuracyParam(), l.inputParam(),
+                l.transformParam(), l.dataParam(), l.imageDataParam());
+    }
+}

@@ -1,0 +1,55 @@
+package org.graft.caffe;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.graft.caffe.CaffeWeights.LayerBlobs;
+import org.graft.caffe.CaffeWeights.WeightBlob;
+import org.graft.caffe.proto.Caffe.NetParameter;
+import org.graft.net.config.NetConfig;
+
+/**
+ * A caffemodel of any vintage made to fit a net: its layers matched to the net's by name, every blob's
+ * shape checked ({@link WeightShapes}), legacy shapes reduced, and the result written as a current (V2)
+ * caffemodel holding only the learned blobs of the net's layers, by name, with shape and data — the form
+ * Caffe's snapshots and OpenCV's {@code readNetFromCaffe} read. Values are copied bit for bit.
+ */
+public final class WeightFiles {
+    private WeightFiles() {
+    }
+
+    /** The fitted weights as a V2 net, what matched, and the warnings of reading (upgrade notes). */
+    public record Fitted(NetParameter net, WeightShapes.Matched matched, List<String> warnings) {
+        public long floats() {
+            long n = 0;
+            for (LayerBlobs l : matched.layers()) {
+                for (WeightBlob b : l.blobs()) {
+                    n += b.count();
+                }
+            }
+            return n;
+        }
+    }
+
+    public static Fitted fit(NetConfig cfg, Path weights) {
+        List<String> warnings = new ArrayList<>();
+        NetParameter raw = CaffeFiles.readNetRaw(weights);
+        NetParameter v2 = NetUpgrader.upgrade(raw, weights.toString(), warnings::add);
+        List<LayerBlobs> layers = CaffeWeights.layers(v2, weights.toString());
+        WeightShapes.Matched m = WeightShapes.match(cfg, layers, weights.toString());
+        return new Fitted(CaffeWeights.toNet(cfg.name(), m.layers()), m, List.copyOf(warnings));
+    }
+
+    /**
+     * The weights for exporting {@code cfg}: like {@link #fit}, but every layer of the net with learned
+     * blobs must be in the file, since a model without them could not be used.
+     */
+    public static Fitted forExport(NetConfig cfg, Path weights) {
+        Fitted f = fit(cfg, weights);
+        if (!f.matched().missing().isEmpty()) {
+            throw new CaffeFormatException(weights + " has no weights for layer(s) " + String.join(", ", f.matched().missing())
+                    + " of net '" + cfg.name() + "'; an exported model needs the blobs of every learned layer");
+        }
+        return f;
+    }
+}
