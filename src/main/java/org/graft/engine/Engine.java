@@ -9,6 +9,7 @@ import org.graft.opencl.ClContext;
 import org.graft.opencl.ClKernel;
 import org.graft.opencl.DeviceInfo;
 import org.graft.opencl.DeviceSelector;
+import org.graft.opencl.WorkGroups;
 
 /**
  * One device opened for work: its OpenCL context and queue plus the compiled kernel library.
@@ -61,7 +62,14 @@ public final class Engine implements AutoCloseable {
         cl.launch(k, new long[] {n}, null);
     }
 
+    /**
+     * Launches with an explicit {@code local} size (null = driver's choice); a local size beyond the
+     * device's or this kernel's queried limits is refused with both named, before the driver sees it.
+     */
     public void run(ClKernel k, long[] global, long[] local) {
+        if (local != null) {
+            WorkGroups.requireFits(device(), k.name(), k.maxWorkGroupSize(), local);
+        }
         cl.launch(k, global, local);
     }
 

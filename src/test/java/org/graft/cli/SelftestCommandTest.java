@@ -1,0 +1,126 @@
+package org.graft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.graft.opencl.ClBackend;
+import org.graft.opencl.DeviceInfo;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code selftest} from the command line. The multi-device and basic-driver runs need PoCL, whose
+ * POCL_DEVICES variable must be set before the JVM opens OpenCL, so they run in a child JVM.
+ */
+class SelftestCommandTest {
+    private static final String BACKEND = System.getProperty("graft.backend", "jocl");
+
+    @Test
+    void deviceOutOfRangeListsTheDevicesAndFails() {
+        Output out = runHere("selftest", "--backend", BACKEND, "--device", "99", "--quick");
+        assertThat(out.code).isNotZero();
+        assertThat(out.err).contains("error: device index 99 is out of range").contains("[0] ");
+        assertThat(out.out).doesNotContain("PASS");
+    }
+
+    @Test
+    void devicesOutOfRangeOrRepeatedFailBeforeAnythingRuns() {
+        Output out = runHere("selftest", "--backend", BACKEND, "--devices", "0,99", "--quick");
+        assertThat(out.code).isNotZero();
+        assertThat(out.err).contains("device index 99 is out of range").contains("[0] ");
+        Output twice = runHere("selftest", "--backend", BACKEND, "--devices", "0,0", "--quick");
+        assertThat(twice.code).isNotZero();
+        assertThat(twice.err).contains("device 0 is listed twice");
+    }
+
+    @Test
+    void onlyMustMatchACheck() {
+        Output out = runHere("selftest", "--backend", BACKEND, "--only", "nosuchlayer");
+        assertThat(out.code).isNotZero();
+        assertThat(out.err).contains("matches no check").contains("Convolution gradient");
+    }
+
+    @Test
+    void onlyRunsTheNamedRows() {
+        Output out = runHere("selftest", "--backend", BACKEND, "--quick", "--only", "split,relu");
+        assertThat(out.code).as(out.err).isZero();
+        assertThat(out.out).contains("ReLU gradient").contains("Split gradient").contains("PASS: 4 of 4 checks passed")
+                .doesNotContain("Gemm");
+    }
+
+    /** Two PoCL pthread devices at once, one thread and one engine each: both report PASS, exit code 0. */
+    @Test
+    void twoDevicesAtOnceBothPass() throws Exception {
+        assumeTrue(onPocl(), "needs PoCL (POCL_DEVICES makes two devices)");
+        Output out = runChild("pthread pthread", "selftest", "--backend", BACKEND, "--devices", "0,1", "--quick", "--no-cache");
+        assertThat(out.code).as(out.out + out.err).isZero();
+        assertThat(out.out).contains("Running selftest on 2 devices at once")
+                .containsPattern("device 0 \\(pthread[^)]*\\): PASS")
+                .containsPattern("device 1 \\(pthread[^)]*\\): PASS")
+                .doesNotContain("FAIL");
+        assertThat(out.out.split("PASS: 26 of 26 checks passed", -1)).hasSize(3);
+    }
+
+    /** PoCL's 'basic' driver compiles kernels differently from 'pthread': this machine's stand-in for another vendor. */
+    @Test
+    void basicDriverPasses() throws Exception {
+        assumeTrue(onPocl(), "needs PoCL");
+        Output out = runChild("basic", "selftest", "--backend", BACKEND, "--device", "0", "--quick", "--no-cache");
+        assertThat(out.code).as(out.out + out.err).isZero();
+        assertThat(out.out).contains("Graft selftest on #0 basic").contains("PASS: 26 of 26 checks passed").doesNotContain("FAIL");
+    }
+
+    private static boolean onPocl() {
+        List<DeviceInfo> devices = ClBackend.named(BACKEND).devices();
+        return !devices.isEmpty() && devices.get(0).platformName().contains("Portable Computing Language");
+    }
+
+    private record Output(int code, String out, String err) {
+    }
+
+    private static Output runHere(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Runs org.graft.cli.Main in a fresh JVM with POCL_DEVICES set. */
+    private static Output runChild(String poclDevices, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.graft.cli.Main");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("POCL_DEVICES", poclDevices);
+        Path err = java.nio.file.Files.createTempFile("selftest", ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("selftest child JVM did not finish in 10 minutes; output so far:\n" + out);
+        }
+        String errText = java.nio.file.Files.readString(err);
+        java.nio.file.Files.deleteIfExists(err);
+        return new Output(p.exitValue(), out, errText);
+    }
+}
