@@ -16,8 +16,8 @@ import org.graft.opencl.DeviceInfo;
  * the others cost more than they save.
  */
 public final class Gemm {
-    /** Products with fewer multiply-adds than this (per batch entry) take the simple kernel. */
-    static final long SIMPLE_MAX_WORK = 32L * 32 * 32;
+    /** Products with fewer multiply-adds than this (per batch entry) take the simple kernel (measured crossover ~100³ on PoCL). */
+    static final long SIMPLE_MAX_WORK = 64L * 64 * 64;
     private static final int TM = 4;
     private static final int TN = 4;
 
@@ -88,7 +88,7 @@ public final class Gemm {
                 if (call.k() == 0) {
                     simple(e, call); // only scales C; nothing to pack
                 } else {
-                    GemmMicro.run(e, call, GemmMicro.DEFAULT);
+                    GemmMicro.run(e, call, GemmMicro.forDevice(e.device()));
                 }
             }
             case TILED -> {

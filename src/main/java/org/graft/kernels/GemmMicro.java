@@ -7,30 +7,36 @@ import org.graft.opencl.DeviceInfo;
 
 /**
  * The CPU path of {@link Gemm}: {@code gemm_micro} in {@code kernels/gemm.cl}, each work-item an
- * MR×NR register block. An operand is packed into panels ({@code pack_a}/{@code pack_b}) when that pays:
- * op(B) must be packed when transposed (the kernel loads contiguous row segments of B); otherwise an
- * operand is packed only when the other dimension is large enough to amortise the copy. When op(B)
- * would need a big copy but op(A) a small one, the product is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ instead
- * (fully connected layers: the weights are read in place, only the batch is packed).
- * Long products are cut into k-blocks (and, if a packed copy would grow too big, row/column blocks)
- * so the packed panels stay cache-sized and the workspace bounded.
+ * MR×NR register block. Each operand is either packed into panels ({@code pack_a}/{@code pack_b}) or
+ * read in place; op(B) must be packed when transposed (the kernel loads contiguous row segments of B).
+ * The product may also be computed as Cᵀ = op(B)ᵀ·op(A)ᵀ (C stored transposed), which turns a big
+ * operand that would need packing into one that can be read in place (fully connected layers: the
+ * weights stay put, only the batch is packed). {@link #plan} picks the cheapest of these variants by a
+ * simple measured cost model. Long products are cut into k-blocks (and, if a packed copy would grow too
+ * big, row/column blocks) so the packed panels stay cache-sized and the workspace bounded.
  */
 final class GemmMicro {
     /**
-     * Tuning knobs (all measured on the target machines; see BENCHMARKS.md).
+     * Tuning knobs (measured on the target machines; see BENCHMARKS.md).
      *
      * @param mr        rows per work-item block (accumulator registers)
      * @param nr        columns per block = vector width of the accumulators (4, 8 or 16)
-     * @param kc        k-block length
-     * @param packAMinN pack op(A) only when N is at least this (else the kernel reads A in place)
-     * @param packBMinM pack an untransposed op(B) only when M is at least this
+     * @param kc        k-block length when both operands are packed or A is read in place along its rows
+     * @param kcStrided k-block length when an operand is read in place down its columns (B, or a
+     *                  transposed A): each k then touches another row, often another page, and shorter
+     *                  blocks keep those pages in the TLB
      * @param rb        row panels per band (tile order: see gemm_micro)
      * @param local     work-group size (0 = let the driver choose)
+     * @param packCost  cost of packing one float, in multiply-add-equivalents (flops / 2)
+     * @param directA   extra time, as a fraction of the kernel's, when A is read in place along its rows
+     * @param directStrided extra time when B, or a transposed A, is read in place (down the columns)
      * @param maxPackFloats bound on one packed copy; bigger products are cut into row/column blocks
      */
-    record Config(int mr, int nr, int kc, int packAMinN, int packBMinM, int rb, int local, long maxPackFloats) {
+    record Config(int mr, int nr, int kc, int kcStrided, int rb, int local, double packCost, double directA,
+                  double directStrided, long maxPackFloats) {
         Config {
-            if (mr < 1 || (nr != 4 && nr != 8 && nr != 16) || kc < 1 || rb < 1 || maxPackFloats < (long) kc * Math.max(mr, nr)) {
+            if (mr < 1 || (nr != 4 && nr != 8 && nr != 16) || kc < 1 || kcStrided < 1 || rb < 1
+                    || maxPackFloats < (long) Math.max(kc, kcStrided) * Math.max(mr, nr)) {
                 throw new IllegalArgumentException("gemm micro-kernel config: need mr >= 1, nr in {4, 8, 16}, kc >= 1, rb >= 1 and room for one panel, got " + this);
             }
         }
@@ -39,57 +45,86 @@ final class GemmMicro {
             return "-DMR=" + mr + " -DNR=" + nr + " -DRB=" + rb + " -DTRANS_A=" + bit(transA) + " -DA_PACKED=" + bit(packA)
                     + " -DB_PACKED=" + bit(packB) + " -DTRANS_C=" + bit(transC);
         }
-
     }
 
-    static final Config DEFAULT = new Config(12, 16, 512, 64, 64, 16, 0, 16L << 20);
+    /** How one product runs: which formulation (possibly transposed) and which operands get packed. */
+    record Plan(GemmCall call, boolean packA, boolean packB) {
+        /** True if the kernel reads an operand in place down its columns (B, or a transposed A). */
+        boolean strided() {
+            return !packB || !packA && call.transA();
+        }
+    }
+
+    /**
+     * 12×16 blocks: 12 accumulators of 16 floats fill most of AVX-512's 32 vector registers. Packing one
+     * float costs about as much time as 50 multiply-adds; reading A in place along its rows costs ~15%,
+     * reading down columns ~50% (each k another row, which defeats the prefetcher). PoCL on Zen 5.
+     */
+    static final Config WIDE = new Config(12, 16, 2048, 256, 16, 0, 50, 0.15, 0.5, 16L << 20);
+    /** 6×16 blocks for 8-wide vectors (AVX2's 16 registers: 12 accumulators). */
+    static final Config MEDIUM = new Config(6, 16, 2048, 256, 16, 0, 50, 0.15, 0.5, 16L << 20);
+    /** 6×8 blocks for 4-wide vectors (SSE, NEON). */
+    static final Config NARROW = new Config(6, 8, 2048, 256, 16, 0, 50, 0.15, 0.5, 16L << 20);
+    static final Config DEFAULT = WIDE;
 
     private GemmMicro() {
     }
 
+    /** The block shape suited to the device's preferred float vector width. */
+    static Config forDevice(DeviceInfo d) {
+        int w = d.preferredFloatVectorWidth();
+        return w >= 16 ? WIDE : w >= 8 ? MEDIUM : NARROW;
+    }
+
+    /** Runs {@code call} (K must be at least 1). */
     static void run(Engine e, GemmCall call, Config cfg) {
-        GemmCall x = packedFloats(call.transposed(), cfg) < packedFloats(call, cfg) ? call.transposed() : call;
-        boolean packA = packA(x, cfg);
-        boolean packB = packB(x, cfg);
+        Plan plan = plan(call, cfg);
+        GemmCall x = plan.call();
+        int kc = plan.strided() ? cfg.kcStrided() : cfg.kc();
         // Row/column blocks only where a packed copy (depth kc) would outgrow maxPackFloats.
-        long perBatch = Math.max(1, cfg.maxPackFloats() / x.batch()) / Math.min(cfg.kc(), x.k());
-        int mc = packA ? blockLength(perBatch, cfg.mr(), x.m()) : x.m();
-        int nc = packB ? blockLength(perBatch, cfg.nr(), x.n()) : x.n();
+        long perBatch = Math.max(1, cfg.maxPackFloats() / x.batch()) / Math.min(kc, x.k());
+        int mc = plan.packA() ? blockLength(perBatch, cfg.mr(), x.m()) : x.m();
+        int nc = plan.packB() ? blockLength(perBatch, cfg.nr(), x.n()) : x.n();
         for (int j0 = 0; j0 < x.n(); j0 += nc) {
             for (int i0 = 0; i0 < x.m(); i0 += mc) {
-                for (int k0 = 0; k0 < x.k(); k0 += cfg.kc()) {
+                for (int k0 = 0; k0 < x.k(); k0 += kc) {
                     GemmCall blk = x.block(i0, Math.min(mc, x.m() - i0), j0, Math.min(nc, x.n() - j0),
-                            k0, Math.min(cfg.kc(), x.k() - k0));
-                    runBlock(e, blk, cfg, packA, packB);
+                            k0, Math.min(kc, x.k() - k0));
+                    runBlock(e, blk, cfg, plan.packA(), plan.packB());
                 }
             }
         }
+    }
+
+    /** The cheapest way to run {@code call}: both formulations, each operand packed or in place. */
+    static Plan plan(GemmCall call, Config cfg) {
+        Plan best = null;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (GemmCall x : new GemmCall[] {call, call.transposed()}) {
+            for (boolean packA : new boolean[] {true, false}) {
+                for (boolean packB : new boolean[] {true, false}) {
+                    if (!packB && x.transB()) {
+                        continue;
+                    }
+                    double macs = (double) x.m() * x.n() * x.k();
+                    double inPlaceA = packA ? 0 : x.transA() ? cfg.directStrided() : cfg.directA();
+                    double inPlaceB = packB ? 0 : cfg.directStrided();
+                    double cost = macs * (1 + inPlaceA + inPlaceB)
+                            + cfg.packCost() * ((packA ? (double) x.m() * x.k() : 0) + (packB ? (double) x.k() * x.n() : 0));
+                    if (cost < bestCost) {
+                        bestCost = cost;
+                        best = new Plan(x, packA, packB);
+                    }
+                }
+            }
+        }
+        return best;
     }
 
     /** Largest multiple of {@code unit} not above {@code limit} (at least one unit), capped at {@code whole}. */
     private static int blockLength(long limit, int unit, int whole) {
         long units = Math.max(1, limit / unit);
         return (int) Math.min(whole, units * unit);
-    }
-
-    private static boolean packA(GemmCall x, Config cfg) {
-        return x.n() >= cfg.packAMinN();
-    }
-
-    private static boolean packB(GemmCall x, Config cfg) {
-        return x.transB() || x.m() >= cfg.packBMinM();
-    }
-
-    /** Floats copied by packing for this formulation; the cheaper formulation wins. */
-    private static long packedFloats(GemmCall x, Config cfg) {
-        long floats = 0;
-        if (packA(x, cfg)) {
-            floats += (long) x.m() * x.k();
-        }
-        if (packB(x, cfg)) {
-            floats += (long) x.k() * x.n();
-        }
-        return floats;
     }
 
     private static void runBlock(Engine e, GemmCall x, Config cfg, boolean packA, boolean packB) {
