@@ -3,6 +3,7 @@ package org.graft.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.graft.engine.DeviceThreads;
 import org.graft.engine.Engine;
 import org.graft.engine.Engines;
 import org.graft.selftest.Effort;
@@ -44,6 +45,11 @@ final class SelftestCommand implements Callable<Integer> {
         if (devices != null && !devices.isEmpty()) {
             return multi(cases, effort);
         }
+        // On a large-stack thread: CPU drivers may run kernels on the waiting thread (see DeviceThreads).
+        return DeviceThreads.call("selftest", () -> single(cases, effort));
+    }
+
+    private int single(List<SelfTestCase> cases, Effort effort) {
         try (Engine e = device.open()) {
             ReportTable.header(System.out, e.device().describe(), e.cl().backendName(), effort, seed);
             SelfTest.Report r = SelfTest.run(e, cases, effort, seed, row -> {

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.graft.engine.DeviceThreads;
 import org.graft.engine.Engine;
 
 /**
@@ -17,11 +18,8 @@ public final class MultiDeviceSelfTest {
     }
 
     public static List<SelfTest.Report> run(List<Engine> engines, List<SelfTestCase> cases, Effort effort, long seed) {
-        ExecutorService pool = Executors.newFixedThreadPool(engines.size(), r -> {
-            Thread t = new Thread(r, "selftest-device");
-            t.setDaemon(true);
-            return t;
-        });
+        // Large-stack threads: CPU drivers may run kernels on the waiting thread (see DeviceThreads).
+        ExecutorService pool = Executors.newFixedThreadPool(engines.size(), DeviceThreads.factory("selftest-device"));
         try {
             List<Future<SelfTest.Report>> futures = new ArrayList<>();
             for (Engine e : engines) {
