@@ -124,6 +124,20 @@ class CaffeCommandsTest {
         assertThat(Double.parseDouble(top1)).isGreaterThan(60.0);
     }
 
+    @Test
+    void testOutputsAddTop5AndALossOnTheLogitsToThePaperEraValNet() {
+        NetConfig c = org.graft.caffe.CaffeImporter.importFiles(null, Path.of("testdata/paper/v0/half0A/imagenet_solver.prototxt"),
+                tmp.resolve("net.json"), tmp).config();
+        NetConfig t = TestOutputs.augment(c);
+        var test = t.layersFor(org.graft.layers.Phase.TEST);
+        var names = test.stream().map(l -> l.name()).toList();
+        // The net's own accuracy (fed by probabilities) is top-1; top-5 reads the same blob; the loss reads fc8, the logits.
+        assertThat(names).endsWith("prob", "accuracy", TestOutputs.TOP5, TestOutputs.LOSS).doesNotContain(TestOutputs.TOP1);
+        assertThat(test.get(names.indexOf(TestOutputs.TOP5)).bottom()).containsExactly("prob", "label");
+        assertThat(test.get(names.indexOf(TestOutputs.LOSS)).bottom()).containsExactly("fc8", "label");
+        assertThat(t.layersFor(org.graft.layers.Phase.TRAIN)).isEqualTo(c.layersFor(org.graft.layers.Phase.TRAIN));
+    }
+
     // ------------------------------------------------------------------------------------- bad input
 
     @Test
