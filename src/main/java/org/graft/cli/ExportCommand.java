@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code export MODEL WEIGHTS -o OUT.caffemodel}: weights for a model as a current (V2) caffemodel. */
 @Command(name = "export", mixinStandardHelpOptions = true, description = {
-        "Write the weights of MODEL's learned layers as a current-format (V2) caffemodel: layer name, type and",
-        "blobs with shape and data, as Caffe's snapshots are and as OpenCV's readNetFromCaffe reads them.",
+        "Write MODEL's learned weights as a current-format (V2) caffemodel for Caffe or OpenCV.",
+        "Each learned layer is written with its name, type and blobs (shape and data), as Caffe's snapshots are",
+        "and as OpenCV's readNetFromCaffe reads them.",
         "WEIGHTS may be any caffemodel (V0, V1, V2, a Graft snapshot); every blob is checked against MODEL."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A net.json or a Caffe .prototxt.")

@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code import NET.prototxt [WEIGHTS.caffemodel] [--solver S.prototxt] -o DIR}: Caffe model → net.json. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = {
-        "Import a Caffe model (V0, V1 or V2 prototxt, optionally its solver and weights) as DIR/net.json,",
-        "and the weights as DIR/weights.caffemodel in the current (V2) layout, checked against the net.",
+        "Import a Caffe model (prototxt of any vintage, solver, weights) as DIR/net.json + DIR/weights.caffemodel.",
+        "V0, V1 and V2 prototxts load; the weights are written in the current (V2) layout, checked against the net.",
         "Relative paths in the prototxt are resolved from the working directory first (as Caffe does), then",
         "from the prototxt's folder, and written absolute."})
 final class ImportCommand implements Callable<Integer> {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code test NET --weights W [--iterations N]}: Caffe's test for Graft. */
 @Command(name = "test", mixinStandardHelpOptions = true, description = {
-        "Evaluate weights on the TEST phase's data: prints top-1, top-5 and the loss, averaged over the batches.",
+        "Evaluate weights on the TEST phase's data: top-1, top-5 and loss.",
+        "The values are averaged over the batches.",
         "Top-1, top-5 and the loss are added to the TEST net if it lacks them."})
 final class TestCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NET", description = "A net.json, or a Caffe net or solver .prototxt.")
