@@ -1,0 +1,32 @@
+package org.graft.experiment;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.graft.net.config.NetConfig;
+
+/**
+ * A checked experiment.json (docs/experiment-json.md): the base network and its learnable layers in order
+ * (the paper's layers 1..L), the class count of the dataset, the layer counts n to test, the splits with
+ * their treatments, the random-weights control, the schedule of every network, the seed and the report's
+ * options. {@code lastLayerOutputs} null means "the number of classes the network trains on".
+ */
+public record Experiment(String name, Path file, Path netFile, NetConfig baseNet, List<String> learnable, int numClasses,
+                         List<Integer> n, List<Split> splits, RandomWeights randomWeights, boolean baseAll,
+                         Schedule schedule, long seed, Integer lastLayerOutputs, Integer trainLimit, Integer testLimit,
+                         ReportOptions report) {
+    public Experiment {
+        learnable = List.copyOf(learnable);
+        n = List.copyOf(n);
+        splits = List.copyOf(splits);
+    }
+
+    /** L, the number of learnable layers. */
+    public int depth() {
+        return learnable.size();
+    }
+
+    public Optional<Split> split(String splitName) {
+        return splits.stream().filter(s -> s.name().equals(splitName)).findFirst();
+    }
+}
