@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // Device work runs on a large-stack thread: some CPU drivers (PoCL 'basic') execute kernels on
+        // the waiting thread and need more than the JVM's default stack (see DeviceThreads).
+        System.exit(org.graft.engine.DeviceThreads.call("graft-main", () -> run(args)));
     }
 
     public static int run(String... args) {
