@@ -48,9 +48,10 @@ public final class GridRunner {
 
     /**
      * Runs the grid on the given devices: {@code engines.apply(i)} opens the engine of worker i (called in that
-     * worker's thread). Returns the number of cells this process finished.
+     * worker's thread), which the worker closes at the end when {@code closeEngines}. Returns the number of
+     * cells this process trained.
      */
-    public int run(List<String> workerNames, IntFunction<Engine> engines) {
+    public int run(List<String> workerNames, IntFunction<Engine> engines, boolean closeEngines) {
         int before = pending.size();
         workers = Math.max(1, workerNames.size());
         out.printf(Locale.ROOT, "Grid '%s': %d cells, %d finished before, %d to run on %d worker(s): %s%n", plan.name(), total,
@@ -58,7 +59,7 @@ public final class GridRunner {
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workerNames.size(); w++) {
             final int worker = w;
-            Thread t = new Thread(() -> work(worker, workerNames.get(worker), engines), "transfer-worker-" + w);
+            Thread t = new Thread(() -> work(worker, workerNames.get(worker), engines, closeEngines), "transfer-worker-" + w);
             threads.add(t);
             t.start();
         }
@@ -76,7 +77,7 @@ public final class GridRunner {
         return finishedHere;
     }
 
-    private void work(int worker, String name, IntFunction<Engine> engines) {
+    private void work(int worker, String name, IntFunction<Engine> engines, boolean closeEngines) {
         Engine engine = null;
         try {
             engine = engines.apply(worker);
@@ -95,7 +96,7 @@ public final class GridRunner {
                 notifyAll();
             }
         } finally {
-            if (engine != null) {
+            if (engine != null && closeEngines) {
                 engine.close();
             }
         }
