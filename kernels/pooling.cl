@@ -8,132 +8,203 @@
 // clipped to in + pad (so padded cells inside the image's padding count in the divisor).
 //
 // Forward runs one work-item per output; backward one work-item per input and GATHERS the top
-// diffs of the windows that cover it (no atomics). Dimension 0 walks the innermost axis so
-// neighbouring work-items touch neighbouring memory.
+// diffs of the windows that cover it (no atomics). Ranges are 3-D: (column, row, plane), so no index
+// needs a division and dimension 0 walks contiguous memory.
+//
+// Compile-time geometry: the layer passes -DFIXED_KH=.. -DFIXED_KW=.. -DFIXED_SH=.. -DFIXED_SW=.. for
+// small windows (0 or absent = use the runtime argument). Constant window and candidate loops unroll
+// into straight-line code that CPU compilers (PoCL) vectorise across work-items, and constant strides
+// turn the backward's divisions into multiplies/shifts; runtime-bounded inner loops stay scalar.
+
+#ifndef FIXED_KH
+#define FIXED_KH 0
+#endif
+#ifndef FIXED_KW
+#define FIXED_KW 0
+#endif
+#ifndef FIXED_SH
+#define FIXED_SH 0
+#endif
+#ifndef FIXED_SW
+#define FIXED_SW 0
+#endif
+
+#define KERNEL_H (FIXED_KH ? FIXED_KH : kernelH)
+#define KERNEL_W (FIXED_KW ? FIXED_KW : kernelW)
+#define STRIDE_H (FIXED_SH ? FIXED_SH : strideH)
+#define STRIDE_W (FIXED_SW ? FIXED_SW : strideW)
+// Full unrolling is requested only for constant trip counts above 1 (otherwise compilers warn that
+// they could not do it).
+#if FIXED_KH && FIXED_KW && FIXED_SH && FIXED_SW
+#define UNROLL _Pragma("unroll")
+#else
+#define UNROLL
+#endif
+#if FIXED_KH && FIXED_SH && (FIXED_KH + FIXED_SH - 1) / FIXED_SH > 1
+#define UNROLL_CANDIDATES_H _Pragma("unroll")
+#else
+#define UNROLL_CANDIDATES_H
+#endif
+#if FIXED_KW && FIXED_SW && (FIXED_KW + FIXED_SW - 1) / FIXED_SW > 1
+#define UNROLL_CANDIDATES_W _Pragma("unroll")
+#else
+#define UNROLL_CANDIDATES_W
+#endif
+// Most windows along one axis that can cover one input: ceil(kernel / stride).
+#define CANDIDATES_H ((KERNEL_H + STRIDE_H - 1) / STRIDE_H)
+#define CANDIDATES_W ((KERNEL_W + STRIDE_W - 1) / STRIDE_W)
 
 #define GEOMETRY_ARGS const int H, const int W, const int PH, const int PW, \
                       const int kernelH, const int kernelW, const int strideH, const int strideW, \
                       const int padH, const int padW
 
-__kernel void max_pool_forward(const int count, GEOMETRY_ARGS,
+// Range: (PW, PH, N*C).
+__kernel void max_pool_forward(const int planes, GEOMETRY_ARGS,
                                __global const float* restrict bottom,
                                __global float* restrict top,
                                __global int* restrict argmax) {
-    const int index = get_global_id(0);
-    if (index >= count) {
+    const int pw = get_global_id(0);
+    const int ph = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (pw >= PW || ph >= PH || plane >= planes) {
         return;
     }
-    const int pw = index % PW;
-    const int ph = (index / PW) % PH;
-    const int plane = index / (PW * PH);
-    int hstart = ph * strideH - padH;
-    int wstart = pw * strideW - padW;
-    const int hend = min(hstart + kernelH, H);
-    const int wend = min(wstart + kernelW, W);
-    hstart = max(hstart, 0);
-    wstart = max(wstart, 0);
+    const int hstart = ph * STRIDE_H - padH;
+    const int wstart = pw * STRIDE_W - padW;
     __global const float* x = bottom + plane * H * W;
     float best = -FLT_MAX;
     int bestIndex = -1;
-    for (int h = hstart; h < hend; h++) {
-        for (int w = wstart; w < wend; w++) {
-            const float v = x[h * W + w];
-            if (v > best) {
-                best = v;
-                bestIndex = h * W + w;
+    UNROLL
+    for (int i = 0; i < KERNEL_H; i++) {
+        const int h = hstart + i;
+        if (h >= 0 && h < H) {
+            UNROLL
+            for (int j = 0; j < KERNEL_W; j++) {
+                const int w = wstart + j;
+                if (w >= 0 && w < W) {
+                    const float v = x[h * W + w];
+                    if (v > best) {
+                        best = v;
+                        bestIndex = h * W + w;
+                    }
+                }
             }
         }
     }
+    const int index = (plane * PH + ph) * PW + pw;
     top[index] = best;
     argmax[index] = bestIndex;
 }
 
-__kernel void ave_pool_forward(const int count, GEOMETRY_ARGS,
+// Range: (PW, PH, N*C).
+__kernel void ave_pool_forward(const int planes, GEOMETRY_ARGS,
                                __global const float* restrict bottom,
                                __global float* restrict top) {
-    const int index = get_global_id(0);
-    if (index >= count) {
+    const int pw = get_global_id(0);
+    const int ph = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (pw >= PW || ph >= PH || plane >= planes) {
         return;
     }
-    const int pw = index % PW;
-    const int ph = (index / PW) % PH;
-    const int plane = index / (PW * PH);
-    int hstart = ph * strideH - padH;
-    int wstart = pw * strideW - padW;
-    int hend = min(hstart + kernelH, H + padH);
-    int wend = min(wstart + kernelW, W + padW);
-    const int poolSize = (hend - hstart) * (wend - wstart);
-    hstart = max(hstart, 0);
-    wstart = max(wstart, 0);
-    hend = min(hend, H);
-    wend = min(wend, W);
+    const int hstart = ph * STRIDE_H - padH;
+    const int wstart = pw * STRIDE_W - padW;
+    const int poolSize = (min(hstart + KERNEL_H, H + padH) - hstart) * (min(wstart + KERNEL_W, W + padW) - wstart);
     __global const float* x = bottom + plane * H * W;
     float sum = 0.0f;
-    for (int h = hstart; h < hend; h++) {
-        for (int w = wstart; w < wend; w++) {
-            sum += x[h * W + w];
-        }
-    }
-    top[index] = sum / (float) poolSize;
-}
-
-// Range of windows [first, last) along one axis whose padded extent covers padded coordinate p.
-#define FIRST_WINDOW(p, kernel, stride) (((p) < (kernel)) ? 0 : ((p) - (kernel)) / (stride) + 1)
-#define LAST_WINDOW(p, stride, pooled) min((p) / (stride) + 1, (pooled))
-
-__kernel void max_pool_backward(const int count, GEOMETRY_ARGS,
-                                __global const float* restrict topDiff,
-                                __global const int* restrict argmax,
-                                __global float* restrict bottomDiff) {
-    const int index = get_global_id(0);
-    if (index >= count) {
-        return;
-    }
-    const int w = index % W;
-    const int h = (index / W) % H;
-    const int plane = index / (W * H);
-    const int phstart = FIRST_WINDOW(h + padH, kernelH, strideH);
-    const int phend = LAST_WINDOW(h + padH, strideH, PH);
-    const int pwstart = FIRST_WINDOW(w + padW, kernelW, strideW);
-    const int pwend = LAST_WINDOW(w + padW, strideW, PW);
-    const int self = h * W + w;
-    const int offset = plane * PH * PW;
-    float g = 0.0f;
-    for (int ph = phstart; ph < phend; ph++) {
-        for (int pw = pwstart; pw < pwend; pw++) {
-            const int t = offset + ph * PW + pw;
-            if (argmax[t] == self) {
-                g += topDiff[t];
+    UNROLL
+    for (int i = 0; i < KERNEL_H; i++) {
+        const int h = hstart + i;
+        if (h >= 0 && h < H) {
+            UNROLL
+            for (int j = 0; j < KERNEL_W; j++) {
+                const int w = wstart + j;
+                if (w >= 0 && w < W) {
+                    sum += x[h * W + w];
+                }
             }
         }
     }
-    bottomDiff[index] = g;
+    top[(plane * PH + ph) * PW + pw] = sum / (float) poolSize;
 }
 
-__kernel void ave_pool_backward(const int count, GEOMETRY_ARGS,
+// First window along one axis whose padded extent covers padded coordinate p; the last is
+// min(p / stride, pooled - 1).
+#define FIRST_WINDOW(p, kernel, stride) (((p) < (kernel)) ? 0 : ((p) - (kernel)) / (stride) + 1)
+
+// Range: (W, H, N*C). The candidate loops stop at the first window past the last one covering the
+// input, so the runtime-geometry variant visits only the covering windows.
+__kernel void max_pool_backward(const int planes, GEOMETRY_ARGS,
                                 __global const float* restrict topDiff,
+                                __global const int* restrict argmax,
                                 __global float* restrict bottomDiff) {
-    const int index = get_global_id(0);
-    if (index >= count) {
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
         return;
     }
-    const int w = index % W;
-    const int h = (index / W) % H;
-    const int plane = index / (W * H);
-    const int phstart = FIRST_WINDOW(h + padH, kernelH, strideH);
-    const int phend = LAST_WINDOW(h + padH, strideH, PH);
-    const int pwstart = FIRST_WINDOW(w + padW, kernelW, strideW);
-    const int pwend = LAST_WINDOW(w + padW, strideW, PW);
+    const int phstart = FIRST_WINDOW(h + padH, KERNEL_H, STRIDE_H);
+    const int phend = min((h + padH) / STRIDE_H + 1, PH);
+    const int pwstart = FIRST_WINDOW(w + padW, KERNEL_W, STRIDE_W);
+    const int pwend = min((w + padW) / STRIDE_W + 1, PW);
+    const int self = h * W + w;
+    const int offset = plane * PH * PW;
+    float g = 0.0f;
+    UNROLL_CANDIDATES_H
+    for (int s = 0; s < CANDIDATES_H; s++) {
+        const int ph = phstart + s;
+        if (ph >= phend) {
+            break;
+        }
+        UNROLL_CANDIDATES_W
+        for (int t = 0; t < CANDIDATES_W; t++) {
+            const int pw = pwstart + t;
+            if (pw >= pwend) {
+                break;
+            }
+            const int k = offset + ph * PW + pw;
+            if (argmax[k] == self) {
+                g += topDiff[k];
+            }
+        }
+    }
+    bottomDiff[plane * H * W + self] = g;
+}
+
+// Range: (W, H, N*C).
+__kernel void ave_pool_backward(const int planes, GEOMETRY_ARGS,
+                                __global const float* restrict topDiff,
+                                __global float* restrict bottomDiff) {
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
+        return;
+    }
+    const int phstart = FIRST_WINDOW(h + padH, KERNEL_H, STRIDE_H);
+    const int phend = min((h + padH) / STRIDE_H + 1, PH);
+    const int pwstart = FIRST_WINDOW(w + padW, KERNEL_W, STRIDE_W);
+    const int pwend = min((w + padW) / STRIDE_W + 1, PW);
     __global const float* dy = topDiff + plane * PH * PW;
     float g = 0.0f;
-    for (int ph = phstart; ph < phend; ph++) {
-        const int hstart = ph * strideH - padH;
-        const int hextent = min(hstart + kernelH, H + padH) - hstart;
-        for (int pw = pwstart; pw < pwend; pw++) {
-            const int wstart = pw * strideW - padW;
-            const int wextent = min(wstart + kernelW, W + padW) - wstart;
+    UNROLL_CANDIDATES_H
+    for (int s = 0; s < CANDIDATES_H; s++) {
+        const int ph = phstart + s;
+        if (ph >= phend) {
+            break;
+        }
+        const int hstart = ph * STRIDE_H - padH;
+        const int hextent = min(hstart + KERNEL_H, H + padH) - hstart;
+        UNROLL_CANDIDATES_W
+        for (int t = 0; t < CANDIDATES_W; t++) {
+            const int pw = pwstart + t;
+            if (pw >= pwend) {
+                break;
+            }
+            const int wstart = pw * STRIDE_W - padW;
+            const int wextent = min(wstart + KERNEL_W, W + padW) - wstart;
             g += dy[ph * PW + pw] / (float) (hextent * wextent);
         }
     }
-    bottomDiff[index] = g;
+    bottomDiff[(plane * H + h) * W + w] = g;
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
+import org.graft.kernels.NdRange;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
 
@@ -15,6 +16,8 @@ import org.graft.opencl.ClKernel;
  */
 public final class PoolingLayer extends Layer {
     private static final String KERNELS = "pooling.cl";
+    /** Largest window (kernel_h·kernel_w) whose loops are compiled in as constants. */
+    static final int MAX_UNROLLED_WINDOW = 64;
 
     public enum Method { MAX, AVE }
 
@@ -182,15 +185,15 @@ public final class PoolingLayer extends Layer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        int count = topCount();
+        long[] range = NdRange.of(engine.device(), pooledW, pooledH, planes());
         if (spec.method() == Method.MAX) {
-            ClKernel k = engine.kernel(KERNELS, "max_pool_forward");
-            geometryArgs(k.arg(0, count)).arg(11, x.data()).arg(12, y.data()).arg(13, argmax);
-            engine.run1d(k, count);
+            ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_forward");
+            geometryArgs(k).arg(11, x.data()).arg(12, y.data()).arg(13, argmax);
+            engine.run(k, range, null);
         } else {
-            ClKernel k = engine.kernel(KERNELS, "ave_pool_forward");
-            geometryArgs(k.arg(0, count)).arg(11, x.data()).arg(12, y.data());
-            engine.run1d(k, count);
+            ClKernel k = engine.kernel(KERNELS, defines(), "ave_pool_forward");
+            geometryArgs(k).arg(11, x.data()).arg(12, y.data());
+            engine.run(k, range, null);
         }
     }
 
@@ -202,22 +205,38 @@ public final class PoolingLayer extends Layer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        int count = x.count();
+        long[] range = NdRange.of(engine.device(), bottomShape[3], bottomShape[2], planes());
         if (spec.method() == Method.MAX) {
-            ClKernel k = engine.kernel(KERNELS, "max_pool_backward");
-            geometryArgs(k.arg(0, count)).arg(11, y.diff()).arg(12, argmax).arg(13, x.diff());
-            engine.run1d(k, count);
+            ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_backward");
+            geometryArgs(k).arg(11, y.diff()).arg(12, argmax).arg(13, x.diff());
+            engine.run(k, range, null);
         } else {
-            ClKernel k = engine.kernel(KERNELS, "ave_pool_backward");
-            geometryArgs(k.arg(0, count)).arg(11, y.diff()).arg(12, x.diff());
-            engine.run1d(k, count);
+            ClKernel k = engine.kernel(KERNELS, defines(), "ave_pool_backward");
+            geometryArgs(k).arg(11, y.diff()).arg(12, x.diff());
+            engine.run(k, range, null);
         }
     }
 
     private ClKernel geometryArgs(ClKernel k) {
-        return k.arg(1, bottomShape[2]).arg(2, bottomShape[3]).arg(3, pooledH).arg(4, pooledW)
+        return k.arg(0, planes()).arg(1, bottomShape[2]).arg(2, bottomShape[3]).arg(3, pooledH).arg(4, pooledW)
                 .arg(5, kernelH).arg(6, kernelW).arg(7, spec.strideH()).arg(8, spec.strideW())
                 .arg(9, spec.padH()).arg(10, spec.padW());
+    }
+
+    /**
+     * Small windows are compiled in as constants so the window loops unroll (and vectorise on CPUs);
+     * large ones (global pooling over big maps) keep runtime loops rather than huge unrolled code.
+     */
+    private String defines() {
+        if ((long) kernelH * kernelW > MAX_UNROLLED_WINDOW) {
+            return "";
+        }
+        return "-DFIXED_KH=" + kernelH + " -DFIXED_KW=" + kernelW
+                + " -DFIXED_SH=" + spec.strideH() + " -DFIXED_SW=" + spec.strideW();
+    }
+
+    private int planes() {
+        return bottomShape[0] * bottomShape[1];
     }
 
     private void checkSetUp(Blob x) {
