@@ -53,7 +53,10 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("device: " + e.device().describe() + " [backend " + e.cl().backendName() + "]");
             System.out.println("date:   " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
             System.out.printf("median of %d runs after one warm-up; layers at batch %d%n%n", repeat, batch);
-            System.out.printf("%-34s %-36s %12s %10s%n", "case", "shape", "median ms", "GFLOP/s");
+            System.out.println("cores: CPU time of this process per wall second during the timed runs (on a CPU device:");
+            System.out.println("       how many cores the runs really got; less than the device's count means other load)");
+            System.out.println();
+            System.out.printf("%-34s %-36s %12s %10s %6s%n", "case", "shape", "median ms", "GFLOP/s", "cores");
             if (wants("gemm")) {
                 try (GemmBench g = new GemmBench(e)) {
                     for (int n : GEMM_SIZES) {
@@ -95,8 +98,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void report(Engine e, BenchCase c, String suffix) {
-        double s = Timer.medianSeconds(e, c, repeat);
-        System.out.printf(Locale.ROOT, "%-34s %-36s %12.2f %10.1f%n", c.name() + suffix, c.shape(), s * 1e3, c.flops() / s / 1e9);
+        Timer.Timing t = Timer.measure(e, c, repeat);
+        double s = t.medianSeconds();
+        System.out.printf(Locale.ROOT, "%-34s %-36s %12.2f %10.1f %6.2f%n", c.name() + suffix, c.shape(), s * 1e3, c.flops() / s / 1e9, t.cpuPerWall());
         System.out.flush();
     }
 }

@@ -92,8 +92,7 @@ public final class Gemm {
                 }
             }
             case TILED -> {
-                GemmTiled.Config cfg = GemmTiled.choose(e.device());
-                if (cfg == null || !GemmTiled.run(e, call, cfg)) {
+                if (!GemmTiled.runBestFit(e, call)) {
                     run(e, Path.MICRO, call);
                 }
             }

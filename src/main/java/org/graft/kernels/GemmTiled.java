@@ -59,6 +59,19 @@ final class GemmTiled {
         return null;
     }
 
+    /**
+     * Runs the product on the biggest candidate tile that both the device and the compiled kernel
+     * (CL_KERNEL_WORK_GROUP_SIZE, which register use can lower) accept; false if none does.
+     */
+    static boolean runBestFit(Engine e, GemmCall x) {
+        for (Config c : CANDIDATES) {
+            if (fits(e.device(), c) && run(e, x, c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean fits(DeviceInfo d, Config c) {
         return (long) c.localX() * c.localY() <= d.maxWorkGroupSize()
                 && c.localX() <= d.maxWorkItemSizes()[0] && c.localY() <= d.maxWorkItemSizes()[1]

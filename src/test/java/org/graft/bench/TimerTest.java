@@ -21,15 +21,16 @@ class TimerTest {
                 Thread.currentThread().interrupt();
             }
         });
-        double s = Timer.medianSeconds(e, c, 3);
+        Timer.Timing t = Timer.measure(e, c, 3);
         assertThat(runs.get()).isEqualTo(4);
-        assertThat(s).isGreaterThanOrEqualTo(0.002).isLessThan(10);
+        assertThat(t.medianSeconds()).isGreaterThanOrEqualTo(0.002).isLessThan(10);
+        assertThat(t.cpuPerWall() >= 0 || Double.isNaN(t.cpuPerWall())).as("cpu per wall").isTrue();
     }
 
     @Test
     void rejectsZeroRepetitions() {
         BenchCase c = new BenchCase("none", "-", 1, () -> { });
-        assertThatThrownBy(() -> Timer.medianSeconds(TestEngines.get(), c, 0)).hasMessageContaining("repeat");
+        assertThatThrownBy(() -> Timer.measure(TestEngines.get(), c, 0)).hasMessageContaining("repeat");
     }
 
     @Test
