@@ -45,6 +45,9 @@ final class TransferCommand implements Callable<Integer> {
     Path dir;
 
     @Mixin
+    PlanOptions planning;
+
+    @Mixin
     RunOptions run;
 
     @Mixin
@@ -56,13 +59,43 @@ final class TransferCommand implements Callable<Integer> {
             new CommandLine(this).usage(System.out);
             return 2;
         }
-        Experiment exp = ExperimentLoader.load(experiment);
-        Plan plan = Planner.plan(exp, dir != null ? dir : defaultDir(exp), run.replan, System.out);
+        Plan plan = planning.plan(experiment, dir);
         return run.execute(plan, device);
     }
 
     static Path defaultDir(Experiment exp) {
         return Path.of("runs", exp.name());
+    }
+
+    /** Options of planning, shared by 'transfer' and 'transfer plan'. */
+    static final class PlanOptions {
+        @Option(names = "--max-iter", paramLabel = "N", description = "Iterations per network, overriding the experiment's schedule.max_iter "
+                + "(the knob that sizes the grid; learning-rate steps scale with it).")
+        Integer maxIter;
+
+        @Option(names = "--speed", paramLabel = "IMAGES_PER_S", description = "Print how long the grid takes at this many images per second "
+                + "(measure it with 'train CELL/net.json --max-iter 20').")
+        Double speed;
+
+        @Option(names = "--replan", description = "Discard the results of cells whose network changed since the last plan.")
+        boolean replan;
+
+        Plan plan(Path experiment, Path dir) {
+            Experiment exp = ExperimentLoader.load(experiment);
+            if (maxIter != null) {
+                if (maxIter < 1) {
+                    throw new ExperimentException("--max-iter must be at least 1, got " + maxIter);
+                }
+                exp = exp.withMaxIter(maxIter);
+            }
+            Plan plan = Planner.plan(exp, dir != null ? dir : defaultDir(exp), replan, System.out);
+            if (speed != null) {
+                double s = Planner.estimateSeconds(exp, speed);
+                System.out.printf(java.util.Locale.ROOT, "At %.1f images/s the whole grid takes about %.1f hours on one device (%.1f minutes per cell).%n",
+                        speed, s / 3600, s / 60 / plan.cells().size());
+            }
+            return plan;
+        }
     }
 
     /** Options shared by 'transfer' and 'transfer run'. */
@@ -76,9 +109,6 @@ final class TransferCommand implements Callable<Integer> {
 
         @Option(names = "--no-report", description = "Do not write the report at the end.")
         boolean noReport;
-
-        @Option(names = "--replan", description = "When re-planning, discard the results of cells whose network changed.")
-        boolean replan;
 
         int execute(Plan plan, DeviceOptions device) {
             if (retryFailed) {
@@ -124,13 +154,12 @@ final class TransferCommand implements Callable<Integer> {
         @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Output folder (default: runs/<experiment name>).")
         Path dir;
 
-        @Option(names = "--replan", description = "Discard the results of cells whose network changed since the last plan.")
-        boolean replan;
+        @Mixin
+        PlanOptions planning;
 
         @Override
         public Integer call() {
-            Experiment exp = ExperimentLoader.load(experiment);
-            Planner.plan(exp, dir != null ? dir : defaultDir(exp), replan, System.out);
+            planning.plan(experiment, dir);
             return 0;
         }
     }

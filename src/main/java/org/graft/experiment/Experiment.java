@@ -26,6 +26,15 @@ public record Experiment(String name, Path file, Path netFile, NetConfig baseNet
         return learnable.size();
     }
 
+    /** The same experiment with another number of iterations per network (the grid's size knob). */
+    public Experiment withMaxIter(int maxIter) {
+        Schedule s = schedule;
+        Schedule t = new Schedule(maxIter, s.baseLr(), s.stepsize(), s.stepvalue(), s.testInterval(), s.tests(), s.testIter(), s.snapshot(),
+                s.display(), s.testInitialization());
+        return new Experiment(name, file, netFile, baseNet, learnable, numClasses, n, splits, randomWeights, baseAll, t, seed, lastLayerOutputs,
+                trainLimit, testLimit, report);
+    }
+
     public Optional<Split> split(String splitName) {
         return splits.stream().filter(s -> s.name().equals(splitName)).findFirst();
     }

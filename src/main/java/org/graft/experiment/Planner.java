@@ -139,6 +139,18 @@ public final class Planner {
         }
     }
 
+    /**
+     * Seconds the whole grid needs at {@code imagesPerSecond} (training and test images alike; a frozen prefix
+     * makes the transfer cells somewhat cheaper, so this errs on the long side), on one device.
+     */
+    public static double estimateSeconds(Experiment exp, double imagesPerSecond) {
+        SolverConfig solver = exp.schedule().apply(exp.baseNet().requireSolver());
+        long cells = cells(exp).size();
+        long tests = solver.testInterval() > 0 ? solver.maxIter() / solver.testInterval() + (solver.testInitialization() ? 1 : 0) : 0;
+        double images = (double) solver.maxIter() * batch(exp.baseNet(), Phase.TRAIN) + (double) tests * solver.testIter() * batch(exp.baseNet(), Phase.TEST);
+        return cells * images / imagesPerSecond;
+    }
+
     private static void clear(Path cellDir) throws IOException {
         if (!Files.isDirectory(cellDir)) {
             return;
