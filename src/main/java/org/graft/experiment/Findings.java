@@ -33,7 +33,17 @@ public final class Findings {
 
     public static List<Finding> evaluate(Evidence e, double tol) {
         Findings f = new Findings(e, tol);
+        if (e.bases().length == 0) {
+            // Every finding of section 4.1 is relative to baseB: without one there is nothing to decide.
+            return List.of(f.halfClasses(), untested(f.selffer()), untested(f.selfferFineTuned()), untested(f.transfer()),
+                    untested(f.transferFineTuned()), f.dissimilar(), f.randomWeights());
+        }
         return List.of(f.halfClasses(), f.selffer(), f.selfferFineTuned(), f.transfer(), f.transferFineTuned(), f.dissimilar(), f.randomWeights());
+    }
+
+    private static Finding untested(Finding f) {
+        return new Finding(f.section(), f.title(), f.paper(),
+                List.of(new Finding.Check("the claims of this finding", null, "no base network of a similar split finished")));
     }
 
     private List<Integer> ns(IntPredicate p) {
@@ -196,7 +206,7 @@ public final class Findings {
         List<Evidence.Line> lines = e.dissimilar().stream().filter(l -> l.means().containsKey(last)).toList();
         String perLine = e.dissimilar().stream().map(l -> l.name() + ": base " + pct(l.base()) + (l.means().containsKey(last)
                 ? ", n = " + last + " " + pp(l.means().get(last) - l.base()) : "")).collect(Collectors.joining("; "));
-        if (e.group(TRANSFER, last).length > 0 && !lines.isEmpty()) {
+        if (e.group(TRANSFER, last).length > 0 && e.bases().length > 0 && !lines.isEmpty()) {
             double dis = lines.stream().mapToDouble(l -> l.means().get(last) - l.base()).average().orElse(Double.NaN);
             double sim = e.mean(TRANSFER, last) - base;
             checks.add(new Finding.Check("at n = " + last + " the dissimilar transfers lose more than the similar ones", dis < sim - tol,
@@ -204,7 +214,7 @@ public final class Findings {
         } else {
             checks.add(new Finding.Check("the dissimilar transfers lose more at the last layer", null, "needs AnB on a similar split and on the dissimilar one at n = " + last));
         }
-        List<Integer> common = e.ns().stream().filter(n -> e.group(TRANSFER, n).length > 0
+        List<Integer> common = e.ns().stream().filter(n -> e.group(TRANSFER, n).length > 0 && e.bases().length > 0
                 && e.dissimilar().stream().allMatch(l -> l.means().containsKey(n))).toList();
         if (!common.isEmpty()) {
             double dis = common.stream().mapToDouble(n -> e.dissimilar().stream().mapToDouble(l -> l.means().get(n) - l.base()).average().orElse(0)).average().orElse(0);
@@ -241,7 +251,7 @@ public final class Findings {
         List<Evidence.Line> others = !e.dissimilar().isEmpty() ? e.dissimilar() : List.of();
         String what = !others.isEmpty() ? "dissimilar-task transfers" : "similar-task transfers (AnB)";
         List<Integer> common = r.means().keySet().stream().filter(n -> !others.isEmpty() ? others.stream().allMatch(l -> l.means().containsKey(n))
-                : e.group(TRANSFER, n).length > 0).toList();
+                : e.group(TRANSFER, n).length > 0 && e.bases().length > 0).toList();
         if (!common.isEmpty() && !Double.isNaN(rBase)) {
             List<String> parts = new ArrayList<>();
             boolean all = true;

@@ -60,6 +60,12 @@ class FindingsTest {
     }
 
     @Test
+    void withoutResultsNothingIsClaimed() {
+        Evidence none = new Evidence(8, List.of(1, 2, 3, 4, 5, 6, 7), new double[0], Double.NaN, new EnumMap<>(Treatment.Group.class), List.of(), null);
+        assertThat(Findings.evaluate(none, 0.005)).extracting(Finding::verdict).containsOnly(Finding.Verdict.NOT_TESTED);
+    }
+
+    @Test
     void welchDifferenceHasTheTextbookIntervalAndPValue() {
         double[] a = {0.64, 0.645, 0.65, 0.643};
         double[] b = {0.62, 0.625, 0.63};

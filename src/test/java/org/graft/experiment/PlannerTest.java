@@ -110,6 +110,19 @@ class PlannerTest {
     }
 
     @Test
+    void theReportOfAnUnrunPlanListsEveryCellAndClaimsNothing() throws Exception {
+        Plan p = plan(GRID);
+        ReportWriter.write(p, p.report(), null);
+        List<String> csv = Files.readAllLines(p.dir().resolve(ReportWriter.CSV));
+        assertThat(csv).hasSize(p.cells().size() + 1);
+        assertThat(csv.subList(1, csv.size())).allMatch(l -> l.contains(",not_run,"));
+        String md = Files.readString(p.dir().resolve(ReportWriter.REPORT));
+        assertThat(md).contains("0 finished", "not run yet").doesNotContain("| **reproduced**", "**not reproduced**");
+        assertThat(p.dir().resolve(ReportWriter.FIGURE2)).isNotEmptyFile();
+        assertThat(p.dir().resolve(ReportWriter.FIGURE3)).isNotEmptyFile();
+    }
+
+    @Test
     void anAccuracyLayerWhoseTopKExceedsTheHalfIsDropped() throws Exception {
         Path net = TransferFixtures.writeNet(dir);
         Files.writeString(net, Files.readString(net).replace(
