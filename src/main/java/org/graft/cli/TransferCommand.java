@@ -14,6 +14,7 @@ import org.graft.experiment.CellRunner;
 import org.graft.experiment.Experiment;
 import org.graft.experiment.ExperimentException;
 import org.graft.experiment.ExperimentLoader;
+import org.graft.experiment.Figures;
 import org.graft.experiment.GridRunner;
 import org.graft.experiment.Metric;
 import org.graft.experiment.Plan;
@@ -38,6 +39,11 @@ import picocli.CommandLine.Parameters;
             "'transfer EXPERIMENT.json [DIR]' = plan + run + report; DIR defaults to runs/<experiment name>.",
             "A killed run resumes where it stopped when started again: finished cells are never redone."})
 final class TransferCommand implements Callable<Integer> {
+    static {
+        // The report draws its figures off screen; say so before anything can start AWT with a display.
+        Figures.headless();
+    }
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT.json", description = "The experiment to plan, run and report.")
     Path experiment;
 

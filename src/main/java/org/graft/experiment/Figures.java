@@ -269,7 +269,7 @@ public final class Figures {
     }
 
     /** Charts are drawn off screen; this must be set before the first AWT class loads to work on machines without a display. */
-    static void headless() {
+    public static void headless() {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
