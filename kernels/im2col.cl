@@ -8,119 +8,151 @@
 //
 // All kernels are element-wise or gather-only: no local memory, no barriers, no atomics.
 
-// Dimension 0: column (neighbouring work-items write neighbouring columns); dimension 1: row.
+// Compile-time geometry: for small kernels (KH*KW <= 64) the launcher passes -DFIXED_KH=.. -DFIXED_KW=..
+// -DFIXED_SH=.. -DFIXED_SW=.. (0 or absent = use the runtime argument). col2im's tap loops then unroll
+// into straight-line code that CPU compilers (PoCL) vectorise across work-items, divisions by the
+// stride become shifts, and a constant stride shows the compiler which accesses are contiguous;
+// runtime-bounded inner loops stay scalar there.
+#ifndef FIXED_KH
+#define FIXED_KH 0
+#endif
+#ifndef FIXED_KW
+#define FIXED_KW 0
+#endif
+#ifndef FIXED_SH
+#define FIXED_SH 0
+#endif
+#ifndef FIXED_SW
+#define FIXED_SW 0
+#endif
+#define KERNEL_H (FIXED_KH ? FIXED_KH : KH)
+#define KERNEL_W (FIXED_KW ? FIXED_KW : KW)
+#define STRIDE_H (FIXED_SH ? FIXED_SH : strideH)
+#define STRIDE_W (FIXED_SW ? FIXED_SW : strideW)
+// Full unrolling is requested only for constant trip counts above 1 (otherwise compilers warn).
+#if FIXED_KH > 1
+#define UNROLL_H _Pragma("unroll")
+#else
+#define UNROLL_H
+#endif
+#if FIXED_KW > 1
+#define UNROLL_W _Pragma("unroll")
+#else
+#define UNROLL_W
+#endif
+
+// n / d for 0 <= n < 2^22 and d > 0, without an integer division: the float quotient is within 1 of
+// the true one for such n (even with OpenCL's 2.5-ulp division) and two integer checks correct it.
+// Why: integer division has no SIMD instruction on CPUs, and PoCL evaluates even a division that
+// depends on dimension 2 only once per work-item, which made it the dominant cost of these kernels.
+// The launcher keeps every numerator below 2^22.
+inline int quotient(const int n, const int d) {
+    int q = convert_int((float) n / (float) d);
+    q -= (q * d > n) ? 1 : 0;
+    q += ((q + 1) * d <= n) ? 1 : 0;
+    return q;
+}
+
+// Range: (OW, OH, rows * images) with dimension 2 = row * images + b. Dimension 0 writes contiguous
+// columns and, at stride 1, reads contiguous input.
 __kernel void im2col(__global const float* restrict in, const int inOff,
                      const int C, const int H, const int W,
                      const int KH, const int KW, const int padH, const int padW,
                      const int strideH, const int strideW, const int dilH, const int dilW,
                      const int OH, const int OW, const int images,
                      __global float* restrict col) {
-    const int column = get_global_id(0);
-    const int row = get_global_id(1);
-    const int ohw = OH * OW;
-    const int ncols = images * ohw;
-    if (column >= ncols || row >= C * KH * KW) {
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int z = get_global_id(2);
+    if (ow >= OW || oh >= OH || z >= C * KERNEL_H * KERNEL_W * images) {
         return;
     }
-    const int j = row % KW;
-    const int i = (row / KW) % KH;
-    const int c = row / (KW * KH);
-    const int b = column / ohw;
-    const int p = column - b * ohw;
-    const int oh = p / OW;
-    const int ow = p - oh * OW;
-    const int h = oh * strideH - padH + i * dilH;
-    const int w = ow * strideW - padW + j * dilW;
+    const int row = quotient(z, images);
+    const int b = z - row * images;
+    const int j = row % KERNEL_W;
+    const int i = (row / KERNEL_W) % KERNEL_H;
+    const int c = row / (KERNEL_W * KERNEL_H);
+    // A constant stride lets the compiler see unit-stride (contiguous) reads along dimension 0.
+    const int h = oh * STRIDE_H - padH + i * dilH;
+    const int w = ow * STRIDE_W - padW + j * dilW;
     float v = 0.0f;
     if (h >= 0 && h < H && w >= 0 && w < W) {
         v = in[inOff + ((b * C + c) * H + h) * W + w];
     }
-    col[row * ncols + column] = v;
+    col[(row * images + b) * (OH * OW) + oh * OW + ow] = v;
 }
 
 // Inverse of im2col with summation: each work-item owns one input element (b, c, h, w) and gathers
 // every column entry that was read from it, so no two work-items write the same place.
+// Range: (W, H, images * C), dimension 2 = b * C + c.
 __kernel void col2im(__global const float* restrict col,
                      const int C, const int H, const int W,
                      const int KH, const int KW, const int padH, const int padW,
                      const int strideH, const int strideW, const int dilH, const int dilW,
                      const int OH, const int OW, const int images,
                      __global float* restrict out, const int outOff) {
-    const int gid = get_global_id(0);
-    if (gid >= images * C * H * W) {
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int z = get_global_id(2);
+    if (w >= W || h >= H || z >= images * C) {
         return;
     }
-    const int w = gid % W;
-    const int h = (gid / W) % H;
-    const int c = (gid / (W * H)) % C;
-    const int b = gid / (W * H * C);
+    const int b = quotient(z, C);
+    const int c = z - b * C;
     const int ohw = OH * OW;
     const int ncols = images * ohw;
     const int hp = h + padH;
     const int wp = w + padW;
     __global const float* colImage = col + b * ohw;
     float sum = 0.0f;
-    for (int i = 0; i < KH; i++) {
+    UNROLL_H
+    for (int i = 0; i < KERNEL_H; i++) {
         const int th = hp - i * dilH; // = oh * strideH when tap i of output row oh reads row h
-        if (th < 0) {
-            break; // th only decreases with i
-        }
-        if (th % strideH != 0) {
-            continue;
-        }
-        const int oh = th / strideH;
-        if (oh >= OH) {
-            continue;
-        }
-        for (int j = 0; j < KW; j++) {
-            const int tw = wp - j * dilW;
-            if (tw < 0) {
-                break;
+        const int oh = th / STRIDE_H;
+        if (th >= 0 && oh * STRIDE_H == th && oh < OH) {
+            UNROLL_W
+            for (int j = 0; j < KERNEL_W; j++) {
+                const int tw = wp - j * dilW;
+                const int ow = tw / STRIDE_W;
+                if (tw >= 0 && ow * STRIDE_W == tw && ow < OW) {
+                    const int row = (c * KERNEL_H + i) * KERNEL_W + j;
+                    sum += colImage[row * ncols + oh * OW + ow];
+                }
             }
-            if (tw % strideW != 0) {
-                continue;
-            }
-            const int ow = tw / strideW;
-            if (ow >= OW) {
-                continue;
-            }
-            const int row = (c * KH + i) * KW + j;
-            sum += colImage[row * ncols + oh * OW + ow];
         }
     }
-    out[outOff + gid] = sum;
+    out[outOff + (z * H + h) * W + w] = sum;
 }
 
 // GEMM result (OC x images*OHW) to NCHW output, adding the bias (if hasBias) on the way.
-// One work-item per output element in NCHW order: both the read and the write run along ohw.
+// Range: (ohw, OC, images); both the read and the write run along dimension 0.
 __kernel void cols_to_nchw(__global const float* restrict cols, const int OC, const int ohw, const int images,
                            __global const float* restrict bias, const int hasBias,
                            __global float* restrict out, const int outOff) {
-    const int gid = get_global_id(0);
-    if (gid >= images * OC * ohw) {
+    const int p = get_global_id(0);
+    const int oc = get_global_id(1);
+    const int b = get_global_id(2);
+    if (p >= ohw || oc >= OC || b >= images) {
         return;
     }
-    const int p = gid % ohw;
-    const int oc = (gid / ohw) % OC;
-    const int b = gid / (ohw * OC);
-    float v = cols[oc * (images * ohw) + b * ohw + p];
+    float v = cols[(oc * images + b) * ohw + p];
     if (hasBias) {
         v += bias[oc];
     }
-    out[outOff + gid] = v;
+    out[outOff + (b * OC + oc) * ohw + p] = v;
 }
 
 // NCHW top diff of a chunk to the GEMM layout (OC x images*OHW): the inverse permutation.
+// Range: (ohw, OC, images).
 __kernel void nchw_to_cols(__global const float* restrict in, const int inOff, const int OC, const int ohw,
                            const int images, __global float* restrict cols) {
-    const int gid = get_global_id(0);
-    if (gid >= images * OC * ohw) {
+    const int p = get_global_id(0);
+    const int oc = get_global_id(1);
+    const int b = get_global_id(2);
+    if (p >= ohw || oc >= OC || b >= images) {
         return;
     }
-    const int p = gid % ohw;
-    const int oc = (gid / ohw) % OC;
-    const int b = gid / (ohw * OC);
-    cols[oc * (images * ohw) + b * ohw + p] = in[inOff + gid];
+    cols[(oc * images + b) * ohw + p] = in[inOff + (b * OC + oc) * ohw + p];
 }
 
 // First stage of row sums of a rows x ncols matrix (the bias gradient): work-item (s, r) sums the

@@ -11,6 +11,10 @@ import org.graft.opencl.ClKernel;
  */
 public final class Im2col {
     static final String FILE = "im2col.cl";
+    /** Largest kernel (kernel_h·kernel_w) whose tap loops are compiled in as constants. */
+    static final int MAX_UNROLLED_TAPS = 64;
+    /** The kernels split ids with a float quotient that is exact below this (see quotient() in im2col.cl). */
+    static final long MAX_QUOTIENT_NUMERATOR = 1L << 22;
 
     private Im2col() {
     }
@@ -47,22 +51,29 @@ public final class Im2col {
         }
     }
 
+    /** Most images one im2col/col2im launch can take: colRows·images must stay below 2^22. */
+    public static int maxImages(Geometry g) {
+        return (int) Math.max(0, (MAX_QUOTIENT_NUMERATOR - 1) / g.colRows());
+    }
+
     /** col (colRows × images·OH·OW) ← patches of {@code images} NCHW images starting at float {@code inOff}. */
     public static void im2col(Engine e, Geometry g, int images, ClBuffer in, int inOff, ClBuffer col) {
-        ClKernel k = e.kernel(FILE, "im2col");
+        checkImages(g, images);
+        ClKernel k = e.kernel(FILE, defines(g), "im2col");
         k.arg(0, in).arg(1, inOff);
         setGeometry(k, 2, g);
         k.arg(15, images).arg(16, col);
-        e.run(k, new long[] {(long) images * g.outPixels(), g.colRows()}, null);
+        e.run(k, NdRange.of(e.device(), g.outW(), g.outH(), (long) g.colRows() * images), null);
     }
 
     /** out (NCHW, from float {@code outOff}) ← sum of the column entries read from each input element. Overwrites. */
     public static void col2im(Engine e, Geometry g, int images, ClBuffer col, ClBuffer out, int outOff) {
-        ClKernel k = e.kernel(FILE, "col2im");
+        checkImages(g, images);
+        ClKernel k = e.kernel(FILE, defines(g), "col2im");
         k.arg(0, col);
         setGeometry(k, 1, g);
         k.arg(14, images).arg(15, out).arg(16, outOff);
-        e.run1d(k, (long) images * g.channels() * g.inPixels());
+        e.run(k, NdRange.of(e.device(), g.width(), g.height(), (long) images * g.channels()), null);
     }
 
     /**
@@ -75,14 +86,14 @@ public final class Im2col {
         k.arg(0, cols).arg(1, oc).arg(2, ohw).arg(3, images)
                 .arg(4, bias != null ? bias : cols).arg(5, bias != null ? 1 : 0) // any valid buffer when unused
                 .arg(6, out).arg(7, outOff);
-        e.run1d(k, (long) images * oc * ohw);
+        e.run(k, NdRange.of(e.device(), ohw, oc, images), null);
     }
 
     /** cols (OC × images·ohw) ← in (NCHW from float {@code inOff}): the inverse of {@link #colsToNchw} without bias. */
     public static void nchwToCols(Engine e, ClBuffer in, int inOff, int oc, int ohw, int images, ClBuffer cols) {
         ClKernel k = e.kernel(FILE, "nchw_to_cols");
         k.arg(0, in).arg(1, inOff).arg(2, oc).arg(3, ohw).arg(4, images).arg(5, cols);
-        e.run1d(k, (long) images * oc * ohw);
+        e.run(k, NdRange.of(e.device(), ohw, oc, images), null);
     }
 
     /**
@@ -101,6 +112,25 @@ public final class Im2col {
         ClKernel k = e.kernel(FILE, "row_sum_finish");
         k.arg(0, partial).arg(1, rows).arg(2, slices).arg(3, out);
         e.run1d(k, rows);
+    }
+
+    private static void checkImages(Geometry g, int images) {
+        if (images > maxImages(g)) {
+            throw new IllegalArgumentException("im2col/col2im: " + images + " images of " + g.colRows()
+                    + " column rows each exceed the " + maxImages(g) + " images one launch can index");
+        }
+    }
+
+    /**
+     * Kernel size and stride as compile-time constants for small kernels, so col2im's tap loops unroll
+     * (and vectorise on CPUs); large kernels keep runtime loops rather than huge unrolled code.
+     */
+    static String defines(Geometry g) {
+        if ((long) g.kernelH() * g.kernelW() > MAX_UNROLLED_TAPS) {
+            return "";
+        }
+        return "-DFIXED_KH=" + g.kernelH() + " -DFIXED_KW=" + g.kernelW()
+                + " -DFIXED_SH=" + g.strideH() + " -DFIXED_SW=" + g.strideW();
     }
 
     /** Sets C, H, W, KH, KW, padH, padW, strideH, strideW, dilH, dilW, OH, OW from argument {@code first}. */

@@ -146,7 +146,10 @@ public final class ConvolutionLayer extends Layer {
         }
     }
 
-    /** Largest image count whose buffers fit the workspace, the device's allocation limit and int indexing. */
+    /**
+     * Largest image count whose buffers fit the workspace, the device's allocation limit, int indexing
+     * and the im2col kernels' id splitting.
+     */
     private int chooseChunk() {
         long ohw = geometry.outPixels();
         long rows = geometry.colRows();
@@ -154,7 +157,7 @@ public final class ConvolutionLayer extends Layer {
         long byWorkspace = workspaceBytes / ((rows + oc) * ohw * 4);
         long biggest = Math.max(rows, oc) * ohw;
         long byAlloc = engine.device().maxAllocBytes() / (biggest * 4);
-        long byIndex = Integer.MAX_VALUE / biggest;
+        long byIndex = Math.min(Integer.MAX_VALUE / biggest, Im2col.maxImages(geometry));
         long c = Math.min(num, Math.min(byWorkspace, Math.min(byAlloc, byIndex)));
         return (int) Math.max(1, c);
     }

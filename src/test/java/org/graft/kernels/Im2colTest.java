@@ -1,6 +1,7 @@
 package org.graft.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import org.graft.engine.Engine;
@@ -76,7 +77,10 @@ class Im2colTest {
         "2,2,9,10,3,3,2,2,1,1,2,2",
         "1,4,6,7,1,1,0,0,2,2,1,1",
         "2,3,8,8,4,2,1,0,3,2,2,1",
-        "1,2,3,3,3,3,4,4,4,4,1,1"
+        "1,2,3,3,3,3,4,4,4,4,1,1",
+        // more than Im2col.MAX_UNROLLED_TAPS taps: the runtime-geometry kernel variant
+        "1,2,12,11,9,9,4,4,1,1,1,1",
+        "2,3,13,12,11,8,2,3,3,2,1,1"
     })
     void im2colAndCol2imMatchReference(int images, int c, int h, int w, int kh, int kw, int ph, int pw,
                                        int sh, int sw, int dh, int dw) {
@@ -165,6 +169,50 @@ class Im2colTest {
             Im2col.rowSumPartial(e, dm, rows, ncols, slices, true, dp);
             Im2col.rowSumFinish(e, dp, rows, slices, dOut);
             Compare.close("row sums", e.cl().readFloats(dOut, rows), expected, 1e-5, 0);
+        }
+    }
+
+    /**
+     * The kernels split work-item ids with a float quotient and an integer correction. At the largest
+     * numerators a launch accepts (colRows·images just below 2^22) every id must still land on its own
+     * (row, image) and (image, channel): a 1x1 im2col is then a pure permutation and col2im its inverse,
+     * so both must be exact. Values are indices, exact in float below 2^24.
+     */
+    @Test
+    void idSplittingIsExactUpToTheLaunchLimit() {
+        Engine e = TestEngines.get();
+        int channels = 3;
+        Im2col.Geometry g = new Im2col.Geometry(channels, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1);
+        int images = Im2col.maxImages(g);
+        assertThat((long) g.colRows() * images).isLessThan(1L << 22).isGreaterThan((1L << 22) - 4);
+        int n = images * channels;
+        float[] in = new float[n];
+        float[] col = new float[n];
+        for (int b = 0; b < images; b++) {
+            for (int c = 0; c < channels; c++) {
+                in[b * channels + c] = b * channels + c;
+                col[c * images + b] = b * channels + c;
+            }
+        }
+        try (ClBuffer dIn = e.alloc(n, "in"); ClBuffer dCol = e.alloc(n, "col"); ClBuffer dOut = e.alloc(n, "out")) {
+            e.cl().writeFloats(dIn, in);
+            Im2col.im2col(e, g, images, dIn, 0, dCol);
+            Compare.close("im2col at the id limit", e.cl().readFloats(dCol, n), col, 0, 0);
+            Im2col.col2im(e, g, images, dCol, dOut, 0);
+            Compare.close("col2im at the id limit", e.cl().readFloats(dOut, n), in, 0, 0);
+        }
+    }
+
+    @Test
+    void rejectsMoreImagesThanOneLaunchCanIndex() {
+        Engine e = TestEngines.get();
+        Im2col.Geometry g = new Im2col.Geometry(64, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+        int tooMany = Im2col.maxImages(g) + 1;
+        try (ClBuffer b = e.alloc(16, "any")) {
+            assertThatThrownBy(() -> Im2col.im2col(e, g, tooMany, b, 0, b))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(tooMany + " images");
+            assertThatThrownBy(() -> Im2col.col2im(e, g, tooMany, b, b, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(tooMany + " images");
         }
     }
 
