@@ -63,7 +63,7 @@ public final class Im2col {
         k.arg(0, in).arg(1, inOff);
         setGeometry(k, 2, g);
         k.arg(15, images).arg(16, col);
-        e.run(k, NdRange.of(e.device(), g.outW(), g.outH(), (long) g.colRows() * images), null);
+        NdRange.run(e, k, g.outW(), g.outH(), (long) g.colRows() * images);
     }
 
     /** out (NCHW, from float {@code outOff}) ← sum of the column entries read from each input element. Overwrites. */
@@ -73,7 +73,7 @@ public final class Im2col {
         k.arg(0, col);
         setGeometry(k, 1, g);
         k.arg(14, images).arg(15, out).arg(16, outOff);
-        e.run(k, NdRange.of(e.device(), g.width(), g.height(), (long) images * g.channels()), null);
+        NdRange.run(e, k, g.width(), g.height(), (long) images * g.channels());
     }
 
     /**
@@ -86,14 +86,14 @@ public final class Im2col {
         k.arg(0, cols).arg(1, oc).arg(2, ohw).arg(3, images)
                 .arg(4, bias != null ? bias : cols).arg(5, bias != null ? 1 : 0) // any valid buffer when unused
                 .arg(6, out).arg(7, outOff);
-        e.run(k, NdRange.of(e.device(), ohw, oc, images), null);
+        NdRange.run(e, k, ohw, oc, images);
     }
 
     /** cols (OC × images·ohw) ← in (NCHW from float {@code inOff}): the inverse of {@link #colsToNchw} without bias. */
     public static void nchwToCols(Engine e, ClBuffer in, int inOff, int oc, int ohw, int images, ClBuffer cols) {
         ClKernel k = e.kernel(FILE, "nchw_to_cols");
         k.arg(0, in).arg(1, inOff).arg(2, oc).arg(3, ohw).arg(4, images).arg(5, cols);
-        e.run(k, NdRange.of(e.device(), ohw, oc, images), null);
+        NdRange.run(e, k, ohw, oc, images);
     }
 
     /**

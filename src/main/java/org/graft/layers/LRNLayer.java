@@ -100,7 +100,7 @@ public final class LRNLayer extends Layer {
                     .arg(3, spec.alpha()).arg(4, (float) (spec.localSize() * spec.localSize()));
         }
         k.arg(5, -spec.beta()).arg(6, x.data()).arg(7, scale).arg(8, y.data());
-        engine.run(k, range(), null);
+        launch(k);
     }
 
     @Override
@@ -122,7 +122,7 @@ public final class LRNLayer extends Layer {
                     .arg(3, 2f * spec.alpha() * spec.beta() / (spec.localSize() * spec.localSize()));
         }
         k.arg(4, -spec.beta()).arg(5, x.data()).arg(6, y.data()).arg(7, scale).arg(8, y.diff()).arg(9, x.diff());
-        engine.run(k, range(), null);
+        launch(k);
     }
 
     /**
@@ -134,14 +134,16 @@ public final class LRNLayer extends Layer {
     }
 
     /** One work-item per element: (H·W, C, N) across channels, (W, H, N·C) within. */
-    private long[] range() {
+    private void launch(ClKernel k) {
         int n = bottomShape[0];
         int c = bottomShape[1];
         int h = bottomShape[2];
         int w = bottomShape[3];
-        return spec.region() == NormRegion.ACROSS_CHANNELS
-                ? NdRange.of(engine.device(), (long) h * w, c, n)
-                : NdRange.of(engine.device(), w, h, (long) n * c);
+        if (spec.region() == NormRegion.ACROSS_CHANNELS) {
+            NdRange.run(engine, k, (long) h * w, c, n);
+        } else {
+            NdRange.run(engine, k, w, h, (long) n * c);
+        }
     }
 
     private void checkSetUp(Blob x) {

@@ -185,15 +185,14 @@ public final class PoolingLayer extends Layer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        long[] range = NdRange.of(engine.device(), pooledW, pooledH, planes());
         if (spec.method() == Method.MAX) {
             ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_forward");
             geometryArgs(k).arg(11, x.data()).arg(12, y.data()).arg(13, argmax);
-            engine.run(k, range, null);
+            NdRange.run(engine, k, pooledW, pooledH, planes());
         } else {
             ClKernel k = engine.kernel(KERNELS, defines(), "ave_pool_forward");
             geometryArgs(k).arg(11, x.data()).arg(12, y.data());
-            engine.run(k, range, null);
+            NdRange.run(engine, k, pooledW, pooledH, planes());
         }
     }
 
@@ -205,15 +204,14 @@ public final class PoolingLayer extends Layer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        long[] range = NdRange.of(engine.device(), bottomShape[3], bottomShape[2], planes());
         if (spec.method() == Method.MAX) {
             ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_backward");
             geometryArgs(k).arg(11, y.diff()).arg(12, argmax).arg(13, x.diff());
-            engine.run(k, range, null);
+            NdRange.run(engine, k, bottomShape[3], bottomShape[2], planes());
         } else {
             ClKernel k = engine.kernel(KERNELS, defines(), "ave_pool_backward");
             geometryArgs(k).arg(11, y.diff()).arg(12, x.diff());
-            engine.run(k, range, null);
+            NdRange.run(engine, k, bottomShape[3], bottomShape[2], planes());
         }
     }
 
