@@ -7,9 +7,10 @@
 // h*W + w within the channel plane. AVE divides the sum over the clipped window by the window size
 // clipped to in + pad (so padded cells inside the image's padding count in the divisor).
 //
-// Forward runs one work-item per output; backward one work-item per input and GATHERS the top
-// diffs of the windows that cover it (no atomics). Ranges are 3-D: (column, row, plane), so no index
-// needs a division and dimension 0 walks contiguous memory.
+// Forward runs one work-item per output; backward GATHERS, for each input, the top diffs of the
+// windows that cover it (no atomics): one work-item per input for runtime geometry, one per slot of
+// stride_w inputs for compile-time geometry (see max_pool_backward_slots). Ranges are 3-D
+// (column, row, plane), so no index needs a division and dimension 0 walks contiguous memory.
 //
 // Compile-time geometry: the layer passes -DFIXED_KH=.. -DFIXED_KW=.. -DFIXED_SH=.. -DFIXED_SW=.. for
 // small windows (0 or absent = use the runtime argument). Constant window and candidate loops unroll
@@ -208,3 +209,101 @@ __kernel void ave_pool_backward(const int planes, GEOMETRY_ARGS,
     }
     bottomDiff[(plane * H + h) * W + w] = g;
 }
+
+#if FIXED_KH && FIXED_KW && FIXED_SH && FIXED_SW
+// Backward for compile-time geometry, by column slots. Work-item m handles the stride_w padded
+// columns wp = m*stride_w + r (0 <= r < stride_w), whose last covering window is m; the covering
+// windows of column r are m + SLOT_FIRST(r) .. m with a constant offset, so neighbouring work-items
+// read neighbouring windows with plain vector loads. The per-input form has to gather them (the
+// window index advances every stride_w inputs), which took twice as long on PoCL.
+// Range: (slots = ceil((W + padW) / stride_w), H, N*C). Same sums, in the same order, as the
+// per-input kernels.
+
+// First covering window relative to the slot's last one: floor((r - kernel_w) / stride_w) + 1.
+#define SLOT_FIRST(r) ((r) >= FIXED_KW ? ((r) - FIXED_KW) / FIXED_SW + 1 \
+                                        : 1 - (FIXED_KW - (r) + FIXED_SW - 1) / FIXED_SW)
+#if FIXED_SW > 1
+#define UNROLL_SLOT _Pragma("unroll")
+#else
+#define UNROLL_SLOT
+#endif
+
+__kernel void max_pool_backward_slots(const int planes, GEOMETRY_ARGS, const int slots,
+                                      __global const float* restrict topDiff,
+                                      __global const int* restrict argmax,
+                                      __global float* restrict bottomDiff) {
+    const int m = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (m >= slots || h >= H || plane >= planes) {
+        return;
+    }
+    const int phstart = FIRST_WINDOW(h + padH, KERNEL_H, STRIDE_H);
+    const int phend = min((h + padH) / STRIDE_H + 1, PH);
+    const int offset = plane * PH * PW;
+    __global float* dx = bottomDiff + (plane * H + h) * W;
+    UNROLL_SLOT
+    for (int r = 0; r < FIXED_SW; r++) {
+        const int w = m * FIXED_SW + r - padW;
+        const int first = m + SLOT_FIRST(r);
+        const int self = h * W + w;
+        float g = 0.0f;
+        UNROLL_CANDIDATES_H
+        for (int s = 0; s < CANDIDATES_H; s++) {
+            const int ph = phstart + s;
+            UNROLL_CANDIDATES_W
+            for (int t = 0; t < CANDIDATES_W; t++) {
+                const int pw = first + t;
+                if (ph < phend && pw >= 0 && pw <= m && pw < PW) {
+                    const int k = offset + ph * PW + pw;
+                    if (argmax[k] == self) {
+                        g += topDiff[k];
+                    }
+                }
+            }
+        }
+        if (w >= 0 && w < W) {
+            dx[w] = g;
+        }
+    }
+}
+
+__kernel void ave_pool_backward_slots(const int planes, GEOMETRY_ARGS, const int slots,
+                                      __global const float* restrict topDiff,
+                                      __global float* restrict bottomDiff) {
+    const int m = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (m >= slots || h >= H || plane >= planes) {
+        return;
+    }
+    const int phstart = FIRST_WINDOW(h + padH, KERNEL_H, STRIDE_H);
+    const int phend = min((h + padH) / STRIDE_H + 1, PH);
+    __global const float* dy = topDiff + plane * PH * PW;
+    __global float* dx = bottomDiff + (plane * H + h) * W;
+    UNROLL_SLOT
+    for (int r = 0; r < FIXED_SW; r++) {
+        const int w = m * FIXED_SW + r - padW;
+        const int first = m + SLOT_FIRST(r);
+        float g = 0.0f;
+        UNROLL_CANDIDATES_H
+        for (int s = 0; s < CANDIDATES_H; s++) {
+            const int ph = phstart + s;
+            const int hstart = ph * STRIDE_H - padH;
+            const int hextent = min(hstart + KERNEL_H, H + padH) - hstart;
+            UNROLL_CANDIDATES_W
+            for (int t = 0; t < CANDIDATES_W; t++) {
+                const int pw = first + t;
+                if (ph < phend && pw >= 0 && pw <= m && pw < PW) {
+                    const int wstart = pw * STRIDE_W - padW;
+                    const int wextent = min(wstart + KERNEL_W, W + padW) - wstart;
+                    g += dy[ph * PW + pw] / (float) (hextent * wextent);
+                }
+            }
+        }
+        if (w >= 0 && w < W) {
+            dx[w] = g;
+        }
+    }
+}
+#endif

@@ -204,14 +204,27 @@ public final class PoolingLayer extends Layer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        if (spec.method() == Method.MAX) {
-            ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_backward");
-            geometryArgs(k).arg(11, y.diff()).arg(12, argmax).arg(13, x.diff());
-            NdRange.run(engine, k, bottomShape[3], bottomShape[2], planes());
+        String kernel = spec.method() == Method.MAX ? "max_pool_backward" : "ave_pool_backward";
+        ClKernel k;
+        if (fixedGeometry()) {
+            // One work-item per slot of stride_w input columns (see pooling.cl).
+            int slots = (bottomShape[3] + spec.padW() + spec.strideW() - 1) / spec.strideW();
+            k = geometryArgs(engine.kernel(KERNELS, defines(), kernel + "_slots")).arg(11, slots);
+            bindBackwardBuffers(k, 12, x, y);
+            NdRange.run(engine, k, slots, bottomShape[2], planes());
         } else {
-            ClKernel k = engine.kernel(KERNELS, defines(), "ave_pool_backward");
-            geometryArgs(k).arg(11, y.diff()).arg(12, x.diff());
+            k = geometryArgs(engine.kernel(KERNELS, defines(), kernel));
+            bindBackwardBuffers(k, 11, x, y);
             NdRange.run(engine, k, bottomShape[3], bottomShape[2], planes());
+        }
+    }
+
+    private void bindBackwardBuffers(ClKernel k, int first, Blob x, Blob y) {
+        k.arg(first, y.diff());
+        if (spec.method() == Method.MAX) {
+            k.arg(first + 1, argmax).arg(first + 2, x.diff());
+        } else {
+            k.arg(first + 1, x.diff());
         }
     }
 
@@ -221,12 +234,17 @@ public final class PoolingLayer extends Layer {
                 .arg(9, spec.padH()).arg(10, spec.padW());
     }
 
+    /** Small windows have their geometry compiled in; large ones (global pooling over big maps) do not. */
+    private boolean fixedGeometry() {
+        return (long) kernelH * kernelW <= MAX_UNROLLED_WINDOW;
+    }
+
     /**
      * Small windows are compiled in as constants so the window loops unroll (and vectorise on CPUs);
-     * large ones (global pooling over big maps) keep runtime loops rather than huge unrolled code.
+     * large ones keep runtime loops rather than huge unrolled code.
      */
     private String defines() {
-        if ((long) kernelH * kernelW > MAX_UNROLLED_WINDOW) {
+        if (!fixedGeometry()) {
             return "";
         }
         return "-DFIXED_KH=" + kernelH + " -DFIXED_KW=" + kernelW
