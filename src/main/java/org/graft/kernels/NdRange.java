@@ -3,6 +3,7 @@ package org.graft.kernels;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClKernel;
 import org.graft.opencl.DeviceInfo;
+import org.graft.opencl.WorkGroups;
 
 /**
  * Launch geometry for 3-D element-wise kernels whose dimension 0 walks contiguous memory (a row).
@@ -36,12 +37,12 @@ public final class NdRange {
     }
 
     /**
-     * Work-group of at most {@code min(device limit, kernelLimit)} items filled dimension by dimension
+     * Work-group of at most {@link WorkGroups#maxGroupSize} items filled dimension by dimension
      * (0 first), each dimension split into equal parts so rounding the global size up to a multiple
      * adds less than one part of idle items.
      */
     static long[] cpuLocal(DeviceInfo device, long kernelLimit, long[] global) {
-        long budget = Math.max(1, Math.min(device.maxWorkGroupSize(), kernelLimit));
+        long budget = WorkGroups.maxGroupSize(device, kernelLimit);
         long[] local = new long[global.length];
         for (int d = 0; d < global.length; d++) {
             long cap = Math.max(1, Math.min(budget, device.maxWorkItemSizes()[d]));
