@@ -1,6 +1,9 @@
 package org.graft.cli;
 
+import java.util.List;
+import java.util.Locale;
 import org.graft.engine.Engine;
+import org.graft.kernels.TuningCache;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs on a device shares: --backend, --device, --device-type. */
@@ -17,7 +20,29 @@ public final class DeviceOptions {
     @Option(names = "--no-cache", description = "Do not use the on-disk cache of compiled kernels.")
     public boolean noCache;
 
+    @Option(names = "--no-tune", description = "Do not auto-tune GEMM kernels per shape; use the built-in choice (also GRAFT_TUNE=off).")
+    public boolean noTune;
+
     public Engine open() {
-        return Engine.open(backend, device, deviceType, !noCache);
+        return withTuning(Engine.open(backend, device, deviceType, !noCache));
+    }
+
+    /** Opens device {@code index} with this command's cache and tuning settings. */
+    public Engine open(int index) {
+        return withTuning(Engine.open(backend, index, deviceType, !noCache));
+    }
+
+    /** Turns GEMM auto-tuning on unless --no-tune or GRAFT_TUNE=off; winners go to the disk cache unless --no-cache. */
+    public Engine withTuning(Engine e) {
+        if (tuningWanted()) {
+            e.enableGemmTuning(noCache ? null : TuningCache.defaultCache());
+        }
+        return e;
+    }
+
+    boolean tuningWanted() {
+        String env = System.getenv("GRAFT_TUNE");
+        boolean envOff = env != null && List.of("0", "off", "false", "no").contains(env.trim().toLowerCase(Locale.ROOT));
+        return !noTune && !envOff;
     }
 }

@@ -128,7 +128,7 @@ final class TransferCommand implements Callable<Integer> {
                 names.add((d < 0 ? "auto" : "dev" + d) + (same > 0 ? "#" + (same + 1) : ""));
             }
             GridRunner runner = new GridRunner(plan, System.out);
-            runner.run(names, w -> Engine.open(device.backend, idx.get(w), device.deviceType, !device.noCache), true);
+            runner.run(names, w -> device.open(idx.get(w)), true);
             if (!noReport) {
                 ReportWriter.write(plan, plan.report(), System.out);
             }

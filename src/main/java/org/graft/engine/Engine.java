@@ -1,8 +1,10 @@
 package org.graft.engine;
 
 import java.util.List;
+import org.graft.kernels.GemmTuner;
 import org.graft.kernels.KernelLibrary;
 import org.graft.kernels.ProgramCache;
+import org.graft.kernels.TuningCache;
 import org.graft.opencl.ClBackend;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClContext;
@@ -18,6 +20,7 @@ import org.graft.opencl.WorkGroups;
 public final class Engine implements AutoCloseable {
     private final ClContext cl;
     private final KernelLibrary kernels;
+    private volatile GemmTuner gemmTuner;
 
     public Engine(ClContext cl, KernelLibrary kernels) {
         this.cl = cl;
@@ -31,6 +34,20 @@ public final class Engine implements AutoCloseable {
         DeviceInfo d = DeviceSelector.select(devices, deviceIndex, deviceType);
         ClContext cl = b.open(d);
         return new Engine(cl, new KernelLibrary(cl, diskCache ? ProgramCache.defaultCache() : null));
+    }
+
+    /**
+     * Turns on GEMM auto-tuning for this device: each new product shape is timed on every candidate
+     * kernel once and the winner remembered in {@code cache} (null: in memory only). Off by default, so
+     * library use and tests run the fixed heuristic choice.
+     */
+    public void enableGemmTuning(TuningCache cache) {
+        gemmTuner = GemmTuner.forEngine(this, cache);
+    }
+
+    /** The GEMM tuner, or null when tuning is off. */
+    public GemmTuner gemmTuner() {
+        return gemmTuner;
     }
 
     public ClContext cl() {

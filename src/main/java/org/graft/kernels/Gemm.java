@@ -13,7 +13,8 @@ import org.graft.opencl.DeviceInfo;
  * <p>Three implementations, chosen per device and size ({@link #choosePath}): a register-blocked
  * micro-kernel with operand packing for CPUs ({@link GemmMicro}), local-memory tiles for GPUs
  * ({@link GemmTiled}), and the small portable kernel for tiny products, where the extra launches of
- * the others cost more than they save.
+ * the others cost more than they save. With tuning on ({@link Engine#enableGemmTuning}) the choice
+ * is made by timing instead: {@link GemmTuner}.
  */
 public final class Gemm {
     /** Products with fewer multiply-adds than this (per batch entry) take the simple kernel (measured crossover ~100³ on PoCL). */
@@ -50,7 +51,13 @@ public final class Gemm {
         GemmCall call = new GemmCall(transA, transB, false, m, n, k, alpha, a, offA, lda, strideA,
                 b, offB, ldb, strideB, beta, c, offC, ldc, strideC, batch);
         Path forced = override;
-        run(e, forced != null ? forced : choosePath(e.device(), call), call);
+        GemmTuner tuner = e.gemmTuner();
+        if (forced == null && tuner != null && worthTuning(call)) {
+            check(call);
+            tuner.run(e, call);
+        } else {
+            run(e, forced != null ? forced : choosePath(e.device(), call), call);
+        }
     }
 
     /**
@@ -64,6 +71,12 @@ public final class Gemm {
     /** Frees the packing buffers the CPU path keeps for {@code e} (they are re-created when needed). */
     public static void releaseWorkspace(Engine e) {
         GemmWorkspace.release(e);
+    }
+
+    /** Tiny or empty products always take the simple kernel: nothing to gain from timing them. */
+    static boolean worthTuning(GemmCall call) {
+        return call.m() > 0 && call.n() > 0 && call.batch() > 0 && call.k() > 0
+                && (long) call.m() * call.n() * call.k() >= SIMPLE_MAX_WORK;
     }
 
     static Path choosePath(DeviceInfo d, GemmCall call) {

@@ -122,6 +122,20 @@ public final class Trainer {
         }
     }
 
+    /**
+     * What getting the first iteration ready cost: kernel programs compiled or loaded from the binary
+     * cache, and GEMM shapes tuned or taken from the tuning cache.
+     */
+    public static String preparation(org.graft.engine.Engine engine) {
+        String s = "Prepared: " + engine.kernels().prepareSummary();
+        org.graft.kernels.GemmTuner t = engine.gemmTuner();
+        if (t != null) {
+            s += String.format(Locale.ROOT, "; GEMM tuning: %d shape(s) from the tuning cache, %d timed now (%.2f s)",
+                    t.cachedShapes(), t.tunedShapes(), t.tuningSeconds());
+        }
+        return s;
+    }
+
     private Result loop(SolverConfig cfg, PhaseNet train, PhaseNet test, SgdSolver solver, TrainLog log, long seed, long started) {
         TestEvaluator evaluator = test != null ? new TestEvaluator(test) : null;
         List<TestPoint> tests = new ArrayList<>();
@@ -151,6 +165,9 @@ public final class Trainer {
             train.feed();
             double lr = solver.learningRate();
             lastLoss = solver.step();
+            if (solver.iter() == startIter + 1) {
+                out.println(preparation(solver.net().engine()));
+            }
             window.addLast(lastLoss);
             windowSum += lastLoss;
             if (window.size() > Math.max(1, cfg.averageLoss())) {

@@ -143,6 +143,42 @@ class GemmTest {
                 new GemmMicro.Config(3, 4, 64, 9, 1, 0, 1e9, 0.15, 0.5, 1L << 20));
     }
 
+    static Stream<Arguments> everyTuningCandidate() {
+        List<Arguments> out = new ArrayList<>();
+        for (GemmVariant v : GemmVariant.cpuCandidates()) {
+            out.add(Arguments.of(v.id(), v));
+        }
+        for (GemmVariant v : GemmVariant.gpuCandidates()) {
+            out.add(Arguments.of(v.id(), v));
+        }
+        return out.stream();
+    }
+
+    /**
+     * Every kernel configuration the auto-tuner may pick (for CPUs and for GPUs) against the reference,
+     * on awkward padded batched shapes in all four transpose cases; a GPU tile that the test device
+     * cannot hold is reported unsupported, which is what the tuner checks before timing it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyTuningCandidate")
+    void everyTuningCandidateMatchesReference(String id, GemmVariant v) {
+        Engine e = TestEngines.get();
+        if (v.unsupported(e.device()) != null) {
+            assertThat(v).isInstanceOf(GemmVariant.Tiled.class);
+            return;
+        }
+        int[][] shapes = {{1, 37, 9}, {29, 45, 23}, {130, 70, 40}, {17, 3, 300}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean tA = (t & 1) != 0;
+                boolean tB = (t & 2) != 0;
+                Problem p = new Problem(new Random(s[1] * 13L + t + id.hashCode()), s[0], s[1], s[2], tA, tB,
+                        0.5f, t % 2 == 0 ? 0f : 1f, 2);
+                p.check(e, call -> assertThat(v.run(e, call)).as("%s accepted its work-group size", id).isTrue(), id, 1e-4 + 1e-6 * s[2]);
+            }
+        }
+    }
+
     @Test
     void sizesZeroLeaveCUntouchedAndKZeroScalesC() {
         Engine e = TestEngines.get();
@@ -169,7 +205,7 @@ class GemmTest {
     }
 
     /** One randomised padded, offset, batched product and its reference result. */
-    private static final class Problem {
+    static final class Problem {
         final int m;
         final int n;
         final int k;

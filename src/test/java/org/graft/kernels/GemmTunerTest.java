@@ -1,0 +1,236 @@
+package org.graft.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.graft.engine.Engine;
+import org.graft.opencl.ClBuffer;
+import org.graft.opencl.ClBuildException;
+import org.graft.opencl.DeviceInfo;
+import org.graft.reference.GemmReference;
+import org.graft.testing.Compare;
+import org.graft.testing.Rand;
+import org.graft.testing.TestEngines;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The GEMM auto-tuner: it times, picks the fastest, remembers on disk, and never trusts a damaged cache. */
+class GemmTunerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int M = 96;
+    private static final int N = 112;
+    private static final int K = 80;
+
+    @TempDir
+    Path dir;
+
+    private AtomicInteger fastRuns;
+    private AtomicInteger slowRuns;
+    private GemmVariant fast;
+    private GemmVariant slow;
+
+    /** A real kernel run {@code repeat} times per call (beta = 0 only, so the result is the same): a known-slow candidate. */
+    record Repeating(String id, int repeat, AtomicInteger runs) implements GemmVariant {
+        @Override
+        public String unsupported(DeviceInfo d) {
+            return null;
+        }
+
+        @Override
+        public boolean run(Engine e, GemmCall call) {
+            runs.incrementAndGet();
+            for (int i = 0; i < repeat; i++) {
+                Gemm.run(e, Gemm.Path.SIMPLE, call);
+            }
+            return true;
+        }
+    }
+
+    /** A candidate whose kernel does not compile on this device. */
+    record Failing(String id) implements GemmVariant {
+        @Override
+        public String unsupported(DeviceInfo d) {
+            return null;
+        }
+
+        @Override
+        public boolean run(Engine e, GemmCall call) {
+            throw new ClBuildException("gemm.cl", "test device", "error: simulated compiler failure", -11);
+        }
+    }
+
+    /** A candidate beyond the device's limits: it must never be launched. */
+    record TooBig(String id, AtomicInteger runs) implements GemmVariant {
+        @Override
+        public String unsupported(DeviceInfo d) {
+            return "needs 1 GiB of local memory";
+        }
+
+        @Override
+        public boolean run(Engine e, GemmCall call) {
+            runs.incrementAndGet();
+            return true;
+        }
+    }
+
+    @BeforeEach
+    void candidates() {
+        fastRuns = new AtomicInteger();
+        slowRuns = new AtomicInteger();
+        fast = new Repeating("fast", 1, fastRuns);
+        slow = new Repeating("slow", 30, slowRuns);
+    }
+
+    private GemmTuner tuner(List<GemmVariant> candidates) {
+        return new GemmTuner(candidates, new TuningCache(dir));
+    }
+
+    @Test
+    void picksTheFastestCandidateAndComputesTheProduct() {
+        GemmTuner t = tuner(List.of(slow, fast));
+        product(t, 0f);
+        assertThat(t.choices()).containsValue("fast");
+        assertThat(t.tunedShapes()).isEqualTo(1);
+        assertThat(slowRuns.get()).as("several timed runs, not one").isGreaterThanOrEqualTo(2);
+        int fastBefore = fastRuns.get();
+        int slowBefore = slowRuns.get();
+        product(t, 0f);
+        assertThat(fastRuns.get()).as("a known shape runs the winner once, no timing").isEqualTo(fastBefore + 1);
+        assertThat(slowRuns.get()).isEqualTo(slowBefore);
+        assertThat(t.tunedShapes()).isEqualTo(1);
+    }
+
+    @Test
+    void winnersAreReusedFromDiskByTheNextRun() throws IOException {
+        product(tuner(List.of(slow, fast)), 0f);
+        ObjectNode stored = (ObjectNode) JSON.readTree(cacheFile().toFile());
+        assertThat(stored.get("device").asText()).isEqualTo(TestEngines.get().device().cacheKey());
+        assertThat(stored.get("entries").fields().next().getValue().get("winner").asText()).isEqualTo("fast");
+
+        candidates(); // fresh counters: as if a new process started
+        GemmTuner next = tuner(List.of(slow, fast));
+        product(next, 0f);
+        assertThat(next.tunedShapes()).isZero();
+        assertThat(next.cachedShapes()).isEqualTo(1);
+        assertThat(slowRuns.get()).as("nothing timed on a cache hit").isZero();
+        assertThat(fastRuns.get()).isEqualTo(1);
+    }
+
+    static Stream<Arguments> damage() {
+        return Stream.of(
+                Arguments.of("empty file", (UnaryOperator<String>) s -> ""),
+                Arguments.of("truncated JSON", (UnaryOperator<String>) s -> s.substring(0, s.length() / 2)),
+                Arguments.of("random text", (UnaryOperator<String>) s -> "\u0000\u00ff garbage {"),
+                Arguments.of("a JSON array", (UnaryOperator<String>) s -> "[1, 2, 3]"),
+                Arguments.of("another driver", (UnaryOperator<String>) s -> s.replace("\"device\" : \"", "\"device\" : \"other driver ")),
+                Arguments.of("other kernels", (UnaryOperator<String>) s -> s.replaceFirst("\"signature\" : \"[0-9a-f]", "\"signature\" : \"x")),
+                Arguments.of("future format", (UnaryOperator<String>) s -> s.replace("\"format\" : 1", "\"format\" : 99")),
+                Arguments.of("winner that no longer exists", (UnaryOperator<String>) s -> s.replace("\"winner\" : \"fast\"", "\"winner\" : \"gone\"")),
+                Arguments.of("entry without winner", (UnaryOperator<String>) s -> s.replace("\"winner\" : \"fast\"", "\"winner\" : 7")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("damage")
+    void damagedOrForeignCacheIsIgnoredAndRebuilt(String what, UnaryOperator<String> corrupt) throws IOException {
+        product(tuner(List.of(slow, fast)), 0f);
+        Path file = cacheFile();
+        String good = Files.readString(file);
+        String bad = corrupt.apply(good);
+        assertThat(bad).as("the corruption changed the file").isNotEqualTo(good);
+        Files.writeString(file, bad);
+
+        candidates();
+        GemmTuner next = tuner(List.of(slow, fast));
+        product(next, 0f);
+        assertThat(next.tunedShapes()).as("re-tuned instead of trusting the cache").isEqualTo(1);
+        assertThat(next.choices()).containsValue("fast");
+        ObjectNode rebuilt = (ObjectNode) JSON.readTree(file.toFile());
+        assertThat(rebuilt.get("format").asInt()).isEqualTo(TuningCache.FORMAT);
+        assertThat(rebuilt.get("signature").asText()).isEqualTo(next.signature());
+        assertThat(rebuilt.get("entries").fields().next().getValue().get("winner").asText()).isEqualTo("fast");
+    }
+
+    @Test
+    void failingAndOversizedCandidatesAreSkipped() {
+        AtomicInteger bigRuns = new AtomicInteger();
+        GemmTuner t = tuner(List.of(new Failing("broken"), new TooBig("huge", bigRuns), fast));
+        product(t, 0f);
+        assertThat(t.choices()).containsValue("fast");
+        assertThat(bigRuns.get()).as("a candidate beyond the device's limits is never launched").isZero();
+    }
+
+    @Test
+    void noRunnableCandidateIsAClearError() {
+        GemmTuner t = tuner(List.of(new Failing("broken")));
+        assertThatThrownBy(() -> product(t, 0f)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no candidate kernel could run");
+    }
+
+    /** Timing runs write a scratch C: a caller accumulating into C (beta = 1) gets A·B added exactly once. */
+    @Test
+    void accumulatingProductIsAddedOnceWhileTuningEveryRealCandidate() {
+        Engine e = TestEngines.get();
+        GemmTuner t = new GemmTuner(GemmVariant.candidates(e.device()), new TuningCache(dir));
+        product(t, 1f);
+        assertThat(t.tunedShapes()).isEqualTo(1);
+    }
+
+    /** End to end through Gemm with tuning switched on for a separate engine. */
+    @Test
+    void engineWithTuningRunsGemmOnTheTunedKernel() {
+        Engine shared = TestEngines.get();
+        try (Engine e = Engine.open(shared.cl().backendName(), -1, shared.device().isGpu() ? "gpu" : "cpu", false)) {
+            e.enableGemmTuning(new TuningCache(dir));
+            Random r = new Random(5);
+            float[] a = Rand.uniform(r, M * K, -1, 1);
+            float[] b = Rand.uniform(r, K * N, -1, 1);
+            float[] expected = new float[M * N];
+            GemmReference.gemm(false, false, M, N, K, 1f, a, 0, K, b, 0, N, 0f, expected, 0, N);
+            try (ClBuffer da = e.alloc(a.length, "A"); ClBuffer db = e.alloc(b.length, "B"); ClBuffer dc = e.alloc(M * N, "C")) {
+                e.cl().writeFloats(da, a);
+                e.cl().writeFloats(db, b);
+                Gemm.gemm(e, false, false, M, N, K, 1f, da, 0, db, 0, 0f, dc, 0);
+                Compare.close("tuned gemm", e.cl().readFloats(dc, M * N), expected, 1e-4, 1e-5);
+            }
+            assertThat(e.gemmTuner().tunedShapes()).isEqualTo(1);
+            assertThat(e.gemmTuner().choices()).containsKey("NN m96 n112 k80 batch1");
+            assertThat(Files.exists(new TuningCache(dir).file(e))).isTrue();
+        }
+    }
+
+    /** C = A·B + beta·C through {@code t}, checked against the reference. */
+    private static void product(GemmTuner t, float beta) {
+        Engine e = TestEngines.get();
+        Random r = new Random(11);
+        float[] a = Rand.uniform(r, M * K, -1, 1);
+        float[] b = Rand.uniform(r, K * N, -1, 1);
+        float[] c = Rand.uniform(r, M * N, -1, 1);
+        float[] expected = c.clone();
+        GemmReference.gemm(false, false, M, N, K, 1f, a, 0, K, b, 0, N, beta, expected, 0, N);
+        try (ClBuffer da = e.alloc(a.length, "A"); ClBuffer db = e.alloc(b.length, "B"); ClBuffer dc = e.alloc(c.length, "C")) {
+            e.cl().writeFloats(da, a);
+            e.cl().writeFloats(db, b);
+            e.cl().writeFloats(dc, c);
+            t.run(e, new GemmCall(false, false, false, M, N, K, 1f, da, 0, K, 0, db, 0, N, 0, beta, dc, 0, N, 0, 1));
+            Compare.close("tuned gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
+        }
+    }
+
+    private Path cacheFile() {
+        return new TuningCache(dir).file(TestEngines.get());
+    }
+}
