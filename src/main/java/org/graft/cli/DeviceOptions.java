@@ -32,7 +32,10 @@ public final class DeviceOptions {
         return withTuning(Engine.open(backend, index, deviceType, !noCache));
     }
 
-    /** Turns GEMM auto-tuning on unless --no-tune or GRAFT_TUNE=off; winners go to the disk cache unless --no-cache. */
+    /**
+     * Turns GEMM auto-tuning on unless --no-tune, GRAFT_TUNE=off or -Dgraft.tune=off (the property wins
+     * over the variable); winners go to the disk cache unless --no-cache.
+     */
     public Engine withTuning(Engine e) {
         if (tuningWanted()) {
             e.enableGemmTuning(noCache ? null : TuningCache.defaultCache());
@@ -41,8 +44,8 @@ public final class DeviceOptions {
     }
 
     boolean tuningWanted() {
-        String env = System.getenv("GRAFT_TUNE");
-        boolean envOff = env != null && List.of("0", "off", "false", "no").contains(env.trim().toLowerCase(Locale.ROOT));
-        return !noTune && !envOff;
+        String setting = System.getProperty("graft.tune", System.getenv("GRAFT_TUNE"));
+        boolean off = setting != null && List.of("0", "off", "false", "no").contains(setting.trim().toLowerCase(Locale.ROOT));
+        return !noTune && !off;
     }
 }

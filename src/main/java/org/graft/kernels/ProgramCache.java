@@ -31,9 +31,9 @@ public final class ProgramCache {
         return new ProgramCache(baseDir().resolve("programs"));
     }
 
-    /** Graft's cache root: $GRAFT_CACHE, else ~/.cache/graft. */
+    /** Graft's cache root: -Dgraft.cache, else $GRAFT_CACHE, else ~/.cache/graft. */
     public static Path baseDir() {
-        String env = System.getenv("GRAFT_CACHE");
+        String env = System.getProperty("graft.cache", System.getenv("GRAFT_CACHE"));
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "graft");
     }
 

@@ -1,0 +1,83 @@
+package org.graft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A command with tuning on (the default outside the test suite): the first run times the GEMM shapes
+ * and writes the tuning and program caches; the second start takes both from disk and compiles and
+ * times nothing.
+ */
+class TuningCliTest {
+    private static final String BACKEND = System.getProperty("graft.backend", "jocl");
+
+    @TempDir
+    Path cache;
+
+    @BeforeEach
+    void tuningOnWithPrivateCache() {
+        System.setProperty("graft.tune", "on");
+        System.setProperty("graft.cache", cache.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("graft.tune");
+        System.clearProperty("graft.cache");
+    }
+
+    @Test
+    void secondStartReusesTunedShapesAndCompiledPrograms() throws IOException {
+        String[] args = {"time", "examples/fashion-mnist/net.json", "--batch", "2", "--iterations", "1", "--backend", BACKEND};
+        String first = run(args);
+        assertThat(first).containsPattern("GEMM tuning: 0 shape\\(s\\) from the tuning cache, [1-9]\\d* timed now")
+                .containsPattern("0 from the disk cache, [1-9]\\d* compiled");
+        List<Path> tuning = files(cache.resolve("tuning"));
+        assertThat(tuning).hasSize(1);
+        String stored = Files.readString(tuning.get(0));
+
+        String second = run(args);
+        assertThat(second).containsPattern("GEMM tuning: [1-9]\\d* shape\\(s\\) from the tuning cache, 0 timed now")
+                .containsPattern("from the disk cache, 0 compiled");
+        assertThat(Files.readString(tuning.get(0))).as("nothing re-tuned, nothing rewritten").isEqualTo(stored);
+    }
+
+    @Test
+    void noTuneLeavesNoTuningCache() throws IOException {
+        String out = run("time", "examples/fashion-mnist/net.json", "--batch", "2", "--iterations", "1", "--backend", BACKEND, "--no-tune");
+        assertThat(out).contains("Prepared: ").doesNotContain("GEMM tuning");
+        assertThat(Files.exists(cache.resolve("tuning"))).isFalse();
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".json")).toList();
+        }
+    }
+
+    private static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertThat(code).as(text).isZero();
+            return text;
+        } finally {
+            System.setOut(old);
+        }
+    }
+}
