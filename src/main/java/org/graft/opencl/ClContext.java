@@ -30,6 +30,14 @@ public abstract class ClContext implements AutoCloseable {
                     "buffer '%s' needs %s but the device '%s' allows at most %s in one allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE)",
                     label, Sizes.human(bytes), device.name(), Sizes.human(device.maxAllocBytes())), -61);
         }
+        if (liveBytes + bytes > device.globalMemBytes()) {
+            // Drivers allocate lazily and would fail later, mid-iteration, with a bare error code.
+            throw new ClException(String.format(
+                    "out of device memory: buffer '%s' needs %s, but %s of the %s on '%s' (CL_DEVICE_GLOBAL_MEM_SIZE) are "
+                            + "already in use, so at least %s are needed in all; use a smaller batch_size or a device with more memory",
+                    label, Sizes.human(bytes), Sizes.human(liveBytes), Sizes.human(device.globalMemBytes()), device.name(),
+                    Sizes.human(liveBytes + bytes)), -4);
+        }
         ClBuffer b;
         try {
             b = allocate(bytes, label);

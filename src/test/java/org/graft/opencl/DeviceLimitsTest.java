@@ -30,6 +30,25 @@ class DeviceLimitsTest {
     }
 
     @Test
+    void allocationsBeyondTheDeviceMemoryAreRefusedWithNeededAndAvailable() {
+        FakeContext cl = new FakeContext(FakeDevices.device(0, "Small GPU", "GPU", true, 1 << 20, 256, 256, 256, 64)); // 4 MiB in all
+        ClBuffer[] held = new ClBuffer[4];
+        for (int i = 0; i < 4; i++) {
+            held[i] = cl.createBuffer(1 << 20, "blob" + i);
+        }
+        assertThatThrownBy(() -> cl.createBuffer(1, "conv1.history"))
+                .isInstanceOf(ClException.class)
+                .hasMessageContaining("out of device memory: buffer 'conv1.history' needs 1 B")
+                .hasMessageContaining("4.0 MiB (4194304 bytes) of the 4.0 MiB (4194304 bytes) on 'Small GPU'")
+                .hasMessageContaining("at least 4.0 MiB (4194305 bytes) are needed")
+                .hasMessageContaining("smaller batch_size");
+        held[0].close();
+        try (ClBuffer again = cl.createBuffer(1, "conv1.history")) {
+            assertThat(again.bytes()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void allocationFailureMidRunNamesTheBufferItsSizeAndWhatIsLive() {
         FakeContext cl = new FakeContext(FakeDevices.gpu(0, "Busy GPU"));
         ClBuffer held = cl.createBuffer(3 << 20, "conv1.col");
