@@ -45,6 +45,62 @@ public final class PairSum {
         return from;
     }
 
+    /**
+     * The two buffers a layer needs for per-sample pairs and their reduction, grown when a reshape
+     * needs more and released by {@link #close}.
+     */
+    public static final class Workspace implements AutoCloseable {
+        private final String label;
+        private ClBuffer pairs;
+        private ClBuffer scratch;
+        private long pairFloats;
+        private long scratchFloats;
+
+        public Workspace(String label) {
+            this.label = label;
+        }
+
+        /** Makes room for {@code n} pairs (allocating only when more is needed than held). */
+        public void ensure(Engine e, int n) {
+            if (2L * n > pairFloats) {
+                release(pairs);
+                pairs = null;
+                pairs = e.alloc(2L * n, label + ".perSample");
+                pairFloats = 2L * n;
+            }
+            if (scratchFloats(n) > scratchFloats) {
+                release(scratch);
+                scratch = null;
+                scratch = e.alloc(scratchFloats(n), label + ".reduce");
+                scratchFloats = scratchFloats(n);
+            }
+        }
+
+        /** The 2n-float input: a in [0, n), b in [n, 2n). */
+        public ClBuffer pairs() {
+            return pairs;
+        }
+
+        /** Reduces the first {@code n} pairs; see {@link PairSum#sum}. */
+        public ClBuffer sum(Engine e, int n) {
+            return PairSum.sum(e, pairs, n, scratch);
+        }
+
+        @Override
+        public void close() {
+            release(pairs);
+            release(scratch);
+            pairs = scratch = null;
+            pairFloats = scratchFloats = 0;
+        }
+
+        private static void release(ClBuffer b) {
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }

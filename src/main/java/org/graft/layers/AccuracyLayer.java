@@ -28,15 +28,13 @@ public final class AccuracyLayer extends Layer {
 
     private final Spec spec;
     private AxisSplit split;
-    private ClBuffer perSample; // 2n floats: per-sample "correct", then per-sample "counted"
-    private ClBuffer scratch;
-    private long perSampleFloats;
-    private long scratchFloats;
+    private final PairSum.Workspace reduction; // per-sample "correct", then per-sample "counted"
     private LabelErrorFlag labelErrors;
 
     public AccuracyLayer(String name, Spec spec) {
         super(name);
         this.spec = spec;
+        this.reduction = new PairSum.Workspace(name);
     }
 
     public Spec spec() {
@@ -75,16 +73,7 @@ public final class AccuracyLayer extends Layer {
         if (labelErrors == null) {
             labelErrors = new LabelErrorFlag(engine, name + ".labelErrors");
         }
-        if (2L * n > perSampleFloats) {
-            release(perSample);
-            perSampleFloats = 2L * n;
-            perSample = engine.alloc(perSampleFloats, name + ".perSample");
-        }
-        if (PairSum.scratchFloats(n) > scratchFloats) {
-            release(scratch);
-            scratchFloats = PairSum.scratchFloats(n);
-            scratch = engine.alloc(scratchFloats, name + ".reduce");
-        }
+        reduction.ensure(engine, n);
         return List.of(new int[] {1});
     }
 
@@ -99,9 +88,9 @@ public final class AccuracyLayer extends Layer {
         k.arg(0, scores.data()).arg(1, bottom.get(1).data())
                 .arg(2, split.outer()).arg(3, split.channels()).arg(4, split.inner()).arg(5, spec.topK())
                 .arg(6, spec.ignoreLabel() != null ? 1 : 0).arg(7, spec.ignoreLabel() != null ? spec.ignoreLabel() : 0)
-                .arg(8, perSample).arg(9, labelErrors.buffer());
+                .arg(8, reduction.pairs()).arg(9, labelErrors.buffer());
         engine.run1d(k, n);
-        ClBuffer sums = PairSum.sum(engine, perSample, n, scratch);
+        ClBuffer sums = reduction.sum(engine, n);
         ClKernel fin = engine.kernel(KERNELS, "accuracy_finalize");
         fin.arg(0, sums).arg(1, top.get(0).data());
         engine.run1d(fin, 1);
@@ -125,22 +114,13 @@ public final class AccuracyLayer extends Layer {
         }
     }
 
-    private static void release(ClBuffer b) {
-        if (b != null) {
-            b.close();
-        }
-    }
-
     @Override
     public void close() {
-        release(perSample);
-        release(scratch);
+        reduction.close();
         if (labelErrors != null) {
             labelErrors.close();
         }
-        perSample = scratch = null;
         labelErrors = null;
-        perSampleFloats = scratchFloats = 0;
         super.close();
     }
 }

@@ -50,16 +50,14 @@ public final class SoftmaxWithLossLayer extends Layer {
     private final Spec spec;
     private AxisSplit split;
     private Blob probabilities;
-    private ClBuffer perSample;   // 2n floats: per-sample loss, then per-sample "counted" flags
-    private ClBuffer scratch;     // ping-pong buffer of the device reduction
+    private final PairSum.Workspace reduction; // per-sample loss, then per-sample "counted" flags
     private ClBuffer normaliser;  // 1 float, written by forward for backward
-    private long perSampleFloats;
-    private long scratchFloats;
     private LabelErrorFlag labelErrors;
 
     public SoftmaxWithLossLayer(String name, Spec spec) {
         super(name);
         this.spec = spec;
+        this.reduction = new PairSum.Workspace(name);
     }
 
     public Spec spec() {
@@ -108,16 +106,7 @@ public final class SoftmaxWithLossLayer extends Layer {
         } else {
             probabilities.reshape(scores);
         }
-        if (2L * n > perSampleFloats) {
-            release(perSample);
-            perSampleFloats = 2L * n;
-            perSample = engine.alloc(perSampleFloats, name + ".perSample");
-        }
-        if (PairSum.scratchFloats(n) > scratchFloats) {
-            release(scratch);
-            scratchFloats = PairSum.scratchFloats(n);
-            scratch = engine.alloc(scratchFloats, name + ".reduce");
-        }
+        reduction.ensure(engine, n);
         return List.of(new int[] {1});
     }
 
@@ -133,9 +122,9 @@ public final class SoftmaxWithLossLayer extends Layer {
         k.arg(0, probabilities.data()).arg(1, bottom.get(1).data())
                 .arg(2, split.outer()).arg(3, split.channels()).arg(4, split.inner())
                 .arg(5, spec.ignoreLabel() != null ? 1 : 0).arg(6, spec.ignoreLabel() != null ? spec.ignoreLabel() : 0)
-                .arg(7, perSample).arg(8, labelErrors.buffer());
+                .arg(7, reduction.pairs()).arg(8, labelErrors.buffer());
         engine.run1d(k, n);
-        ClBuffer sums = PairSum.sum(engine, perSample, n, scratch);
+        ClBuffer sums = reduction.sum(engine, n);
         ClKernel fin = engine.kernel(KERNELS, "softmax_loss_finalize");
         fin.arg(0, sums).arg(1, spec.normalization().ordinal()).arg(2, fixedNormaliser())
                 .arg(3, top.get(0).data()).arg(4, normaliser);
@@ -200,13 +189,11 @@ public final class SoftmaxWithLossLayer extends Layer {
             probabilities.close();
             labelErrors.close();
         }
-        release(perSample);
-        release(scratch);
+        reduction.close();
         release(normaliser);
-        perSample = scratch = normaliser = null;
+        normaliser = null;
         probabilities = null;
         labelErrors = null;
-        perSampleFloats = scratchFloats = 0;
         super.close();
     }
 }
