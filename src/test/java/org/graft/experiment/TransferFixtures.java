@@ -1,11 +1,10 @@
 package org.graft.experiment;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.graft.testing.IdxFiles;
 
 /**
  * A tiny synthetic dataset (4 classes of 8×8 stripe patterns in IDX files) and a 3-layer net.json over it
@@ -37,18 +36,7 @@ final class TransferFixtures {
                 }
             }
         }
-        try (OutputStream os = Files.newOutputStream(images); DataOutputStream d = new DataOutputStream(os)) {
-            d.writeInt(0x803);
-            d.writeInt(n);
-            d.writeInt(SIZE);
-            d.writeInt(SIZE);
-            d.write(pix);
-        }
-        try (OutputStream os = Files.newOutputStream(labels); DataOutputStream d = new DataOutputStream(os)) {
-            d.writeInt(0x801);
-            d.writeInt(n);
-            d.write(lab);
-        }
+        IdxFiles.write(images, labels, n, SIZE, pix, lab);
     }
 
     /** Writes data and net.json into {@code dir}; returns the net.json. */

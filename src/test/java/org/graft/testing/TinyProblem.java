@@ -1,8 +1,6 @@
 package org.graft.testing;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -35,18 +33,7 @@ public final class TinyProblem {
                 }
             }
         }
-        try (OutputStream os = Files.newOutputStream(images); DataOutputStream d = new DataOutputStream(os)) {
-            d.writeInt(0x803);
-            d.writeInt(n);
-            d.writeInt(SIZE);
-            d.writeInt(SIZE);
-            d.write(pix);
-        }
-        try (OutputStream os = Files.newOutputStream(labels); DataOutputStream d = new DataOutputStream(os)) {
-            d.writeInt(0x801);
-            d.writeInt(n);
-            d.write(lab);
-        }
+        IdxFiles.write(images, labels, n, SIZE, pix, lab);
     }
 
     /** Writes train/test data and a net.json into {@code dir}; returns the net.json path. */
