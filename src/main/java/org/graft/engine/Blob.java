@@ -84,6 +84,9 @@ public final class Blob implements AutoCloseable {
     public ClBuffer diff() {
         if (diff == null) {
             diff = engine.alloc(capacity, name + ".diff");
+            // Zero like Caffe's fresh memory: a Split sums the diffs of all its tops, including those of
+            // consumers that never run backward (e.g. Accuracy in TRAIN), which must read as 0, not garbage.
+            engine.cl().zero(diff);
         }
         return diff;
     }
