@@ -88,9 +88,45 @@ public final class ReportData {
                 .mapToDouble(Network::accuracy).toArray();
     }
 
-    /** Accuracies of the base networks of the similar splits (the paper's baseB circles: both halves). */
+    /**
+     * Accuracies of the base networks of the similar splits that the transfer and selffer networks are
+     * compared with: those whose (split, half) is the target of some planned non-base cell. The paper's
+     * baseB circles hold both halves because it trains both directions (AnB and BnA); a grid run in one
+     * direction compares with the B bases only, since averaging in an A base that no network targets
+     * would shift the control by the difficulty difference between the halves. With no such cells
+     * (a grid of base networks only) every similar base counts.
+     */
     public double[] similarBases() {
-        return similar(Treatment.Group.BASE, 0);
+        java.util.Set<String> targeted = new java.util.HashSet<>();
+        for (Cell c : plan.cells()) {
+            Split s = plan.split(c.split()).orElse(null);
+            if (s != null && s.kind() == Split.Kind.SIMILAR && c.treatment().group() != Treatment.Group.BASE
+                    && c.treatment().group() != Treatment.Group.BASE_ALL && c.treatment() != Treatment.RANDOM) {
+                targeted.add(baseId(c));
+            }
+        }
+        return done(x -> x.similar() && x.group() == Treatment.Group.BASE && (targeted.isEmpty() || targeted.contains(x.cell().id())))
+                .stream().mapToDouble(Network::accuracy).toArray();
+    }
+
+    /**
+     * Test images behind one test accuracy (test_iter × the TEST-phase batch size), read from a finished
+     * base network's net.json; 0 if unknown.
+     */
+    public int testImages() {
+        for (Network x : done(n -> n.group() == Treatment.Group.BASE)) {
+            try {
+                org.graft.net.config.NetConfig cfg = org.graft.net.config.NetConfigLoader.load(plan.cellDir(x.cell()).resolve("net.json"));
+                for (org.graft.net.config.LayerConfig l : cfg.layers()) {
+                    if (l.includedIn(org.graft.layers.Phase.TEST) && l.dataParam() != null && cfg.solver() != null) {
+                        return cfg.solver().testIter() * l.dataParam().batchSize();
+                    }
+                }
+            } catch (RuntimeException e) {
+                return 0; // a report must not fail over a cell's file; the tolerance falls back
+            }
+        }
+        return 0;
     }
 
     public List<Split> splits(Split.Kind kind) {

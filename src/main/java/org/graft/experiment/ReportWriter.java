@@ -36,10 +36,11 @@ public final class ReportWriter {
         Figures.figure2(d, dir.resolve(FIGURE2));
         Figures.figure3(d, dir.resolve(FIGURE3));
         Evidence e = Evidence.of(d);
-        double tol = tolerance(options, e);
+        int testImages = d.testImages();
+        double tol = tolerance(options, e, testImages);
         List<Finding> findings = Findings.evaluate(e, tol);
         Path md = dir.resolve(REPORT);
-        PlanIo.writeAtomically(md, markdown(d, e, findings, tol, options));
+        PlanIo.writeAtomically(md, markdown(d, e, findings, tol, options, testImages));
         if (out != null) {
             long done = d.networks().stream().filter(ReportData.Network::done).count();
             out.printf("Report: %s (%d of %d networks finished)%n", md, done, plan.cells().size());
@@ -50,13 +51,37 @@ public final class ReportWriter {
         return md;
     }
 
-    /** The tolerance as given, else the spread (sample SD) of the similar splits' base networks, at least the minimum. */
-    static double tolerance(ReportOptions o, Evidence e) {
+    /**
+     * The tolerance as given in the experiment; else the 95% margin of the difference between two
+     * accuracies near the bases' mean, each measured on {@code testImages} test images (1.96·√2 binomial
+     * standard errors: test-set sampling noise; seed-to-seed training noise comes on top and is not
+     * measured by a grid without repeats); at least the minimum. Without a known test-set size, the
+     * spread (sample SD) of the compared base networks.
+     */
+    static double tolerance(ReportOptions o, Evidence e, int testImages) {
         if (o.tolerance() != null) {
             return o.tolerance();
         }
+        double p = Stats.mean(e.bases());
+        if (testImages > 0 && !Double.isNaN(p)) {
+            return Math.max(o.minTolerance(), 1.96 * Math.sqrt(2 * p * (1 - p) / testImages));
+        }
         double sd = Stats.sd(e.bases());
         return Double.isNaN(sd) ? o.minTolerance() : Math.max(o.minTolerance(), sd);
+    }
+
+    /** How the tolerance was set, for the report. */
+    static String toleranceSource(ReportOptions o, Evidence e, int testImages) {
+        if (o.tolerance() != null) {
+            return "set in the experiment";
+        }
+        String floor = String.format(Locale.ROOT, ", at least %.2f pp", 100 * o.minTolerance());
+        if (testImages > 0 && e.bases().length > 0) {
+            return String.format(Locale.ROOT, "the 95%% margin of a difference between two accuracies of about %s, each measured on %d test "
+                    + "images: test-set sampling noise only, since a grid without repeated seeds cannot measure training noise%s",
+                    Findings.pct(Stats.mean(e.bases())), testImages, floor);
+        }
+        return "the standard deviation of the compared base networks" + floor;
     }
 
     static String csv(ReportData d) {
@@ -104,7 +129,7 @@ public final class ReportWriter {
         return "\"" + one.replace("\"", "\"\"") + "\"";
     }
 
-    private static String markdown(ReportData d, Evidence e, List<Finding> findings, double tol, ReportOptions o) {
+    private static String markdown(ReportData d, Evidence e, List<Finding> findings, double tol, ReportOptions o, int testImages) {
         Plan plan = d.plan();
         StringBuilder sb = new StringBuilder();
         sb.append("# Transfer experiment '").append(plan.name()).append("'\n\n");
@@ -113,8 +138,7 @@ public final class ReportWriter {
         status(sb, d);
         sb.append(String.format(Locale.ROOT, "- Accuracy of a network: the %s on its target half's test set.%n", d.metric().describe()));
         sb.append(String.format(Locale.ROOT, "- Tolerance: two accuracies closer than %.2f pp count as equal (%s).%n%n", 100 * tol,
-                o.tolerance() != null ? "set in the experiment" : "the standard deviation of this run's base networks, at least "
-                        + String.format(Locale.ROOT, "%.2f pp", 100 * o.minTolerance())));
+                toleranceSource(o, e, testImages)));
 
         sb.append("## Findings\n\n| section | finding | this run |\n|---|---|---|\n");
         for (Finding f : findings) {

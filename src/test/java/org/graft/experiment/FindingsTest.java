@@ -65,6 +65,25 @@ class FindingsTest {
         assertThat(Findings.evaluate(none, 0.005)).extracting(Finding::verdict).containsOnly(Finding.Verdict.NOT_TESTED);
     }
 
+    /**
+     * Default tolerance: 1.96·√2 binomial standard errors of an accuracy near the bases' mean on the test
+     * images of one evaluation (0.9 on 2000 images: 1.96·sqrt(2·0.09/2000) = 1.859 pp); an explicit value
+     * wins; without a known test-set size, the bases' spread; never below the minimum.
+     */
+    @Test
+    void toleranceIsTheTestSetMarginUnlessGiven() {
+        Evidence e = new Evidence(8, List.of(1, 2, 3, 4, 5, 6, 7), new double[] {0.88, 0.92}, Double.NaN,
+                new EnumMap<>(Treatment.Group.class), List.of(), null);
+        ReportOptions defaults = new ReportOptions(new Metric(Metric.Kind.FINAL, 1), null, 0.002, List.of(), false);
+        assertThat(ReportWriter.tolerance(defaults, e, 2000)).isCloseTo(0.018594, within(1e-5));
+        assertThat(ReportWriter.toleranceSource(defaults, e, 2000)).contains("2000 test images").contains("90.00%");
+        assertThat(ReportWriter.tolerance(defaults, e, 0)).isCloseTo(Math.sqrt(0.0008), within(1e-9));
+        assertThat(ReportWriter.tolerance(new ReportOptions(new Metric(Metric.Kind.FINAL, 1), 0.01, 0.002, List.of(), false), e, 2000))
+                .isEqualTo(0.01);
+        assertThat(ReportWriter.tolerance(new ReportOptions(new Metric(Metric.Kind.FINAL, 1), null, 0.05, List.of(), false), e, 2000))
+                .isEqualTo(0.05);
+    }
+
     @Test
     void welchDifferenceHasTheTextbookIntervalAndPValue() {
         double[] a = {0.64, 0.645, 0.65, 0.643};
