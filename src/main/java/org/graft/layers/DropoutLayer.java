@@ -3,7 +3,6 @@ package org.graft.layers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.graft.engine.Blob;
-import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
 
@@ -18,7 +17,7 @@ import org.graft.opencl.ClKernel;
  * state carried from forward to backward (the mask cannot go stale or be overwritten in place).
  * Reference: {@link org.graft.reference.DropoutReference}.
  */
-public final class DropoutLayer extends Layer {
+public final class DropoutLayer extends ElementwiseLayer {
     /** Caffe's DropoutParameter. */
     public record Spec(float dropoutRatio) {
         public Spec {
@@ -47,17 +46,6 @@ public final class DropoutLayer extends Layer {
     @Override
     public String type() {
         return "Dropout";
-    }
-
-    @Override
-    public boolean allowsInPlace() {
-        return true;
-    }
-
-    @Override
-    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
-        this.engine = engine;
-        return List.of(bottomShapes.get(0).clone());
     }
 
     @Override

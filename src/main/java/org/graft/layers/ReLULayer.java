@@ -2,7 +2,6 @@ package org.graft.layers;
 
 import java.util.List;
 import org.graft.engine.Blob;
-import org.graft.engine.Engine;
 import org.graft.opencl.ClKernel;
 
 /**
@@ -10,7 +9,7 @@ import org.graft.opencl.ClKernel;
  * CaffeNet; backward then decides the slope from the top data, which is valid for slope ≥ 0.
  * Reference: {@link org.graft.reference.ReLUReference}.
  */
-public final class ReLULayer extends Layer {
+public final class ReLULayer extends ElementwiseLayer {
     /** Caffe's ReLUParameter. */
     public record Spec(float negativeSlope) {
         public Spec() {
@@ -33,17 +32,6 @@ public final class ReLULayer extends Layer {
     @Override
     public String type() {
         return "ReLU";
-    }
-
-    @Override
-    public boolean allowsInPlace() {
-        return true;
-    }
-
-    @Override
-    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
-        this.engine = engine;
-        return List.of(bottomShapes.get(0).clone());
     }
 
     @Override
