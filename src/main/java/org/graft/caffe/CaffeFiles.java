@@ -8,23 +8,17 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import com.google.protobuf.TextFormat;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.graft.caffe.proto.Caffe.BlobProto;
 import org.graft.caffe.proto.Caffe.NetParameter;
 import org.graft.caffe.proto.Caffe.SolverParameter;
 import org.graft.caffe.proto.Caffe.SolverState;
+import org.graft.io.AtomicFiles;
 
 /**
  * Reads and writes Caffe's files: binary nets ({@code .caffemodel}), text nets ({@code .prototxt}),
@@ -199,10 +193,6 @@ public final class CaffeFiles {
 
     // ------------------------------------------------------------------------------------- writing
 
-    private interface Writer {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
     private static void writeBinary(Path file, MessageLite message, String what) {
         int size = message.getSerializedSize();
         if (size < 0) {
@@ -215,47 +205,11 @@ public final class CaffeFiles {
         });
     }
 
-    private static void writeAtomically(Path file, String what, Writer writer) {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    private static void writeAtomically(Path file, String what, AtomicFiles.Content content) {
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(ch);
-                writer.writeTo(out);
-                out.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(dir);
+            AtomicFiles.write(file, content);
         } catch (IOException e) {
-            deleteQuietly(tmp);
             throw new UncheckedIOException("could not write " + what + " " + file + ": " + e, e);
-        } catch (RuntimeException | Error e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
-    }
-
-    /** Makes the rename itself durable; not possible on every OS (e.g. Windows), where it is skipped. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // the original error matters more
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import org.graft.io.AtomicFiles;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.SeriesRenderingOrder;
@@ -257,12 +258,11 @@ public final class Figures {
             g.dispose();
         }
         try {
-            Files.createDirectories(png.toAbsolutePath().getParent());
-            Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available");
-            }
-            Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(png, out -> {
+                if (!ImageIO.write(img, "png", out)) {
+                    throw new IOException("no PNG writer available");
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.graft.engine.Debug;
+import org.graft.io.AtomicFiles;
 import org.graft.opencl.ClContext;
 import org.graft.opencl.ClProgram;
 
@@ -72,15 +72,7 @@ public final class ProgramCache {
             if (bin.length == 0) {
                 return;
             }
-            Files.createDirectories(dir);
-            Path target = entry(cl, file, source, options);
-            Path tmp = Files.createTempFile(dir, "tmp", ".part");
-            try {
-                Files.write(tmp, wrap(bin));
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeBytes(entry(cl, file, source, options), wrap(bin));
         } catch (IOException | RuntimeException e) {
             // A cache that cannot be written only costs compile time.
         }

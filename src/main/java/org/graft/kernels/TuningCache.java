@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.Map;
 import org.graft.engine.Debug;
 import org.graft.engine.Engine;
+import org.graft.io.AtomicFiles;
 
 /**
  * The tuner's winners on disk: one JSON file per device and backend under {@code <cache>/tuning/},
@@ -65,14 +65,7 @@ public final class TuningCache {
             entry.put("winner", winner);
             ObjectNode times = entry.putObject("median_ms");
             medianMs.forEach(times::put);
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "gemm", ".part");
-            try {
-                JSON.writeValue(tmp.toFile(), root);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeBytes(target, JSON.writeValueAsBytes(root));
         } catch (IOException | RuntimeException ex) {
             Debug.log(() -> "cannot write tuning cache " + target + ": " + ex);
         }

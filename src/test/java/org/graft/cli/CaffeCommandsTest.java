@@ -20,6 +20,7 @@ import org.graft.testing.TestEngines;
 import org.graft.testing.TinyProblem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.graft.testing.CliRun;
 
 /** The import, forward, export and test commands end to end, and what they say about bad input. */
 class CaffeCommandsTest {
@@ -31,30 +32,14 @@ class CaffeCommandsTest {
     @TempDir
     Path tmp;
 
-    /** Exit code, standard output and standard error of one command. */
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void importWritesANetJsonAndCurrentFormatWeights() throws Exception {
         Path out = tmp.resolve("lenet");
-        Run r = run("import", DEPLOY.toString(), MODEL.toString(), "-o", out.toString());
+        CliRun r = run("import", DEPLOY.toString(), MODEL.toString(), "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Imported net 'LeNet'", "Wrote " + out.toAbsolutePath().resolve("net.json"),
                 "4 layer(s), 431080 floats", "conv1, conv2, ip1, ip2");
@@ -69,7 +54,7 @@ class CaffeCommandsTest {
     void forwardWritesEachRequestedBlobAsNpy() {
         Path out = tmp.resolve("blobs");
         // The prototxt directly as MODEL: imported on the fly.
-        Run r = run("forward", DEPLOY.toString(), "--weights", MODEL.toString(), "--input", DIR.resolve("input.npy").toString(),
+        CliRun r = run("forward", DEPLOY.toString(), "--weights", MODEL.toString(), "--input", DIR.resolve("input.npy").toString(),
                 "--blobs", "prob,conv1,ip1", "-o", out.toString(), "--backend", BACKEND);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("prob.npy [4, 10]", "conv1.npy [4, 20, 24, 24]", "ip1.npy [4, 500]");
@@ -86,7 +71,7 @@ class CaffeCommandsTest {
     void forwardRejectsAnInputOfTheWrongShape() throws Exception {
         Path bad = tmp.resolve("bad.npy");
         Npy.write(bad, new int[] {2, 1, 32, 32}, new float[2 * 32 * 32]);
-        Run r = run("forward", DEPLOY.toString(), "--weights", MODEL.toString(), "--input", bad.toString(), "-o",
+        CliRun r = run("forward", DEPLOY.toString(), "--weights", MODEL.toString(), "--input", bad.toString(), "-o",
                 tmp.resolve("o").toString(), "--backend", BACKEND);
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("[2, 1, 32, 32]", "'data' is [1, 1, 28, 28]");
@@ -95,7 +80,7 @@ class CaffeCommandsTest {
     @Test
     void exportWritesBitIdenticalWeights() {
         Path out = tmp.resolve("out.caffemodel");
-        Run r = run("export", DEPLOY.toString(), MODEL.toString(), "-o", out.toString());
+        CliRun r = run("export", DEPLOY.toString(), MODEL.toString(), "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("4 layer(s), 431080 floats");
         NetParameter a = CaffeFiles.readNet(MODEL);
@@ -116,7 +101,7 @@ class CaffeCommandsTest {
         NetConfig cfg = NetConfigLoader.load(net);
         Trainer.Result trained = new Trainer(TestEngines.get(), cfg, Trainer.Options.defaults(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
-        Run r = run("test", net.toString(), "--weights", trained.lastModel().toString(), "--iterations", "3", "--backend", BACKEND);
+        CliRun r = run("test", net.toString(), "--weights", trained.lastModel().toString(), "--iterations", "3", "--backend", BACKEND);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("3 batch(es) of 20", "accuracy = ", "(top-1)", "top-1 = ", "top-5 = n/a", "loss = ");
         String top1 = r.out().substring(r.out().indexOf("top-1 = ") + 8, r.out().indexOf('%', r.out().indexOf("top-1 = ")));
@@ -144,7 +129,7 @@ class CaffeCommandsTest {
     void prototxtSyntaxErrorNamesFileLineAndColumn() throws Exception {
         Path bad = tmp.resolve("bad.prototxt");
         Files.writeString(bad, "name: \"x\"\nlayer {\n  name: \"a\"\n  type: \"Input\"\n  top: \"d\"\n  input_param { shape { dim: 1 dim: } }\n}\n");
-        Run r = run("import", bad.toString(), "-o", tmp.resolve("o").toString());
+        CliRun r = run("import", bad.toString(), "-o", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("error: ", bad + ":6:").doesNotContain("Exception");
     }
@@ -154,10 +139,10 @@ class CaffeCommandsTest {
         byte[] all = Files.readAllBytes(MODEL);
         Path cut = tmp.resolve("cut.caffemodel");
         Files.write(cut, Arrays.copyOf(all, all.length / 2));
-        Run r = run("import", DEPLOY.toString(), cut.toString(), "-o", tmp.resolve("o").toString());
+        CliRun r = run("import", DEPLOY.toString(), cut.toString(), "-o", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("error: ", cut.toString(), "truncated or corrupt");
-        Run e = run("export", DEPLOY.toString(), cut.toString(), "-o", tmp.resolve("x.caffemodel").toString());
+        CliRun e = run("export", DEPLOY.toString(), cut.toString(), "-o", tmp.resolve("x.caffemodel").toString());
         assertThat(e.err()).contains("truncated or corrupt");
     }
 
@@ -165,7 +150,7 @@ class CaffeCommandsTest {
     void blobShapeMismatchNamesLayerBlobAndShapes() throws Exception {
         Path wrong = tmp.resolve("wrong.prototxt");
         Files.writeString(wrong, Files.readString(DEPLOY).replace("num_output: 10", "num_output: 12"));
-        Run r = run("import", wrong.toString(), MODEL.toString(), "-o", tmp.resolve("o").toString());
+        CliRun r = run("import", wrong.toString(), MODEL.toString(), "-o", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("layer 'ip2' blob 0 (weights)", "expects shape [12,500]", "has [10,500]");
 
@@ -176,7 +161,7 @@ class CaffeCommandsTest {
                 .build();
         Path old = tmp.resolve("old.caffemodel");
         CaffeFiles.writeNet(old, v1);
-        Run o = run("import", DEPLOY.toString(), old.toString(), "-o", tmp.resolve("o2").toString());
+        CliRun o = run("import", DEPLOY.toString(), old.toString(), "-o", tmp.resolve("o2").toString());
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err()).contains("layer 'ip2' blob 0", "[1,1,10,499]", "needs 4990 values, found 5000");
     }
@@ -196,11 +181,11 @@ class CaffeCommandsTest {
                 layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 2 } } }
                 layer { name: "sum" type: "Eltwise" bottom: "x" bottom: "x" top: "y" }
                 """);
-        Run r = run("import", net.toString(), "-o", tmp.resolve("o").toString());
+        CliRun r = run("import", net.toString(), "-o", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("layer 'sum'", "'Eltwise'", "supported types: Input, Data, ImageData, Convolution");
         // train/test/forward accept the prototxt too, and stop with the same message.
-        Run t = run("train", net.toString());
+        CliRun t = run("train", net.toString());
         assertThat(t.err()).contains("layer 'sum'", "'Eltwise'");
     }
 
@@ -213,7 +198,7 @@ class CaffeCommandsTest {
         Path old = tmp.resolve("v1.caffemodel");
         CaffeFiles.writeNet(old, v1);
         Path out = tmp.resolve("o");
-        Run r = run("import", DEPLOY.toString(), old.toString(), "-o", out.toString());
+        CliRun r = run("import", DEPLOY.toString(), old.toString(), "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("no weights for conv1, conv2, ip1");
         NetParameter w = CaffeFiles.readNetRaw(out.resolve("weights.caffemodel"));

@@ -3,9 +3,7 @@ package org.graft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.graft.opencl.ClBackend;
 import org.graft.opencl.DeviceInfo;
 import org.junit.jupiter.api.Test;
+import org.graft.testing.CliRun;
 
 /**
  * {@code selftest} from the command line. The multi-device and basic-driver runs need PoCL, whose
@@ -86,19 +85,8 @@ class SelftestCommandTest {
     }
 
     private static Output runHere(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        CliRun r = CliRun.run(args);
+        return new Output(r.code(), r.out(), r.err());
     }
 
     /** Runs org.graft.cli.Main in a fresh JVM with POCL_DEVICES set. */

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.graft.testing.CliRun;
 
 /**
  * The machine-readable side of {@code time} and {@code bench} that tools/bench-vs-pytorch reads: the
@@ -25,23 +23,8 @@ class TimeBenchJsonTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     /**
@@ -79,7 +62,7 @@ class TimeBenchJsonTest {
     @Test
     void timeWritesTheLayersTheNetworkAsBuiltAndAWholeStepFigure() throws Exception {
         Path json = tmp.resolve("out/time.json");
-        Run r = run("time", tinyNet().toString(), "--iterations", "1", "--json", json.toString(), "--backend", BACKEND);
+        CliRun r = run("time", tinyNet().toString(), "--iterations", "1", "--json", json.toString(), "--backend", BACKEND);
         assertThat(r.code()).as(r.err()).isZero();
         // The Caffe-style table is still printed, the whole-step line follows it.
         assertThat(r.out()).contains("Average forward-backward: ", "Peak device memory: ",
@@ -151,7 +134,7 @@ class TimeBenchJsonTest {
                 }
                 """);
         Path json = tmp.resolve("nodata-time.json");
-        Run r = run("time", net.toString(), "--iterations", "2", "--step-only", "--input-shape", "1x6x5", "--batch", "2",
+        CliRun r = run("time", net.toString(), "--iterations", "2", "--step-only", "--input-shape", "1x6x5", "--batch", "2",
                 "--json", json.toString(), "--backend", BACKEND);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("whole steps only", "Training step").doesNotContain("Average forward pass");
@@ -163,7 +146,7 @@ class TimeBenchJsonTest {
         assertThat(ints(layer(d.get("network").get("layers"), "fc").get("top_shapes").get(0))).containsExactly(2, 4);
 
         // Without --input-shape the absent data file is the error, as before.
-        Run missing = run("time", net.toString(), "--iterations", "1", "--backend", BACKEND);
+        CliRun missing = run("time", net.toString(), "--iterations", "1", "--backend", BACKEND);
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("missing-images.idx");
     }
@@ -171,15 +154,15 @@ class TimeBenchJsonTest {
     @Test
     void badTimeOptionsGiveClearErrors() throws Exception {
         Path net = tinyNet();
-        Run shape = run("time", net.toString(), "--input-shape", "3,227", "--backend", BACKEND);
+        CliRun shape = run("time", net.toString(), "--input-shape", "3,227", "--backend", BACKEND);
         assertThat(shape.code()).isEqualTo(1);
         assertThat(shape.err()).contains("--input-shape must be C,H,W", "'3,227'");
-        Run zero = run("time", net.toString(), "--input-shape", "3,0,4", "--backend", BACKEND);
+        CliRun zero = run("time", net.toString(), "--input-shape", "3,0,4", "--backend", BACKEND);
         assertThat(zero.err()).contains("--input-shape dimensions must be >= 1");
-        Run iters = run("time", net.toString(), "--iterations", "0", "--backend", BACKEND);
+        CliRun iters = run("time", net.toString(), "--iterations", "0", "--backend", BACKEND);
         assertThat(iters.code()).isEqualTo(1);
         assertThat(iters.err()).contains("--iterations must be >= 1, got 0");
-        Run test = run("time", net.toString(), "--phase", "test", "--step-only", "--backend", BACKEND);
+        CliRun test = run("time", net.toString(), "--phase", "test", "--step-only", "--backend", BACKEND);
         assertThat(test.code()).isEqualTo(1);
         assertThat(test.err()).contains("--step-only", "--phase train");
     }
@@ -187,7 +170,7 @@ class TimeBenchJsonTest {
     @Test
     void benchGemmWritesTheRequestedSizesAsJson() throws Exception {
         Path json = tmp.resolve("gemm.json");
-        Run r = run("bench", "--only", "gemm", "--sizes", "64,33", "--repeat", "1", "--json", json.toString(), "--backend", BACKEND);
+        CliRun r = run("bench", "--only", "gemm", "--sizes", "64,33", "--repeat", "1", "--json", json.toString(), "--backend", BACKEND);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("64x64x64", "33x33x33").doesNotContain("512x512x512");
         JsonNode d = MAPPER.readTree(json.toFile());
@@ -206,10 +189,10 @@ class TimeBenchJsonTest {
 
     @Test
     void badGemmSizesGiveClearErrors() {
-        Run zero = run("bench", "--only", "gemm", "--sizes", "0", "--repeat", "1", "--backend", BACKEND);
+        CliRun zero = run("bench", "--only", "gemm", "--sizes", "0", "--repeat", "1", "--backend", BACKEND);
         assertThat(zero.code()).isEqualTo(1);
         assertThat(zero.err()).contains("--sizes must be GEMM sizes >= 1, got 0");
-        Run word = run("bench", "--only", "gemm", "--sizes", "big", "--backend", BACKEND);
+        CliRun word = run("bench", "--only", "gemm", "--sizes", "big", "--backend", BACKEND);
         assertThat(word.code()).isNotZero();
         assertThat(word.err()).contains("--sizes", "big");
     }

@@ -2,14 +2,12 @@ package org.graft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.graft.testing.CliRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,16 +66,8 @@ class TuningCliTest {
     }
 
     private static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            String text = out.toString(StandardCharsets.UTF_8);
-            assertThat(code).as(text).isZero();
-            return text;
-        } finally {
-            System.setOut(old);
-        }
+        CliRun r = CliRun.run(args);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        return r.out();
     }
 }
