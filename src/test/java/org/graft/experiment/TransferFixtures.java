@@ -3,7 +3,6 @@ package org.graft.experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.graft.testing.IdxFiles;
 
 /**
@@ -18,25 +17,12 @@ final class TransferFixtures {
     }
 
     static void writeIdx(Path images, Path labels, int n, long seed) throws IOException {
-        Random r = new Random(seed);
-        byte[] pix = new byte[n * SIZE * SIZE];
-        byte[] lab = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int c = i % CLASSES;
-            lab[i] = (byte) c;
-            for (int y = 0; y < SIZE; y++) {
-                for (int x = 0; x < SIZE; x++) {
-                    boolean on = switch (c) {
-                        case 0 -> y % 2 == 0;
-                        case 1 -> x % 2 == 0;
-                        case 2 -> (x + y) % 3 == 0;
-                        default -> x < SIZE / 2;
-                    };
-                    pix[i * SIZE * SIZE + y * SIZE + x] = (byte) ((on ? 170 : 50) + r.nextInt(70));
-                }
-            }
-        }
-        IdxFiles.write(images, labels, n, SIZE, pix, lab);
+        IdxFiles.writePatterns(images, labels, n, SIZE, CLASSES, seed, (c, y, x) -> switch (c) {
+            case 0 -> y % 2 == 0;
+            case 1 -> x % 2 == 0;
+            case 2 -> (x + y) % 3 == 0;
+            default -> x < SIZE / 2;
+        }, 170, 50, 70);
     }
 
     /** Writes data and net.json into {@code dir}; returns the net.json. */

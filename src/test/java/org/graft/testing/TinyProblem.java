@@ -3,7 +3,6 @@ package org.graft.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 
 /**
  * A tiny, learnable classification problem written as IDX files, and a small net.json over it with every
@@ -19,21 +18,8 @@ public final class TinyProblem {
 
     /** Writes {@code n} images of class-dependent stripes plus noise, and their labels. */
     public static void writeIdx(Path images, Path labels, int n, long seed) throws IOException {
-        Random r = new Random(seed);
-        byte[] pix = new byte[n * SIZE * SIZE];
-        byte[] lab = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int c = i % CLASSES;
-            lab[i] = (byte) c;
-            for (int y = 0; y < SIZE; y++) {
-                for (int x = 0; x < SIZE; x++) {
-                    boolean on = c == 0 ? y % 3 == 0 : c == 1 ? x % 3 == 0 : (x + y) % 4 == 0;
-                    int v = (on ? 180 : 40) + r.nextInt(60);
-                    pix[i * SIZE * SIZE + y * SIZE + x] = (byte) v;
-                }
-            }
-        }
-        IdxFiles.write(images, labels, n, SIZE, pix, lab);
+        IdxFiles.writePatterns(images, labels, n, SIZE, CLASSES, seed,
+                (c, y, x) -> c == 0 ? y % 3 == 0 : c == 1 ? x % 3 == 0 : (x + y) % 4 == 0, 180, 40, 60);
     }
 
     /** Writes train/test data and a net.json into {@code dir}; returns the net.json path. */
