@@ -1,11 +1,17 @@
 package org.graft.experiment;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import org.graft.layers.Phase;
+import org.graft.net.config.LayerConfig;
+import org.graft.net.config.NetConfig;
+import org.graft.net.config.NetConfigLoader;
 
 /**
  * The results of a plan as the report sees them: one {@link Network} per cell with its accuracy by the
@@ -97,7 +103,7 @@ public final class ReportData {
      * (a grid of base networks only) every similar base counts.
      */
     public double[] similarBases() {
-        java.util.Set<String> targeted = new java.util.HashSet<>();
+        Set<String> targeted = new HashSet<>();
         for (Cell c : plan.cells()) {
             Split s = plan.split(c.split()).orElse(null);
             if (s != null && s.kind() == Split.Kind.SIMILAR && c.treatment().group() != Treatment.Group.BASE
@@ -116,9 +122,9 @@ public final class ReportData {
     public int testImages() {
         for (Network x : done(n -> n.group() == Treatment.Group.BASE)) {
             try {
-                org.graft.net.config.NetConfig cfg = org.graft.net.config.NetConfigLoader.load(plan.cellDir(x.cell()).resolve("net.json"));
-                for (org.graft.net.config.LayerConfig l : cfg.layers()) {
-                    if (l.includedIn(org.graft.layers.Phase.TEST) && l.dataParam() != null && cfg.solver() != null) {
+                NetConfig cfg = NetConfigLoader.load(plan.cellDir(x.cell()).resolve("net.json"));
+                for (LayerConfig l : cfg.layers()) {
+                    if (l.includedIn(Phase.TEST) && l.dataParam() != null && cfg.solver() != null) {
                         return cfg.solver().testIter() * l.dataParam().batchSize();
                     }
                 }

@@ -30,6 +30,7 @@ public final class GemmTuner {
 
     private final List<GemmVariant> candidates;
     private final TuningCache cache;
+    private final String signature;
     private final Map<String, GemmVariant> byId = new HashMap<>();
     private final Map<String, GemmVariant> chosen = new HashMap<>();
     private int tunedShapes;
@@ -42,6 +43,7 @@ public final class GemmTuner {
         }
         this.candidates = List.copyOf(candidates);
         this.cache = cache;
+        this.signature = signature(this.candidates);
         for (GemmVariant v : candidates) {
             byId.put(v.id(), v);
         }
@@ -60,7 +62,7 @@ public final class GemmTuner {
     }
 
     String signature() {
-        return signature(candidates);
+        return signature;
     }
 
     /** The shape properties that decide which kernel is fastest. */
@@ -85,7 +87,7 @@ public final class GemmTuner {
         if (v != null) {
             return v;
         }
-        String cachedId = cache != null ? cache.winner(e, signature(), key) : null;
+        String cachedId = cache != null ? cache.winner(e, signature, key) : null;
         v = cachedId != null ? byId.get(cachedId) : null;
         if (v != null && v.unsupported(e.device()) == null) {
             cachedShapes++;
@@ -135,7 +137,7 @@ public final class GemmTuner {
         GemmVariant winner = best;
         Debug.log(() -> String.format(Locale.ROOT, "gemm tuning %s: %s wins; medians (ms) %s; %.2f s", key, winner.id(), medians, seconds));
         if (cache != null) {
-            cache.record(e, signature(), key, best.id(), medians);
+            cache.record(e, signature, key, best.id(), medians);
         }
         return best;
     }

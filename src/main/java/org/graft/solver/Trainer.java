@@ -11,6 +11,7 @@ import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeWeights;
 import org.graft.data.MeanImage;
 import org.graft.engine.Engine;
+import org.graft.kernels.GemmTuner;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
 import org.graft.net.NetBuilder;
@@ -126,9 +127,9 @@ public final class Trainer {
      * What getting the first iteration ready cost: kernel programs compiled or loaded from the binary
      * cache, and GEMM shapes tuned or taken from the tuning cache.
      */
-    public static String preparation(org.graft.engine.Engine engine) {
+    public static String preparation(Engine engine) {
         String s = "Prepared: " + engine.kernels().prepareSummary();
-        org.graft.kernels.GemmTuner t = engine.gemmTuner();
+        GemmTuner t = engine.gemmTuner();
         if (t != null) {
             s += String.format(Locale.ROOT, "; GEMM tuning: %d shape(s) from the tuning cache, %d timed now (%.2f s)",
                     t.cachedShapes(), t.tunedShapes(), t.tuningSeconds());
