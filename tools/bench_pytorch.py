@@ -94,6 +94,8 @@ def parse_args(argv):
     p.add_argument("--no-train", action="store_true", help="skip the training comparison")
     p.add_argument("--out", metavar="FILE.md", help="also write the report to this file")
     p.add_argument("--graft-args", default="", help="extra options for Graft's time and bench, e.g. \"--backend lwjgl --device 0\"")
+    p.add_argument("--torch-device", default="cpu", metavar="DEV",
+                   help="where PyTorch trains: cpu (default) or cuda (then the BLAS check is skipped: the GPU does the work)")
     p.add_argument("--any-blas", action="store_true",
                    help="run even if numpy/PyTorch do not use OpenBLAS (the report then says the comparison is not fair)")
     a = p.parse_args(argv)
@@ -141,7 +143,7 @@ class Graft:
         self.calls = 0
 
     def command(self, args):
-        return ["java"] + self.java_opts + ["-jar", self.jar] + args + self.extra
+        return [os.environ.get("GRAFT_JAVA", "java")] + self.java_opts + ["-jar", self.jar] + args + self.extra
 
     def run_json(self, args, what):
         self.calls += 1
@@ -365,11 +367,11 @@ def torch_inputs(torch, desc):
 
 
 class TorchSide:
-    def __init__(self, torch, desc):
+    def __init__(self, torch, desc, device):
         self.torch = torch
-        self.net = build_torch_net(torch, desc)
+        self.net = build_torch_net(torch, desc).to(device)
         self.net.train()
-        self.feeds = torch_inputs(torch, desc)
+        self.feeds = {k: v.to(device) for k, v in torch_inputs(torch, desc).items()}
         self.opt = torch.optim.SGD(self.net.param_groups(LEARNING_RATE, WEIGHT_DECAY), lr=LEARNING_RATE, momentum=MOMENTUM)
         self.params = sum(p.numel() for p in self.net.parameters())
         self.check_shapes()
@@ -491,8 +493,16 @@ def main(argv):
     except ImportError as e:
         fail("PyTorch and numpy from Debian are needed (%s). Install them with:\n  %s" % (e, INSTALL_HINT), 2)
     torch.set_num_threads(threads)
+    if a.torch_device != "cpu":
+        if not a.no_gemm:
+            fail("--torch-device %s compares training only: add --no-gemm (the GEMM comparison is against the CPU's BLAS)"
+                 % a.torch_device, 2)
+        try:
+            torch.zeros(1, device=a.torch_device)
+        except (RuntimeError, AssertionError) as e:
+            fail("PyTorch cannot use device '%s': %s" % (a.torch_device, e), 2)
     blas = blas_info()
-    if not blas["openblas"] and not a.any_blas:
+    if not blas["openblas"] and not a.any_blas and a.torch_device == "cpu":
         fail("numpy and PyTorch are using %s, not OpenBLAS (Debian's reference BLAS is about 100x slower, so the comparison "
              "would be meaningless). Install OpenBLAS, which takes over libblas.so.3:\n  %s\n"
              "or pass --any-blas to run anyway." % (blas["path"], OPENBLAS_HINT), 2)
@@ -514,7 +524,7 @@ def main(argv):
             first = graft.time(path, batch, shape, 1)
             device_line = device_line or "%s [backend %s]" % (first["device"], first["backend"])
             desc = first["network"]
-            side = TorchSide(torch, desc)
+            side = TorchSide(torch, desc, a.torch_device)
             real_batch = first["batch"]
             blobs = sum(len(L["tops"]) for L in desc["layers"] if L["type"] != "Accuracy")
             log("[%s] PyTorch network built: %d layers, %d blobs of the same shapes as Graft's, %d parameters"
@@ -572,8 +582,14 @@ def report(a, started, command, device_line, blas, coretype_note, np, torch, thr
                  % (command, a.rounds, a.iterations))
     lines.append("- machine: %s" % machine_line())
     lines.append("- Graft device: %s" % (device_line or "-"))
-    lines.append("- PyTorch %s (%d threads), numpy %s" % (torch.__version__, threads, np.__version__))
-    if blas["openblas"]:
+    if a.torch_device != "cpu":
+        name = torch.cuda.get_device_name() if a.torch_device.startswith("cuda") else a.torch_device
+        lines.append("- PyTorch %s on %s (%s)" % (torch.__version__, a.torch_device, name))
+    else:
+        lines.append("- PyTorch %s (%d threads), numpy %s" % (torch.__version__, threads, np.__version__))
+    if a.torch_device != "cpu":
+        pass  # the GPU trains: which BLAS the CPU side loaded does not matter
+    elif blas["openblas"]:
         lines.append("- BLAS of numpy and PyTorch: OpenBLAS `%s`, core type %s (OPENBLAS_CORETYPE: %s), %d threads"
                      % (blas["config"], blas["core"], coretype_note, blas["threads"]))
     else:

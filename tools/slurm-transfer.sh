@@ -51,8 +51,10 @@ case "$mode" in
       count=$(grep -c . "$stage" || true)
       [ "$count" -gt 0 ] || continue
       k="$(basename "$stage" .txt)"
+      # --wrap, not the script itself: sbatch runs a copy of its script from the spool folder, where this
+      # script would no longer find the checkout's target/engine.jar beside it.
       last=$(sbatch --parsable "${dependency[@]}" --array="0-$((count - 1))" --job-name="$name-$k" \
-        --output="$dir/slurm/%x-%A_%a.out" "$@" "$here/slurm-transfer.sh" task "$dir" "$stage")
+        --output="$dir/slurm/%x-%A_%a.out" "$@" --wrap="'$here/slurm-transfer.sh' task '$dir' '$stage'")
       last="${last%%;*}"
       echo "submitted $k: $count cell(s) as job array $last"
       dependency=(--dependency="afterany:$last")

@@ -108,6 +108,23 @@ interface GemmVariant {
         return out;
     }
 
+    /**
+     * The candidate with this {@link #id()} among every candidate for any device (GPU, CPU, simple), so a
+     * check can force one kernel configuration instead of letting the tuner's timing choose.
+     */
+    static GemmVariant named(String id) {
+        List<GemmVariant> all = new ArrayList<>(gpuCandidates());
+        all.addAll(cpuCandidates());
+        all.add(new Simple());
+        for (GemmVariant v : all) {
+            if (v.id().equals(id)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("no GEMM candidate named '" + id + "'; known: "
+                + all.stream().map(GemmVariant::id).distinct().toList());
+    }
+
     /** Tile shapes for GPUs, plus one micro-kernel shape for GPUs where local memory is slow. */
     static List<GemmVariant> gpuCandidates() {
         return List.of(
