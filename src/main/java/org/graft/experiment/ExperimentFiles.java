@@ -1,5 +1,6 @@
 package org.graft.experiment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,10 +29,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.graft.io.AtomicFiles;
 
 /**
@@ -206,8 +210,9 @@ final class ExperimentFiles {
 
     private static String problem(JsonMappingException e, String found) {
         if (e instanceof UnrecognizedPropertyException u) {
+            Set<String> notInFile = notInFile(u.getReferringClass());
             List<String> known = u.getKnownPropertyIds() == null ? List.of()
-                    : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+                    : u.getKnownPropertyIds().stream().map(String::valueOf).filter(k -> !notInFile.contains(k)).sorted().toList();
             return "unknown field \"" + u.getPropertyName() + "\"; known fields here: " + String.join(", ", known);
         }
         if (e instanceof ValueInstantiationException && e.getCause() instanceof ExperimentException x) {
@@ -217,6 +222,15 @@ final class ExperimentFiles {
             return "expected " + expected(m.getTargetType()) + ", found " + found;
         }
         return e.getOriginalMessage();
+    }
+
+    /** The JSON names of a record's components kept out of its file (a plan's folder): not fields to suggest. */
+    private static Set<String> notInFile(Class<?> type) {
+        if (type == null || !type.isRecord()) {
+            return Set.of();
+        }
+        return Arrays.stream(type.getRecordComponents()).filter(c -> c.getAccessor().isAnnotationPresent(JsonIgnore.class))
+                .map(c -> new PropertyNamingStrategies.SnakeCaseStrategy().translate(c.getName())).collect(Collectors.toSet());
     }
 
     private static String expected(Class<?> type) {

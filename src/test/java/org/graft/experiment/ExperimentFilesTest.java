@@ -124,7 +124,9 @@ class ExperimentFilesTest {
                 .hasMessageContaining(PlanStore.PLAN + ":")
                 .hasMessageContaining("cells[0].treatment: unknown treatment \"baseQ\"");
         Files.writeString(file, Files.readString(file).replace("baseQ", "baseA").replace("\"depth\" : 8", "\"depth\" : 8, \"width\" : 3"));
-        assertThatThrownBy(() -> PlanStore.read(dir)).hasMessageContaining(":3:").hasMessageContaining("unknown field \"width\"");
+        assertThatThrownBy(() -> PlanStore.read(dir)).hasMessageContaining(":3:")
+                .hasMessageContaining("width: unknown field \"width\"; known fields here: cells, depth, learnable, max_iter, n, name, num_classes,"
+                        + " random_weights, report, splits");
     }
 
     private static JsonNode tree(String json) throws Exception {
