@@ -18,7 +18,7 @@ import org.graft.experiment.Figures;
 import org.graft.experiment.GridRunner;
 import org.graft.experiment.Metric;
 import org.graft.experiment.Plan;
-import org.graft.experiment.PlanFiles;
+import org.graft.experiment.PlanStore;
 import org.graft.experiment.Planner;
 import org.graft.experiment.ReportOptions;
 import org.graft.experiment.ReportWriter;
@@ -185,7 +185,7 @@ final class TransferCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return run.execute(PlanFiles.read(dir), device);
+            return run.execute(PlanStore.read(dir), device);
         }
     }
 
@@ -204,7 +204,7 @@ final class TransferCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Plan plan = PlanFiles.read(dir);
+            Plan plan = PlanStore.read(dir);
             Cell c = resolve(plan, cell);
             try (Engine engine = device.open()) {
                 CellRunner.Outcome o = CellRunner.run(plan, c, engine, System.out);
@@ -257,7 +257,7 @@ final class TransferCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Plan plan = PlanFiles.read(dir);
+            Plan plan = PlanStore.read(dir);
             ReportOptions o = plan.report();
             if (metric != null || k != null) {
                 Metric.Kind kind = metric != null ? Metric.Kind.byName(metric) : o.metric().kind();

@@ -125,7 +125,7 @@ public final class CellRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the log of cell " + cell.id() + ": " + e.getMessage(), e);
         }
-        ResultStore.write(plan, result, cellJson(plan, cell), PlanIo.read(netFile));
+        ResultStore.write(plan, result, cellJson(plan, cell), ExperimentFiles.tree(netFile));
     }
 
     /**
@@ -148,7 +148,7 @@ public final class CellRunner {
 
     private static JsonNode cellJson(Plan plan, Cell cell) {
         Path f = plan.cellDir(cell).resolve("cell.json");
-        return Files.isRegularFile(f) ? PlanIo.read(f) : null;
+        return Files.isRegularFile(f) ? ExperimentFiles.tree(f) : null;
     }
 
     /** The newest solver state an earlier, interrupted attempt left in the cell's folder, or null. */

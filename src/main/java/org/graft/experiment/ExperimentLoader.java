@@ -1,9 +1,5 @@
 package org.graft.experiment;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,17 +29,6 @@ public final class ExperimentLoader {
     /** The paper's dissimilar-split experiment (section 4.2): the two bases and the frozen transfers both ways. */
     static final List<Treatment> DISSIMILAR_TREATMENTS = List.of(Treatment.BASE_A, Treatment.BASE_B, Treatment.ANB, Treatment.BNA);
 
-    private static final Set<String> TOP = Set.of("name", "net", "solver", "num_classes", "n", "treatments", "directions", "splits",
-            "random_weights", "schedule", "seed", "metric", "last_layer_outputs", "data", "report");
-    private static final Set<String> SPLIT = Set.of("name", "kind", "random", "bitmask", "a", "b", "a_name", "b_name", "treatments");
-    private static final Set<String> RANDOM = Set.of("seed", "a_size");
-    private static final Set<String> RANDOM_WEIGHTS = Set.of("split", "target");
-    private static final Set<String> SCHEDULE = Set.of("max_iter", "base_lr", "stepsize", "stepvalue", "test_interval", "tests",
-            "test_iter", "snapshot", "display", "test_initialization");
-    private static final Set<String> METRIC = Set.of("type", "k");
-    private static final Set<String> DATA = Set.of("train_limit", "test_limit");
-    private static final Set<String> REPORT = Set.of("tolerance", "min_tolerance", "table1_ranges", "paper_numbers");
-
     private ExperimentLoader() {
     }
 
@@ -64,89 +49,94 @@ public final class ExperimentLoader {
     /** Checks experiment JSON text as if read from {@code file} (relative paths resolve against its folder). */
     public static Experiment parse(String json, Path file) {
         Path abs = file.toAbsolutePath().normalize();
-        JsonNode root;
-        try {
-            ObjectMapper mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ExperimentException(abs + ": malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
-        }
-        JsonObject top = new JsonObject(abs.toString(), "", root, TOP);
+        ExperimentFiles.Bound<ExperimentFile> src = ExperimentFiles.parse(json, abs, ExperimentFile.class);
+        ExperimentFile top = src.value();
         String fileName = abs.getFileName().toString();
-        String name = top.string("name", fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName);
+        String name = top.name() != null ? top.name() : fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
 
-        Path netFile = abs.getParent().resolve(top.requireString("net", "the base network (a net.json, or a Caffe prototxt with its \"solver\")")).normalize();
-        NetConfig net = loadNet(top, netFile);
+        if (top.net() == null || top.net().isBlank()) {
+            throw src.error("net", "missing: the base network (a net.json, or a Caffe prototxt with its \"solver\")");
+        }
+        Path netFile = abs.getParent().resolve(top.net()).normalize();
+        NetConfig net = loadNet(src, netFile);
         List<String> learnable = net.layersFor(Phase.TRAIN).stream().filter(l -> l.learnableBlobs() > 0).map(LayerConfig::name).toList();
         if (learnable.size() < 2) {
-            throw top.error("net", "the base network " + netFile + " has " + learnable.size()
+            throw src.error("net", "the base network " + netFile + " has " + learnable.size()
                     + " learnable layer(s); transfer needs at least 2 (layers 1..n are copied, n+1..L learn anew)");
         }
         LayerConfig last = net.layer(learnable.get(learnable.size() - 1), Phase.TRAIN).orElseThrow();
         if (last.type() != LayerType.INNER_PRODUCT && last.type() != LayerType.CONVOLUTION) {
-            throw top.error("net", "the last learnable layer '" + last.name() + "' is a " + last.type().jsonName()
+            throw src.error("net", "the last learnable layer '" + last.name() + "' is a " + last.type().jsonName()
                     + "; it must be an InnerProduct or Convolution layer whose num_output is the number of classes");
         }
         if (net.layersFor(Phase.TRAIN).stream().noneMatch(l -> l.type() == LayerType.DATA || l.type() == LayerType.IMAGE_DATA)) {
-            throw top.error("net", "the base network " + netFile + " has no Data or ImageData layer in TRAIN; the splits select classes through it");
+            throw src.error("net", "the base network " + netFile + " has no Data or ImageData layer in TRAIN; the splits select classes through it");
         }
         int[] trainCounts = DatasetClasses.count(net, Phase.TRAIN);
         int[] testCounts = DatasetClasses.count(net, Phase.TEST);
-        Integer given = top.optInt("num_classes", 2);
+        Integer given = atLeast(src, "num_classes", top.numClasses(), 2);
         int numClasses = given != null ? given : trainCounts != null ? trainCounts.length : numOutput(last);
         if (trainCounts != null && numClasses > trainCounts.length) {
-            throw top.error("num_classes", "is " + numClasses + " but the training data has labels 0.." + (trainCounts.length - 1) + " only");
+            throw src.error("num_classes", "is " + numClasses + " but the training data has labels 0.." + (trainCounts.length - 1) + " only");
         }
 
         int depth = learnable.size();
-        List<Integer> ns = nValues(top, depth);
-        List<Treatment> treatments = treatments(top, "treatments", top.strings("treatments"), DEFAULT_TREATMENTS);
-        String directions = top.string("directions", "both");
+        List<Integer> ns = nValues(src, top.n(), depth);
+        List<Treatment> treatments = treatments(src, "treatments", top.treatments(), DEFAULT_TREATMENTS);
+        String directions = top.directions() != null ? top.directions() : "both";
         if (!directions.equals("both") && !directions.equals("one")) {
-            throw top.error("directions", "expected \"both\" (also AnA, BnA, ... aggregated as the paper does) or \"one\" (A→B only), found \"" + directions + "\"");
+            throw src.error("directions", "expected \"both\" (also AnA, BnA, ... aggregated as the paper does) or \"one\" (A→B only), found \"" + directions + "\"");
         }
-        List<Split> splits = splits(top, numClasses, trainCounts, testCounts, treatments, directions.equals("both"));
-        RandomWeights rw = randomWeights(top, treatments, splits);
+        List<Split> splits = splits(src, numClasses, trainCounts, testCounts, treatments, directions.equals("both"));
+        RandomWeights rw = randomWeights(src, treatments, splits);
         boolean baseAll = treatments.contains(Treatment.BASE_ALL) || rw != null && rw.target() == Half.ALL;
-        Schedule schedule = schedule(top, net);
-        long seed = top.optLong("seed", 0) != null ? top.optLong("seed", 0) : 1;
+        Schedule schedule = schedule(src, net);
+        Long givenSeed = atLeast(src, "seed", top.seed(), 0);
+        long seed = givenSeed != null ? givenSeed : 1;
         int widest = baseAll ? numClasses : splits.stream().mapToInt(sp -> Math.max(sp.a().size(), sp.b().size())).max().orElse(numClasses);
-        Integer lastOutputs = lastLayerOutputs(top, widest);
-        JsonObject data = top.object("data", DATA);
-        Integer trainLimit = data == null ? null : data.optInt("train_limit", 1);
-        Integer testLimit = data == null ? null : data.optInt("test_limit", 1);
-        ReportOptions report = report(top, metric(top), depth);
+        Integer lastOutputs = lastLayerOutputs(src, widest);
+        ExperimentFile.DataSpec data = top.data();
+        Integer trainLimit = data == null ? null : atLeast(src, "data.train_limit", data.trainLimit(), 1);
+        Integer testLimit = data == null ? null : atLeast(src, "data.test_limit", data.testLimit(), 1);
+        ReportOptions report = report(src, metric(src), depth);
         return new Experiment(name, abs, netFile, net, learnable, numClasses, ns, splits, rw, baseAll, schedule, seed,
                 lastOutputs, trainLimit, testLimit, report);
     }
 
-    private static NetConfig loadNet(JsonObject top, Path netFile) {
-        if (!Files.isRegularFile(netFile)) {
-            throw top.error("net", "the base network " + netFile + " does not exist");
+    /** A number that must be at least {@code min}, or null when left out. */
+    private static <N extends Number> N atLeast(ExperimentFiles.Bound<?> src, String path, N value, long min) {
+        if (value != null && value.doubleValue() < min) {
+            throw src.error(path, "must be at least " + min + ", found " + value);
         }
-        String solverName = top.string("solver", null);
+        return value;
+    }
+
+    private static NetConfig loadNet(ExperimentFiles.Bound<ExperimentFile> src, Path netFile) {
+        if (!Files.isRegularFile(netFile)) {
+            throw src.error("net", "the base network " + netFile + " does not exist");
+        }
+        String solverName = src.value().solver();
         Path solverFile = solverName == null ? null : netFile.getParent().resolve(solverName).normalize();
         NetConfig net;
         try {
             if (isCaffeText(netFile)) {
                 if (solverFile != null && !Files.isRegularFile(solverFile)) {
-                    throw top.error("solver", "the Caffe solver " + solverFile + " does not exist");
+                    throw src.error("solver", "the Caffe solver " + solverFile + " does not exist");
                 }
                 // Caffe resolves relative paths against its working directory; here that is the experiment's folder.
                 Path target = netFile.resolveSibling(netFile.getFileName() + ".json");
-                net = CaffeImporter.importFiles(netFile, solverFile, target, top.baseDir()).config();
+                net = CaffeImporter.importFiles(netFile, solverFile, target, src.file().getParent()).config();
             } else {
                 if (solverFile != null) {
-                    throw top.error("solver", "\"solver\" goes with a Caffe prototxt net; the net.json " + netFile + " has its own \"solver\" section");
+                    throw src.error("solver", "\"solver\" goes with a Caffe prototxt net; the net.json " + netFile + " has its own \"solver\" section");
                 }
                 net = NetConfigLoader.load(netFile);
             }
         } catch (ConfigException | CaffeFormatException e) {
-            throw top.error("net", "the base network is invalid: " + e.getMessage());
+            throw src.error("net", "the base network is invalid: " + e.getMessage());
         }
         if (!net.hasSolver()) {
-            throw top.error("net", "the base network " + netFile + " has no solver" + (isCaffeText(netFile)
+            throw src.error("net", "the base network " + netFile + " has no solver" + (isCaffeText(netFile)
                     ? "; give the Caffe solver prototxt as \"solver\"" : " section") + "; every cell trains with it");
         }
         return net;
@@ -161,8 +151,7 @@ public final class ExperimentLoader {
         return l.type() == LayerType.INNER_PRODUCT ? l.innerProductParam().numOutput() : l.convolutionParam().numOutput();
     }
 
-    private static List<Integer> nValues(JsonObject top, int depth) {
-        List<Integer> given = top.intList("n");
+    private static List<Integer> nValues(ExperimentFiles.Bound<?> src, List<Integer> given, int depth) {
         List<Integer> ns = new ArrayList<>();
         if (given == null) {
             for (int i = 1; i < depth; i++) {
@@ -171,16 +160,16 @@ public final class ExperimentLoader {
             return ns;
         }
         if (given.isEmpty()) {
-            throw top.error("n", "the list of layer counts is empty; leave it out to test 1.." + (depth - 1));
+            throw src.error("n", "the list of layer counts is empty; leave it out to test 1.." + (depth - 1));
         }
         for (int i = 0; i < given.size(); i++) {
             int v = given.get(i);
             if (v < 1 || v > depth - 1) {
-                throw top.error("n[" + i + "]", "n = " + v + " is outside 1.." + (depth - 1) + " (the base network has L = " + depth
+                throw src.error("n[" + i + "]", "n = " + v + " is outside 1.." + (depth - 1) + " (the base network has L = " + depth
                         + " learnable layers; n = L would copy the whole network)");
             }
             if (ns.contains(v)) {
-                throw top.error("n[" + i + "]", "n = " + v + " appears twice");
+                throw src.error("n[" + i + "]", "n = " + v + " appears twice");
             }
             ns.add(v);
         }
@@ -188,100 +177,112 @@ public final class ExperimentLoader {
         return ns;
     }
 
-    private static List<Treatment> treatments(JsonObject at, String key, List<String> names, List<Treatment> def) {
+    private static List<Treatment> treatments(ExperimentFiles.Bound<?> src, String path, List<String> names, List<Treatment> def) {
         if (names == null) {
             return def;
         }
         if (names.isEmpty()) {
-            throw at.error(at.child(key), "the list of treatments is empty");
+            throw src.error(path, "the list of treatments is empty");
         }
         LinkedHashSet<Treatment> out = new LinkedHashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String nm = names.get(i);
-            Treatment t = Treatment.byName(nm).orElseThrow(() -> at.error(at.child(key), "unknown treatment \"" + nm + "\"; known treatments: "
+            String at = path + "[" + i + "]";
+            if (nm == null) {
+                throw src.error(at, "expected a treatment's name, found null");
+            }
+            Treatment t = Treatment.byName(nm).orElseThrow(() -> src.error(at, "unknown treatment \"" + nm + "\"; known treatments: "
                     + String.join(", ", Treatment.names())));
             if (!out.add(t)) {
-                throw at.error(at.child(key) + "[" + names.indexOf(nm) + "]", "treatment \"" + nm + "\" appears twice");
+                throw src.error(at, "treatment \"" + nm + "\" appears twice");
             }
         }
         return List.copyOf(out);
     }
 
-    private static List<Split> splits(JsonObject top, int numClasses, int[] trainCounts, int[] testCounts, List<Treatment> global,
-                                      boolean bothDirections) {
-        List<JsonNode> nodes = top.array("splits");
-        if (nodes == null || nodes.isEmpty()) {
-            throw top.error("splits", "missing: at least one split of the classes into halves A and B");
+    private static List<Split> splits(ExperimentFiles.Bound<ExperimentFile> src, int numClasses, int[] trainCounts, int[] testCounts,
+                                      List<Treatment> global, boolean bothDirections) {
+        List<ExperimentFile.SplitSpec> specs = src.value().splits();
+        if (specs == null || specs.isEmpty()) {
+            throw src.error("splits", "missing: at least one split of the classes into halves A and B");
         }
         List<Split> splits = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            JsonObject s = top.item("splits[" + i + "]", nodes.get(i), SPLIT);
-            String name = s.requireString("name", "the split's name (used in cell names, e.g. \"r0\")");
+        for (int i = 0; i < specs.size(); i++) {
+            ExperimentFile.SplitSpec s = specs.get(i);
+            String at = "splits[" + i + "]";
+            if (s == null) {
+                throw src.error(at, "expected an object, found null");
+            }
+            String name = s.name();
+            if (name == null || name.isBlank()) {
+                throw src.error(at + ".name", "missing: the split's name (used in cell names, e.g. \"r0\")");
+            }
             if (!name.matches("[A-Za-z0-9_.]+")) {
-                throw s.error(s.child("name"), "\"" + name + "\" may contain only letters, digits, '_' and '.', because it names folders");
+                throw src.error(at + ".name", "\"" + name + "\" may contain only letters, digits, '_' and '.', because it names folders");
             }
             if (name.equals("all")) {
-                throw s.error(s.child("name"), "\"all\" is reserved for the networks trained on every class");
+                throw src.error(at + ".name", "\"all\" is reserved for the networks trained on every class");
             }
             if (!names.add(name)) {
-                throw s.error(s.child("name"), "two splits are called \"" + name + "\"");
+                throw src.error(at + ".name", "two splits are called \"" + name + "\"");
             }
-            int ways = (s.has("random") ? 1 : 0) + (s.has("bitmask") ? 1 : 0) + (s.has("a") ? 1 : 0);
+            int ways = (s.random() != null ? 1 : 0) + (s.bitmask() != null ? 1 : 0) + (s.a() != null ? 1 : 0);
             if (ways != 1) {
-                throw s.error("give exactly one of \"random\" (a seeded random split), \"bitmask\" (half A as a hex class mask) or \"a\" (half A's class list)"
+                throw src.error(at, "give exactly one of \"random\" (a seeded random split), \"bitmask\" (half A as a hex class mask) or \"a\" (half A's class list)"
                         + (ways == 0 ? "; none is given" : "; several are given"));
             }
             List<Integer> a;
             List<Integer> b = null;
             Split.Kind defaultKind = Split.Kind.SIMILAR;
-            if (s.has("random")) {
-                JsonObject r = s.object("random", RANDOM);
-                long seed = r.optLong("seed", 0) != null ? r.optLong("seed", 0) : i;
-                int size = r.integer("a_size", numClasses / 2, 1);
+            if (s.random() != null) {
+                ExperimentFile.RandomSpec r = s.random();
+                Long givenSeed = atLeast(src, at + ".random.seed", r.seed(), 0);
+                long seed = givenSeed != null ? givenSeed : i;
+                Integer givenSize = atLeast(src, at + ".random.a_size", r.aSize(), 1);
+                int size = givenSize != null ? givenSize : numClasses / 2;
                 if (size >= numClasses) {
-                    throw r.error(r.child("a_size"), "half A must leave classes for half B: a_size " + size + " of " + numClasses + " classes");
+                    throw src.error(at + ".random.a_size", "half A must leave classes for half B: a_size " + size + " of " + numClasses + " classes");
                 }
                 a = ClassSets.randomHalf(numClasses, size, seed);
-            } else if (s.has("bitmask")) {
-                String mask = s.string("bitmask", "");
+            } else if (s.bitmask() != null) {
                 try {
-                    a = ClassSets.decodeBitmask(mask, numClasses);
+                    a = ClassSets.decodeBitmask(s.bitmask(), numClasses);
                 } catch (ExperimentException e) {
-                    throw s.error(s.child("bitmask"), e.getMessage());
+                    throw src.error(at + ".bitmask", e.getMessage());
                 }
             } else {
-                a = s.intList("a");
+                a = s.a();
                 defaultKind = Split.Kind.DISSIMILAR;
             }
-            if (s.has("b")) {
-                if (!s.has("a")) {
-                    throw s.error(s.child("b"), "half B may be listed only together with \"a\"; random and bitmask splits make B the complement of A");
+            if (s.b() != null) {
+                if (s.a() == null) {
+                    throw src.error(at + ".b", "half B may be listed only together with \"a\"; random and bitmask splits make B the complement of A");
                 }
-                b = s.intList("b");
+                b = s.b();
             }
             if (b == null) {
                 b = ClassSets.complement(a, numClasses);
             }
-            checkHalf(s, "a", a, numClasses, trainCounts, testCounts);
-            checkHalf(s, "b", b, numClasses, trainCounts, testCounts);
+            checkHalf(src, at, "a", a, numClasses, trainCounts, testCounts);
+            checkHalf(src, at, "b", b, numClasses, trainCounts, testCounts);
             Set<Integer> inA = new HashSet<>(a);
             List<Integer> both = b.stream().filter(inA::contains).toList();
             if (!both.isEmpty()) {
-                throw s.error("halves A and B overlap: class(es) " + both + " are in both");
+                throw src.error(at, "halves A and B overlap: class(es) " + both + " are in both");
             }
-            String kindName = s.string("kind", defaultKind.name().toLowerCase(Locale.ROOT));
+            String kindName = s.kind() != null ? s.kind() : defaultKind.name().toLowerCase(Locale.ROOT);
             Split.Kind kind = switch (kindName) {
                 case "similar" -> Split.Kind.SIMILAR;
                 case "dissimilar" -> Split.Kind.DISSIMILAR;
-                default -> throw s.error(s.child("kind"), "expected \"similar\" (Figure 2, Table 1) or \"dissimilar\" (Figure 3), found \"" + kindName + "\"");
+                default -> throw src.error(at + ".kind", "expected \"similar\" (Figure 2, Table 1) or \"dissimilar\" (Figure 3), found \"" + kindName + "\"");
             };
             List<Treatment> ts;
-            if (s.has("treatments")) {
-                ts = treatments(s, "treatments", s.strings("treatments"), null);
+            if (s.treatments() != null) {
+                ts = treatments(src, at + ".treatments", s.treatments(), null);
                 for (Treatment t : ts) {
                     if (t == Treatment.RANDOM || t == Treatment.BASE_ALL) {
-                        throw s.error(s.child("treatments"), "\"" + t.jsonName() + "\" is not per split; list it in the top-level \"treatments\"");
+                        throw src.error(at + ".treatments", "\"" + t.jsonName() + "\" is not per split; list it in the top-level \"treatments\"");
                     }
                 }
             } else if (kind == Split.Kind.DISSIMILAR) {
@@ -300,8 +301,8 @@ public final class ExperimentLoader {
                 ts = List.copyOf(set);
             }
             ts = withBases(ts);
-            String aName = s.string("a_name", "A");
-            String bName = s.string("b_name", "B");
+            String aName = s.aName() != null ? s.aName() : "A";
+            String bName = s.bName() != null ? s.bName() : "B";
             splits.add(new Split(name, kind, a, b, aName, bName, ts));
         }
         return splits;
@@ -327,141 +328,129 @@ public final class ExperimentLoader {
         return sorted;
     }
 
-    private static void checkHalf(JsonObject s, String half, List<Integer> classes, int numClasses, int[] trainCounts, int[] testCounts) {
-        String at = s.child(half);
+    private static void checkHalf(ExperimentFiles.Bound<?> src, String split, String half, List<Integer> classes, int numClasses,
+                                  int[] trainCounts, int[] testCounts) {
+        String at = split + "." + half;
         if (classes.isEmpty()) {
-            throw s.error(at, "half " + half.toUpperCase(Locale.ROOT) + " is empty");
+            throw src.error(at, "half " + half.toUpperCase(Locale.ROOT) + " is empty");
         }
         Set<Integer> seen = new HashSet<>();
         for (int c : classes) {
             if (c < 0 || c >= numClasses) {
-                throw s.error(at, "class " + c + " is not in the dataset, whose classes are 0.." + (numClasses - 1));
+                throw src.error(at, "class " + c + " is not in the dataset, whose classes are 0.." + (numClasses - 1));
             }
             if (!seen.add(c)) {
-                throw s.error(at, "class " + c + " is listed twice");
+                throw src.error(at, "class " + c + " is listed twice");
             }
             if (trainCounts != null && (c >= trainCounts.length || trainCounts[c] == 0)) {
-                throw s.error(at, "class " + c + " has no training example in the base network's TRAIN data");
+                throw src.error(at, "class " + c + " has no training example in the base network's TRAIN data");
             }
             if (testCounts != null && (c >= testCounts.length || testCounts[c] == 0)) {
-                throw s.error(at, "class " + c + " has no test example in the base network's TEST data");
+                throw src.error(at, "class " + c + " has no test example in the base network's TEST data");
             }
         }
     }
 
-    private static RandomWeights randomWeights(JsonObject top, List<Treatment> treatments, List<Split> splits) {
-        JsonObject rw = top.object("random_weights", RANDOM_WEIGHTS);
+    private static RandomWeights randomWeights(ExperimentFiles.Bound<ExperimentFile> src, List<Treatment> treatments, List<Split> splits) {
+        ExperimentFile.RandomWeightsSpec rw = src.value().randomWeights();
         if (!treatments.contains(Treatment.RANDOM)) {
             if (rw != null) {
-                throw top.error("random_weights", "is given but \"random\" is not among the treatments");
+                throw src.error("random_weights", "is given but \"random\" is not among the treatments");
             }
             return null;
         }
-        String splitName = rw == null ? null : rw.string("split", null);
+        String splitName = rw == null ? null : rw.split();
         Split split;
         if (splitName == null) {
             split = splits.stream().filter(s -> s.kind() == Split.Kind.SIMILAR).findFirst().orElse(splits.get(0));
         } else {
             split = splits.stream().filter(s -> s.name().equals(splitName)).findFirst()
-                    .orElseThrow(() -> rw.error(rw.child("split"), "no split is called \"" + splitName + "\""));
+                    .orElseThrow(() -> src.error("random_weights.split", "no split is called \"" + splitName + "\""));
         }
-        String target = rw == null ? "B" : rw.string("target", "B");
+        String target = rw == null || rw.target() == null ? "B" : rw.target();
         Half half = switch (target) {
             case "A" -> Half.A;
             case "B" -> Half.B;
             case "all" -> Half.ALL;
-            default -> throw rw.error(rw.child("target"), "expected \"A\", \"B\" or \"all\", found \"" + target + "\"");
+            default -> throw src.error("random_weights.target", "expected \"A\", \"B\" or \"all\", found \"" + target + "\"");
         };
         return new RandomWeights(split.name(), half);
     }
 
-    private static Schedule schedule(JsonObject top, NetConfig net) {
-        JsonObject s = top.object("schedule", SCHEDULE);
+    private static Schedule schedule(ExperimentFiles.Bound<ExperimentFile> src, NetConfig net) {
+        ExperimentFile.ScheduleSpec s = src.value().schedule();
         if (s == null) {
             return Schedule.DEFAULT;
         }
-        Integer maxIter = s.optInt("max_iter", 1);
-        Double baseLr = s.optDouble("base_lr", 0);
-        Integer stepsize = s.optInt("stepsize", 1);
-        List<Integer> stepvalue = s.intList("stepvalue");
-        Integer testInterval = s.optInt("test_interval", 1);
-        int tests = s.integer("tests", 10, 1);
-        Integer testIter = s.optInt("test_iter", 1);
-        int snapshot = s.integer("snapshot", 0, 0);
-        Integer display = s.optInt("display", 1);
-        boolean init = s.bool("test_initialization", false);
+        Integer maxIter = atLeast(src, "schedule.max_iter", s.maxIter(), 1);
+        Double baseLr = atLeast(src, "schedule.base_lr", s.baseLr(), 0);
+        Integer stepsize = atLeast(src, "schedule.stepsize", s.stepsize(), 1);
+        Integer testInterval = atLeast(src, "schedule.test_interval", s.testInterval(), 1);
+        Integer tests = atLeast(src, "schedule.tests", s.tests(), 1);
+        Integer testIter = atLeast(src, "schedule.test_iter", s.testIter(), 1);
+        Integer snapshot = atLeast(src, "schedule.snapshot", s.snapshot(), 0);
+        Integer display = atLeast(src, "schedule.display", s.display(), 1);
+        boolean init = s.testInitialization() != null && s.testInitialization();
         int max = maxIter != null ? maxIter : net.solver().maxIter();
         if (testInterval != null && max % testInterval != 0) {
-            throw s.error(s.child("test_interval"), "max_iter " + max + " is not a multiple of test_interval " + testInterval
+            throw src.error("schedule.test_interval", "max_iter " + max + " is not a multiple of test_interval " + testInterval
                     + "; the last test would not see the final weights");
         }
         if (testIter == null && net.solver().testIter() == 0) {
-            throw s.error(s.child("test_iter"), "the base network's solver has no test_iter; give one here (test images = test_iter × TEST batch)");
+            throw src.error("schedule.test_iter", "the base network's solver has no test_iter; give one here (test images = test_iter × TEST batch)");
         }
-        return new Schedule(maxIter, baseLr, stepsize, stepvalue, testInterval, tests, testIter, snapshot, display, init);
+        return new Schedule(maxIter, baseLr, stepsize, s.stepvalue(), testInterval, tests != null ? tests : 10, testIter,
+                snapshot != null ? snapshot : 0, display, init);
     }
 
-    private static Metric metric(JsonObject top) {
-        JsonNode raw = top.raw("metric");
-        if (raw == null || raw.isNull()) {
+    private static Metric metric(ExperimentFiles.Bound<ExperimentFile> src) {
+        ExperimentFile.MetricSpec m = src.value().metric();
+        if (m == null) {
             return Metric.PAPER;
         }
-        if (raw.isTextual()) {
-            Metric.Kind k;
-            try {
-                k = Metric.Kind.byName(raw.asText());
-            } catch (ExperimentException e) {
-                throw top.error("metric", e.getMessage());
-            }
-            return new Metric(k, 10);
+        boolean named = m.k() == null && src.positions().containsKey("metric") && !src.positions().containsKey("metric.type");
+        String at = named ? "metric" : "metric.type";
+        if (m.type() == null || m.type().isBlank()) {
+            throw src.error(at, "missing: final, best or mean_best");
         }
-        JsonObject m = top.object("metric", METRIC);
-        String type = m.requireString("type", "final, best or mean_best");
         Metric.Kind k;
         try {
-            k = Metric.Kind.byName(type);
+            k = Metric.Kind.byName(m.type());
         } catch (ExperimentException e) {
-            throw m.error(m.child("type"), e.getMessage());
+            throw src.error(at, e.getMessage());
         }
-        return new Metric(k, m.integer("k", 10, 1));
+        Integer given = atLeast(src, "metric.k", m.k(), 1);
+        return new Metric(k, given != null ? given : 10);
     }
 
-    private static Integer lastLayerOutputs(JsonObject top, int needed) {
-        JsonNode raw = top.raw("last_layer_outputs");
-        if (raw == null || raw.isNull() || raw.isTextual() && raw.asText().equals("classes")) {
-            return null;
-        }
-        if (raw.isTextual()) {
-            throw top.error("last_layer_outputs", "expected \"classes\" (one output per class of the half) or an integer such as 1000 (the paper's CaffeNet), found \""
-                    + raw.asText() + "\"");
-        }
-        int v = top.optInt("last_layer_outputs", 1);
-        if (v < needed) {
-            throw top.error("last_layer_outputs", "is " + v + " but some network trains on " + needed + " classes; it needs one output per class");
+    private static Integer lastLayerOutputs(ExperimentFiles.Bound<ExperimentFile> src, int needed) {
+        Integer v = atLeast(src, "last_layer_outputs", src.value().lastLayerOutputs(), 1);
+        if (v != null && v < needed) {
+            throw src.error("last_layer_outputs", "is " + v + " but some network trains on " + needed + " classes; it needs one output per class");
         }
         return v;
     }
 
-    private static ReportOptions report(JsonObject top, Metric metric, int depth) {
-        JsonObject r = top.object("report", REPORT);
+    private static ReportOptions report(ExperimentFiles.Bound<ExperimentFile> src, Metric metric, int depth) {
+        ExperimentFile.ReportSpec r = src.value().report();
         List<int[]> ranges = new ArrayList<>();
         Double tol = null;
         double minTol = 0.002;
         boolean paper = false;
         if (r != null) {
-            tol = r.optDouble("tolerance", 0);
-            Double m = r.optDouble("min_tolerance", 0);
+            tol = atLeast(src, "report.tolerance", r.tolerance(), 0);
+            Double m = atLeast(src, "report.min_tolerance", r.minTolerance(), 0);
             minTol = m == null ? minTol : m;
-            paper = r.bool("paper_numbers", false);
-            List<JsonNode> given = r.array("table1_ranges");
+            paper = r.paperNumbers() != null && r.paperNumbers();
+            List<List<Integer>> given = r.table1Ranges();
             if (given != null) {
                 for (int i = 0; i < given.size(); i++) {
-                    JsonNode g = given.get(i);
-                    if (!g.isArray() || g.size() != 2 || !g.get(0).canConvertToInt() || !g.get(1).canConvertToInt()
-                            || g.get(0).asInt() < 1 || g.get(1).asInt() > depth - 1 || g.get(0).asInt() > g.get(1).asInt()) {
-                        throw r.error(r.child("table1_ranges") + "[" + i + "]", "expected [from, to] with 1 ≤ from ≤ to ≤ " + (depth - 1));
+                    List<Integer> g = given.get(i);
+                    if (g == null || g.size() != 2 || g.get(0) == null || g.get(1) == null
+                            || g.get(0) < 1 || g.get(1) > depth - 1 || g.get(0) > g.get(1)) {
+                        throw src.error("report.table1_ranges[" + i + "]", "expected [from, to] with 1 ≤ from ≤ to ≤ " + (depth - 1));
                     }
-                    ranges.add(new int[] {g.get(0).asInt(), g.get(1).asInt()});
+                    ranges.add(new int[] {g.get(0), g.get(1)});
                 }
             }
         }

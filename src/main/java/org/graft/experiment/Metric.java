@@ -1,5 +1,9 @@
 package org.graft.experiment;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,7 +13,8 @@ import java.util.Locale;
  * How one number is taken from a network's learning curve (its test top-1 accuracies): the FINAL one, the
  * BEST one, or the mean of the k best (MEAN_BEST; the paper's metric with k = 10, caffe-format.md A7).
  */
-public record Metric(Kind kind, int k) {
+@JsonPropertyOrder({"type", "k"})
+public record Metric(@JsonProperty("type") Kind kind, int k) {
     public enum Kind {
         FINAL("final"), BEST("best"), MEAN_BEST("mean_best");
 
@@ -19,10 +24,12 @@ public record Metric(Kind kind, int k) {
             this.jsonName = jsonName;
         }
 
+        @JsonValue
         public String jsonName() {
             return jsonName;
         }
 
+        @JsonCreator
         public static Kind byName(String name) {
             for (Kind k : values()) {
                 if (k.jsonName.equals(name)) {

@@ -106,21 +106,21 @@ public final class Planner {
                     clear(cellDir);
                 }
                 Files.createDirectories(cellDir);
-                PlanIo.writeAtomically(netFile, json);
-                PlanIo.writeAtomically(cellDir.resolve("cell.json"), PlanIo.pretty(cellJson(exp, c, solver)));
+                ExperimentFiles.writeAtomically(netFile, json);
+                ExperimentFiles.writeAtomically(cellDir.resolve("cell.json"), ExperimentFiles.json(cellJson(exp, c, solver)));
                 // The cell's own file must load: it is what run-cell and a user's "train" read.
                 NetConfigLoader.load(netFile);
             }
             Path expCopy = root.resolve("experiment.json");
             if (!exp.file().equals(expCopy)) {
-                PlanIo.writeAtomically(expCopy, Files.readString(exp.file()));
+                ExperimentFiles.writeAtomically(expCopy, Files.readString(exp.file()));
             }
             Plan plan = new Plan(root, exp.name(), exp.depth(), exp.learnable(), exp.n(), exp.numClasses(), exp.splits(),
                     exp.randomWeights(), exp.report(), solver.maxIter(), cells);
-            PlanFiles.write(plan);
+            PlanStore.write(plan);
             StringBuilder list = new StringBuilder();
             cells.forEach(c -> list.append(c.id()).append('\n'));
-            PlanIo.writeAtomically(root.resolve("cells.txt"), list.toString());
+            ExperimentFiles.writeAtomically(root.resolve("cells.txt"), list.toString());
             for (int stage = 0; stage <= 1; stage++) {
                 StringBuilder sb = new StringBuilder();
                 for (Cell c : cells) {
@@ -128,7 +128,7 @@ public final class Planner {
                         sb.append(c.id()).append('\n');
                     }
                 }
-                PlanIo.writeAtomically(root.resolve("stage-" + stage + ".txt"), sb.toString());
+                ExperimentFiles.writeAtomically(root.resolve("stage-" + stage + ".txt"), sb.toString());
             }
             if (out != null) {
                 summary(exp, solver, plan, changed, out);

@@ -32,7 +32,7 @@ public final class ReportWriter {
         Figures.headless();
         ReportData d = new ReportData(plan, options.metric());
         Path dir = plan.dir();
-        PlanIo.writeAtomically(dir.resolve(CSV), csv(d));
+        ExperimentFiles.writeAtomically(dir.resolve(CSV), csv(d));
         Figures.figure2(d, dir.resolve(FIGURE2));
         Figures.figure3(d, dir.resolve(FIGURE3));
         Evidence e = Evidence.of(d);
@@ -40,7 +40,7 @@ public final class ReportWriter {
         double tol = tolerance(options, e, testImages);
         List<Finding> findings = Findings.evaluate(e, tol);
         Path md = dir.resolve(REPORT);
-        PlanIo.writeAtomically(md, markdown(d, e, findings, tol, options, testImages));
+        ExperimentFiles.writeAtomically(md, markdown(d, e, findings, tol, options, testImages));
         if (out != null) {
             long done = d.networks().stream().filter(ReportData.Network::done).count();
             out.printf("Report: %s (%d of %d networks finished)%n", md, done, plan.cells().size());

@@ -1,5 +1,6 @@
 package org.graft.experiment;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -11,7 +12,8 @@ import java.util.List;
 public record Split(String name, Kind kind, List<Integer> a, List<Integer> b, String aName, String bName,
                     List<Treatment> treatments) {
     public enum Kind {
-        SIMILAR, DISSIMILAR
+        @JsonProperty("similar") SIMILAR,
+        @JsonProperty("dissimilar") DISSIMILAR
     }
 
     public Split {

@@ -1,5 +1,7 @@
 package org.graft.experiment;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +59,7 @@ public enum Treatment {
         this.group = group;
     }
 
+    @JsonValue
     public String jsonName() {
         return jsonName;
     }
@@ -129,6 +132,13 @@ public enum Treatment {
 
     public static Optional<Treatment> byName(String name) {
         return Arrays.stream(values()).filter(t -> t.jsonName.equals(name)).findFirst();
+    }
+
+    /** The treatment a plan or result file names; an unknown name is an error listing the known ones. */
+    @JsonCreator
+    static Treatment fromJson(String name) {
+        return byName(name).orElseThrow(() -> new ExperimentException("unknown treatment \"" + name + "\"; known treatments: "
+                + String.join(", ", names())));
     }
 
     public static List<String> names() {

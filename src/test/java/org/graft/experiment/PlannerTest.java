@@ -85,7 +85,7 @@ class PlannerTest {
         assertThat(cells.indexOf("r0-baseA")).isLessThan(cells.indexOf("r0-A1B"));
         assertThat(Files.readAllLines(p.dir().resolve("stage-0.txt"))).containsExactlyInAnyOrder("r0-baseA", "r0-baseB", "r0-random1B", "r0-random2B");
         assertThat(Files.readAllLines(p.dir().resolve("stage-1.txt"))).hasSize(8).allMatch(c -> !c.contains("base"));
-        Plan read = PlanFiles.read(p.dir());
+        Plan read = PlanStore.read(p.dir());
         assertThat(read.cells()).isEqualTo(p.cells());
         assertThat(read.splits()).isEqualTo(p.splits());
         assertThat(p.cells().stream().map(Cell::seed).distinct().count()).isEqualTo(p.cells().size());

@@ -69,7 +69,7 @@ class DeviceLimitsTest {
     void outOfResourcesAtLaunchNamesTheKernelAndItsSizes() {
         FakeContext cl = new FakeContext(FakeDevices.gpu(0, "Small GPU"));
         cl.enqueueError = -5; // CL_OUT_OF_RESOURCES
-        assertThatThrownBy(() -> cl.launch(FakeDevices.kernel("gemm_tiled", 256), new long[] {640, 96, 1}, new long[] {16, 16, 1}))
+        assertThatThrownBy(() -> cl.launch(cl.kernel("gemm_tiled"), new long[] {640, 96, 1}, new long[] {16, 16, 1}))
                 .isInstanceOf(ClException.class)
                 .hasMessageContaining("'gemm_tiled'")
                 .hasMessageContaining("[640, 96, 1]")
@@ -82,10 +82,43 @@ class DeviceLimitsTest {
     @Test
     void emptyRangesAreNotEnqueued() {
         FakeContext cl = new FakeContext(FakeDevices.cpu(0, "CPU"));
-        cl.launch(FakeDevices.kernel("relu_forward", 4096), new long[] {0}, null);
+        ClKernel relu = cl.kernel("relu_forward");
+        cl.launch(relu, new long[] {0}, null);
         assertThat(cl.enqueued).isZero();
-        cl.launch(FakeDevices.kernel("relu_forward", 4096), new long[] {7}, null);
+        cl.launch(relu, new long[] {7}, null);
         assertThat(cl.enqueued).isEqualTo(1);
+        assertThat(cl.lastGlobal).containsExactly(7);
+    }
+
+    @Test
+    void theGlobalRangeIsRoundedUpToAMultipleOfTheLocalSize() {
+        FakeContext cl = new FakeContext(FakeDevices.gpu(0, "GPU"));
+        cl.launch(cl.kernel("gemm_tiled"), new long[] {640, 97, 1}, new long[] {16, 16, 1});
+        assertThat(cl.lastGlobal).containsExactly(640, 112, 1);
+    }
+
+    @Test
+    void buffersAreTrackedUntilReleasedAndRefusedAfterwards() {
+        FakeContext cl = new FakeContext(FakeDevices.gpu(0, "GPU"));
+        ClBuffer a = cl.createBuffer(100, "a");
+        ClBuffer b = cl.createBuffer(50, "b");
+        assertThat(cl.liveBytes()).isEqualTo(150);
+        a.close();
+        a.close(); // a second close releases nothing more
+        assertThat(cl.liveBytes()).isEqualTo(50);
+        assertThat(cl.peakBytes()).isEqualTo(150);
+        assertThatThrownBy(() -> cl.writeFloats(a, new float[] {1}))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'a' used after release");
+        assertThatThrownBy(() -> cl.kernel("k").arg(0, a)).hasMessageContaining("'a' used after release");
+        cl.writeFloats(b, new float[0]); // an empty transfer enqueues nothing
+        b.close();
+        assertThat(cl.liveBytes()).isZero();
+    }
+
+    @Test
+    void aRejectedProgramBinaryGivesNullSoTheCallerRebuildsFromSource() {
+        FakeContext cl = new FakeContext(FakeDevices.gpu(0, "GPU"));
+        assertThat(cl.programFromBinary("gemm.cl", new byte[] {1, 2, 3}, "")).isNull();
     }
 
     @Test

@@ -8,9 +8,16 @@ final class FakeContext extends ClContext {
     int allocateError;
     int enqueueError;
     int enqueued;
+    /** The global sizes of the last launch, as the binding received them. */
+    long[] lastGlobal;
 
     FakeContext(DeviceInfo device) {
         super(device);
+    }
+
+    /** A kernel of this context that only has a name. */
+    ClKernel kernel(String name) {
+        return buildProgram("fake.cl", "", "").kernel(name);
     }
 
     @Override
@@ -19,78 +26,109 @@ final class FakeContext extends ClContext {
     }
 
     @Override
-    protected ClBuffer allocate(long bytes, String label) {
+    protected Object createBuffer(long bytes) {
         if (allocateError != 0) {
             throw new ClException("clCreateBuffer", allocateError);
         }
-        return new ClBuffer() {
-            @Override
-            public long bytes() {
-                return bytes;
-            }
-
-            @Override
-            public String label() {
-                return label;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new Object();
     }
 
     @Override
-    protected void enqueue(ClKernel kernel, long[] global, long[] local) {
+    protected void enqueueKernel(Object kernel, long[] global, long[] local) {
         if (enqueueError != 0) {
             throw new ClException("clEnqueueNDRangeKernel", enqueueError);
         }
+        lastGlobal = global.clone();
         enqueued++;
     }
 
     @Override
-    public ClProgram buildProgram(String name, String source, String options) {
-        throw new UnsupportedOperationException();
+    protected void releaseBuffer(Object mem) {
     }
 
     @Override
-    public ClProgram programFromBinary(String name, byte[] binary, String options) {
-        return null;
+    protected Object createProgramWithSource(String source) {
+        return source;
     }
 
     @Override
-    public void writeFloats(ClBuffer dst, long dstOffsetElems, float[] src, int srcOffset, int count) {
+    protected Object createProgramWithBinary(byte[] binary) {
+        throw new ClException("clCreateProgramWithBinary", -42);
     }
 
     @Override
-    public void readFloats(ClBuffer src, long srcOffsetElems, float[] dst, int dstOffset, int count) {
+    protected void buildProgram(Object program, String options) {
     }
 
     @Override
-    public void writeInts(ClBuffer dst, long dstOffsetElems, int[] src, int srcOffset, int count) {
+    protected String buildLog(Object program) {
+        return "";
     }
 
     @Override
-    public void readInts(ClBuffer src, long srcOffsetElems, int[] dst, int dstOffset, int count) {
+    protected byte[] programBinary(Object program) {
+        return new byte[0];
     }
 
     @Override
-    public void copy(ClBuffer src, long srcOffsetBytes, ClBuffer dst, long dstOffsetBytes, long bytes) {
+    protected void releaseProgram(Object program) {
     }
 
     @Override
-    public void zero(ClBuffer buffer, long offsetBytes, long bytes) {
+    protected Object createKernel(Object program, String kernelName) {
+        return kernelName;
     }
 
     @Override
-    public void finish() {
+    protected void setBufferArg(Object kernel, int index, Object mem) {
     }
 
     @Override
-    public void flush() {
+    protected void setIntArg(Object kernel, int index, int value) {
     }
 
     @Override
-    public void close() {
+    protected void setFloatArg(Object kernel, int index, float value) {
+    }
+
+    @Override
+    protected void setLocalArg(Object kernel, int index, long bytes) {
+    }
+
+    @Override
+    protected long kernelWorkGroupSize(Object kernel) {
+        return device.maxWorkGroupSize();
+    }
+
+    @Override
+    protected void releaseKernel(Object kernel) {
+    }
+
+    @Override
+    protected void enqueueWrite(Object mem, long offsetBytes, Object host, int hostOffset, int count) {
+    }
+
+    @Override
+    protected void enqueueRead(Object mem, long offsetBytes, Object host, int hostOffset, int count) {
+    }
+
+    @Override
+    protected void enqueueCopy(Object src, long srcOffsetBytes, Object dst, long dstOffsetBytes, long bytes) {
+    }
+
+    @Override
+    protected void enqueueZero(Object mem, long offsetBytes, long bytes) {
+    }
+
+    @Override
+    protected void finishQueue() {
+    }
+
+    @Override
+    protected void flushQueue() {
+    }
+
+    @Override
+    protected void releaseQueueAndContext() {
     }
 }

@@ -18,43 +18,4 @@ final class FakeDevices {
     static DeviceInfo cpu(int index, String name) {
         return device(index, name, "CPU", true, 1L << 30, 4096, 4096, 4096, 4096);
     }
-
-    /** A kernel that only has a name and a CL_KERNEL_WORK_GROUP_SIZE. */
-    static ClKernel kernel(String name, long maxWorkGroupSize) {
-        return new ClKernel() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public ClKernel arg(int index, ClBuffer buffer) {
-                return this;
-            }
-
-            @Override
-            public ClKernel arg(int index, int value) {
-                return this;
-            }
-
-            @Override
-            public ClKernel arg(int index, float value) {
-                return this;
-            }
-
-            @Override
-            public ClKernel argLocal(int index, long bytes) {
-                return this;
-            }
-
-            @Override
-            public long maxWorkGroupSize() {
-                return maxWorkGroupSize;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
 }

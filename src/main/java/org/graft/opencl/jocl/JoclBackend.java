@@ -11,7 +11,7 @@ import org.graft.opencl.ClBackend;
 import org.graft.opencl.ClContext;
 import org.graft.opencl.ClException;
 import org.graft.opencl.DeviceInfo;
-import org.graft.opencl.DeviceTypes;
+import org.graft.opencl.DeviceQuery;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -62,58 +62,13 @@ public final class JoclBackend implements ClBackend {
             cl_device_id[] ds = new cl_device_id[nd[0]];
             clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, ds.length, ds, null);
             for (cl_device_id d : ds) {
-                out.add(describe(out.size(), p, platforms[p], d));
+                out.add(new Query(platforms[p], d).describe(out.size(), p));
                 handles.add(d);
                 platformOf.add(platforms[p]);
             }
         }
         devices = List.copyOf(out);
         return devices;
-    }
-
-    private static DeviceInfo describe(int index, int p, cl_platform_id platform, cl_device_id d) {
-        String ext = deviceString(d, CL_DEVICE_EXTENSIONS);
-        int dims = (int) deviceLong(d, CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS, Sizeof.cl_uint);
-        long[] items = new long[dims];
-        ByteBuffer bb = ByteBuffer.allocate(dims * Sizeof.size_t).order(ByteOrder.nativeOrder());
-        clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_ITEM_SIZES, (long) dims * Sizeof.size_t, Pointer.to(bb), null);
-        for (int i = 0; i < dims; i++) {
-            items[i] = Sizeof.size_t == 8 ? bb.getLong(i * 8) : bb.getInt(i * 4);
-        }
-        return new DeviceInfo(index, p,
-                platformString(platform, CL_PLATFORM_NAME),
-                platformString(platform, CL_PLATFORM_VERSION),
-                deviceString(d, CL_DEVICE_NAME),
-                deviceString(d, CL_DEVICE_VENDOR),
-                DeviceTypes.describe(deviceLong(d, CL_DEVICE_TYPE, Sizeof.cl_ulong)),
-                deviceString(d, CL_DEVICE_VERSION),
-                deviceString(d, CL_DRIVER_VERSION),
-                deviceString(d, CL_DEVICE_OPENCL_C_VERSION),
-                (int) deviceLong(d, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint),
-                deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong),
-                deviceLong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE, Sizeof.cl_ulong),
-                deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong),
-                deviceLong(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t),
-                items,
-                (int) deviceLong(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint),
-                deviceLong(d, CL_DEVICE_COMPILER_AVAILABLE, Sizeof.cl_uint) != 0,
-                ext.contains("cl_khr_fp64"));
-    }
-
-    static String deviceString(cl_device_id d, int param) {
-        long[] size = new long[1];
-        clGetDeviceInfo(d, param, 0, null, size);
-        byte[] buf = new byte[(int) size[0]];
-        clGetDeviceInfo(d, param, buf.length, Pointer.to(buf), null);
-        return cString(buf);
-    }
-
-    private static String platformString(cl_platform_id p, int param) {
-        long[] size = new long[1];
-        clGetPlatformInfo(p, param, 0, null, size);
-        byte[] buf = new byte[(int) size[0]];
-        clGetPlatformInfo(p, param, buf.length, Pointer.to(buf), null);
-        return cString(buf);
     }
 
     static String cString(byte[] buf) {
@@ -124,10 +79,61 @@ public final class JoclBackend implements ClBackend {
         return new String(buf, 0, len, StandardCharsets.UTF_8).trim();
     }
 
-    private static long deviceLong(cl_device_id d, int param, int size) {
-        ByteBuffer bb = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-        clGetDeviceInfo(d, param, size, Pointer.to(bb), null);
-        return size == 8 ? bb.getLong(0) : Integer.toUnsignedLong(bb.getInt(0));
+    /** The driver's answers about one device, through JOCL. */
+    private record Query(cl_platform_id platform, cl_device_id device) implements DeviceQuery {
+        @Override
+        public String platformString(int param) {
+            return string((size, value, sizeRet) -> clGetPlatformInfo(platform, param, size, value, sizeRet));
+        }
+
+        @Override
+        public String deviceString(int param) {
+            return string((size, value, sizeRet) -> clGetDeviceInfo(device, param, size, value, sizeRet));
+        }
+
+        /** One clGet*Info call: asked once for the size, then for the bytes. */
+        private interface InfoCall {
+            void get(long size, Pointer value, long[] sizeRet);
+        }
+
+        private static String string(InfoCall call) {
+            long[] size = new long[1];
+            call.get(0, null, size);
+            byte[] buf = new byte[(int) size[0]];
+            call.get(buf.length, Pointer.to(buf), null);
+            return cString(buf);
+        }
+
+        @Override
+        public long deviceUint(int param) {
+            return Integer.toUnsignedLong(value(param, Sizeof.cl_uint).getInt(0));
+        }
+
+        @Override
+        public long deviceUlong(int param) {
+            return value(param, Sizeof.cl_ulong).getLong(0);
+        }
+
+        @Override
+        public long deviceSize(int param) {
+            return deviceSizes(param, 1)[0];
+        }
+
+        @Override
+        public long[] deviceSizes(int param, int count) {
+            ByteBuffer bb = value(param, count * Sizeof.size_t);
+            long[] out = new long[count];
+            for (int i = 0; i < count; i++) {
+                out[i] = Sizeof.size_t == 8 ? bb.getLong(i * 8) : Integer.toUnsignedLong(bb.getInt(i * 4));
+            }
+            return out;
+        }
+
+        private ByteBuffer value(int param, int bytes) {
+            ByteBuffer bb = ByteBuffer.allocate(Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
+            clGetDeviceInfo(device, param, bytes, Pointer.to(bb), null);
+            return bb;
+        }
     }
 
     @Override

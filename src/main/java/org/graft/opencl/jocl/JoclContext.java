@@ -2,12 +2,9 @@ package org.graft.opencl.jocl;
 
 import static org.jocl.CL.*;
 
-import org.graft.opencl.ClBuffer;
-import org.graft.opencl.ClBuildException;
+import java.nio.charset.StandardCharsets;
 import org.graft.opencl.ClContext;
 import org.graft.opencl.ClException;
-import org.graft.opencl.ClKernel;
-import org.graft.opencl.ClProgram;
 import org.graft.opencl.DeviceInfo;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -21,7 +18,7 @@ import org.jocl.cl_mem;
 import org.jocl.cl_platform_id;
 import org.jocl.cl_program;
 
-/** {@link ClContext} over JOCL. JOCL is configured to throw on errors; they are rethrown as ClException. */
+/** The raw calls of {@link ClContext} through JOCL, which is configured to throw {@link CLException} on errors. */
 final class JoclContext extends ClContext {
     private final cl_device_id deviceId;
     private final cl_context context;
@@ -46,49 +43,45 @@ final class JoclContext extends ClContext {
     }
 
     @Override
-    protected ClBuffer allocate(long bytes, String label) {
-        try {
-            cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-            return new JoclBuffer(mem, bytes, label);
-        } catch (CLException e) {
-            throw new ClException("clCreateBuffer", e.getStatus());
-        }
-    }
-
-    private static cl_mem mem(ClBuffer b) {
-        return raw(b, JoclBuffer.class).mem;
+    protected int statusOf(RuntimeException e) {
+        return e instanceof CLException c ? c.getStatus() : super.statusOf(e);
     }
 
     @Override
-    public ClProgram buildProgram(String name, String source, String options) {
-        cl_program program;
-        try {
-            // Length in UTF-8 bytes, not chars: kernel comments may hold non-ASCII text.
-            program = clCreateProgramWithSource(context, 1, new String[] {source},
-                    new long[] {source.getBytes(java.nio.charset.StandardCharsets.UTF_8).length}, null);
-        } catch (CLException e) {
-            throw new ClException("creating program '" + name + "'", e.getStatus());
-        }
-        return build(name, program, options);
+    protected Object createBuffer(long bytes) {
+        return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
     }
 
-    private ClProgram build(String name, cl_program program, String options) {
-        try {
-            clBuildProgram(program, 1, new cl_device_id[] {deviceId}, options, null, null);
-        } catch (CLException e) {
-            String log = buildLog(program);
-            clReleaseProgram(program);
-            throw new ClBuildException(name, device.name(), log, e.getStatus());
-        }
-        return new JoclProgram(name, program, deviceId);
+    @Override
+    protected void releaseBuffer(Object mem) {
+        clReleaseMemObject((cl_mem) mem);
     }
 
-    private String buildLog(cl_program program) {
+    @Override
+    protected Object createProgramWithSource(String source) {
+        // Length in UTF-8 bytes, not chars: kernel comments may hold non-ASCII text.
+        return clCreateProgramWithSource(context, 1, new String[] {source},
+                new long[] {source.getBytes(StandardCharsets.UTF_8).length}, null);
+    }
+
+    @Override
+    protected Object createProgramWithBinary(byte[] binary) {
+        return clCreateProgramWithBinary(context, 1, new cl_device_id[] {deviceId}, new long[] {binary.length},
+                new byte[][] {binary}, new int[1], null);
+    }
+
+    @Override
+    protected void buildProgram(Object program, String options) {
+        clBuildProgram((cl_program) program, 1, new cl_device_id[] {deviceId}, options, null, null);
+    }
+
+    @Override
+    protected String buildLog(Object program) {
         try {
             long[] size = new long[1];
-            clGetProgramBuildInfo(program, deviceId, CL_PROGRAM_BUILD_LOG, 0, null, size);
+            clGetProgramBuildInfo((cl_program) program, deviceId, CL_PROGRAM_BUILD_LOG, 0, null, size);
             byte[] buf = new byte[(int) size[0]];
-            clGetProgramBuildInfo(program, deviceId, CL_PROGRAM_BUILD_LOG, buf.length, Pointer.to(buf), null);
+            clGetProgramBuildInfo((cl_program) program, deviceId, CL_PROGRAM_BUILD_LOG, buf.length, Pointer.to(buf), null);
             return JoclBackend.cString(buf);
         } catch (CLException e) {
             return "(no build log: " + e.getMessage() + ")";
@@ -96,253 +89,107 @@ final class JoclContext extends ClContext {
     }
 
     @Override
-    public ClProgram programFromBinary(String name, byte[] binary, String options) {
+    protected byte[] programBinary(Object program) {
         try {
-            int[] status = new int[1];
-            cl_program program = clCreateProgramWithBinary(context, 1, new cl_device_id[] {deviceId},
-                    new long[] {binary.length}, new byte[][] {binary}, status, null);
-            return build(name, program, options);
-        } catch (CLException | ClBuildException e) {
-            return null;
-        }
-    }
-
-    @Override
-    protected void enqueue(ClKernel kernel, long[] global, long[] local) {
-        long[] g = global;
-        if (local != null) {
-            g = new long[global.length];
-            for (int i = 0; i < g.length; i++) {
-                g[i] = (global[i] + local[i] - 1) / local[i] * local[i];
+            long[] sizes = new long[1];
+            clGetProgramInfo((cl_program) program, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(sizes), null);
+            if (sizes[0] == 0) {
+                return new byte[0];
             }
-        }
-        try {
-            clEnqueueNDRangeKernel(queue, ((JoclKernel) kernel).kernel, g.length, null, g, local, 0, null, null);
+            byte[] bin = new byte[(int) sizes[0]];
+            clGetProgramInfo((cl_program) program, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bin)), null);
+            return bin;
         } catch (CLException e) {
-            throw new ClException("clEnqueueNDRangeKernel", e.getStatus());
+            return new byte[0];
         }
     }
 
     @Override
-    public void writeFloats(ClBuffer dst, long off, float[] src, int srcOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        try {
-            clEnqueueWriteBuffer(queue, mem(dst), CL_TRUE, off * 4, (long) count * 4,
-                    Pointer.to(src).withByteOffset((long) srcOff * 4), 0, null, null);
-        } catch (CLException e) {
-            throw new ClException("writing " + count + " floats to '" + dst.label() + "'", e.getStatus());
-        }
+    protected void releaseProgram(Object program) {
+        clReleaseProgram((cl_program) program);
     }
 
     @Override
-    public void readFloats(ClBuffer src, long off, float[] dst, int dstOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        try {
-            clEnqueueReadBuffer(queue, mem(src), CL_TRUE, off * 4, (long) count * 4,
-                    Pointer.to(dst).withByteOffset((long) dstOff * 4), 0, null, null);
-        } catch (CLException e) {
-            throw new ClException("reading " + count + " floats from '" + src.label() + "'", e.getStatus());
-        }
+    protected Object createKernel(Object program, String kernelName) {
+        return clCreateKernel((cl_program) program, kernelName, null);
     }
 
     @Override
-    public void writeInts(ClBuffer dst, long off, int[] src, int srcOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        try {
-            clEnqueueWriteBuffer(queue, mem(dst), CL_TRUE, off * 4, (long) count * 4,
-                    Pointer.to(src).withByteOffset((long) srcOff * 4), 0, null, null);
-        } catch (CLException e) {
-            throw new ClException("writing " + count + " ints to '" + dst.label() + "'", e.getStatus());
-        }
+    protected void setBufferArg(Object kernel, int index, Object mem) {
+        clSetKernelArg((cl_kernel) kernel, index, Sizeof.cl_mem, Pointer.to((cl_mem) mem));
     }
 
     @Override
-    public void readInts(ClBuffer src, long off, int[] dst, int dstOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        try {
-            clEnqueueReadBuffer(queue, mem(src), CL_TRUE, off * 4, (long) count * 4,
-                    Pointer.to(dst).withByteOffset((long) dstOff * 4), 0, null, null);
-        } catch (CLException e) {
-            throw new ClException("reading " + count + " ints from '" + src.label() + "'", e.getStatus());
-        }
+    protected void setIntArg(Object kernel, int index, int value) {
+        clSetKernelArg((cl_kernel) kernel, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
     }
 
     @Override
-    public void copy(ClBuffer src, long srcOff, ClBuffer dst, long dstOff, long bytes) {
-        if (bytes == 0) {
-            return;
-        }
-        try {
-            clEnqueueCopyBuffer(queue, mem(src), mem(dst), srcOff, dstOff, bytes, 0, null, null);
-        } catch (CLException e) {
-            throw new ClException("copying " + bytes + " bytes from '" + src.label() + "' to '" + dst.label() + "'", e.getStatus());
-        }
+    protected void setFloatArg(Object kernel, int index, float value) {
+        clSetKernelArg((cl_kernel) kernel, index, Sizeof.cl_float, Pointer.to(new float[] {value}));
     }
 
     @Override
-    public void zero(ClBuffer buffer, long offsetBytes, long bytes) {
-        if (bytes == 0) {
-            return;
-        }
-        try {
-            clEnqueueFillBuffer(queue, mem(buffer), Pointer.to(new int[] {0}), Sizeof.cl_int, offsetBytes, bytes, 0, null, null);
-        } catch (CLException e) {
-            throw new ClException("zeroing '" + buffer.label() + "'", e.getStatus());
-        }
+    protected void setLocalArg(Object kernel, int index, long bytes) {
+        clSetKernelArg((cl_kernel) kernel, index, bytes, null);
     }
 
     @Override
-    public void finish() {
-        try {
-            clFinish(queue);
-        } catch (CLException e) {
-            throw new ClException("clFinish on '" + device.name() + "' (a previously launched kernel failed)", e.getStatus());
-        }
+    protected long kernelWorkGroupSize(Object kernel) {
+        long[] v = new long[1];
+        clGetKernelWorkGroupInfo((cl_kernel) kernel, deviceId, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
+        return v[0];
     }
 
     @Override
-    public void flush() {
+    protected void releaseKernel(Object kernel) {
+        clReleaseKernel((cl_kernel) kernel);
+    }
+
+    @Override
+    protected void enqueueKernel(Object kernel, long[] global, long[] local) {
+        clEnqueueNDRangeKernel(queue, (cl_kernel) kernel, global.length, null, global, local, 0, null, null);
+    }
+
+    @Override
+    protected void enqueueWrite(Object mem, long offsetBytes, Object host, int hostOffset, int count) {
+        clEnqueueWriteBuffer(queue, (cl_mem) mem, CL_TRUE, offsetBytes, (long) count * 4, pointer(host, hostOffset), 0, null, null);
+    }
+
+    @Override
+    protected void enqueueRead(Object mem, long offsetBytes, Object host, int hostOffset, int count) {
+        clEnqueueReadBuffer(queue, (cl_mem) mem, CL_TRUE, offsetBytes, (long) count * 4, pointer(host, hostOffset), 0, null, null);
+    }
+
+    /** JOCL reads and writes Java arrays in place (no copy through native memory). */
+    private static Pointer pointer(Object host, int offset) {
+        Pointer p = host instanceof float[] f ? Pointer.to(f) : Pointer.to((int[]) host);
+        return p.withByteOffset((long) offset * 4);
+    }
+
+    @Override
+    protected void enqueueCopy(Object src, long srcOffsetBytes, Object dst, long dstOffsetBytes, long bytes) {
+        clEnqueueCopyBuffer(queue, (cl_mem) src, (cl_mem) dst, srcOffsetBytes, dstOffsetBytes, bytes, 0, null, null);
+    }
+
+    @Override
+    protected void enqueueZero(Object mem, long offsetBytes, long bytes) {
+        clEnqueueFillBuffer(queue, (cl_mem) mem, Pointer.to(new int[] {0}), Sizeof.cl_int, offsetBytes, bytes, 0, null, null);
+    }
+
+    @Override
+    protected void finishQueue() {
+        clFinish(queue);
+    }
+
+    @Override
+    protected void flushQueue() {
         clFlush(queue);
     }
 
     @Override
-    public void close() {
+    protected void releaseQueueAndContext() {
         clReleaseCommandQueue(queue);
         clReleaseContext(context);
-    }
-
-    private static final class JoclBuffer implements ClBuffer {
-        final cl_mem mem;
-        final long bytes;
-        final String label;
-
-        JoclBuffer(cl_mem mem, long bytes, String label) {
-            this.mem = mem;
-            this.bytes = bytes;
-            this.label = label;
-        }
-
-        @Override
-        public long bytes() {
-            return bytes;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
-
-        @Override
-        public void close() {
-            clReleaseMemObject(mem);
-        }
-    }
-
-    private static final class JoclProgram implements ClProgram {
-        final String name;
-        final cl_program program;
-        final cl_device_id deviceId;
-
-        JoclProgram(String name, cl_program program, cl_device_id deviceId) {
-            this.name = name;
-            this.program = program;
-            this.deviceId = deviceId;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public ClKernel kernel(String kernelName) {
-            try {
-                return new JoclKernel(kernelName, clCreateKernel(program, kernelName, null), deviceId);
-            } catch (CLException e) {
-                throw new ClException("no kernel '" + kernelName + "' in program '" + name + "'", e.getStatus());
-            }
-        }
-
-        @Override
-        public byte[] binary() {
-            try {
-                long[] sizes = new long[1];
-                clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(sizes), null);
-                if (sizes[0] == 0) {
-                    return new byte[0];
-                }
-                byte[] bin = new byte[(int) sizes[0]];
-                clGetProgramInfo(program, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bin)), null);
-                return bin;
-            } catch (CLException e) {
-                return new byte[0];
-            }
-        }
-
-        @Override
-        public void close() {
-            clReleaseProgram(program);
-        }
-    }
-
-    private static final class JoclKernel implements ClKernel {
-        final String name;
-        final cl_kernel kernel;
-        final cl_device_id deviceId;
-
-        JoclKernel(String name, cl_kernel kernel, cl_device_id deviceId) {
-            this.name = name;
-            this.kernel = kernel;
-            this.deviceId = deviceId;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public ClKernel arg(int index, ClBuffer buffer) {
-            clSetKernelArg(kernel, index, Sizeof.cl_mem, Pointer.to(mem(buffer)));
-            return this;
-        }
-
-        @Override
-        public ClKernel arg(int index, int value) {
-            clSetKernelArg(kernel, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
-            return this;
-        }
-
-        @Override
-        public ClKernel arg(int index, float value) {
-            clSetKernelArg(kernel, index, Sizeof.cl_float, Pointer.to(new float[] {value}));
-            return this;
-        }
-
-        @Override
-        public ClKernel argLocal(int index, long bytes) {
-            clSetKernelArg(kernel, index, bytes, null);
-            return this;
-        }
-
-        @Override
-        public long maxWorkGroupSize() {
-            long[] v = new long[1];
-            clGetKernelWorkGroupInfo(kernel, deviceId, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
-            return v[0];
-        }
-
-        @Override
-        public void close() {
-            clReleaseKernel(kernel);
-        }
     }
 }

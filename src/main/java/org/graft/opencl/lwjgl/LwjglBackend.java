@@ -5,13 +5,14 @@ import static org.lwjgl.system.MemoryStack.stackPush;
 
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.graft.opencl.ClBackend;
 import org.graft.opencl.ClContext;
 import org.graft.opencl.ClException;
 import org.graft.opencl.DeviceInfo;
-import org.graft.opencl.DeviceTypes;
+import org.graft.opencl.DeviceQuery;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.system.MemoryUtil;
@@ -73,7 +74,7 @@ public final class LwjglBackend implements ClBackend {
                 check(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ds, (IntBuffer) null), "clGetDeviceIDs");
                 for (int i = 0; i < ds.capacity(); i++) {
                     long d = ds.get(i);
-                    out.add(describe(out.size(), p, platform, d));
+                    out.add(new Query(platform, d).describe(out.size(), p));
                     handles.add(d);
                     platformOf.add(platform);
                 }
@@ -81,65 +82,6 @@ public final class LwjglBackend implements ClBackend {
         }
         devices = List.copyOf(out);
         return devices;
-    }
-
-    private static DeviceInfo describe(int index, int p, long platform, long d) {
-        String ext = deviceString(d, CL_DEVICE_EXTENSIONS);
-        int dims = (int) deviceInt(d, CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS);
-        long[] items = new long[dims];
-        try (MemoryStack stack = stackPush()) {
-            PointerBuffer pb = stack.mallocPointer(dims);
-            check(clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_ITEM_SIZES, pb, null), "clGetDeviceInfo");
-            for (int i = 0; i < dims; i++) {
-                items[i] = pb.get(i);
-            }
-        }
-        return new DeviceInfo(index, p,
-                platformString(platform, CL_PLATFORM_NAME),
-                platformString(platform, CL_PLATFORM_VERSION),
-                deviceString(d, CL_DEVICE_NAME),
-                deviceString(d, CL_DEVICE_VENDOR),
-                DeviceTypes.describe(deviceLong(d, CL_DEVICE_TYPE)),
-                deviceString(d, CL_DEVICE_VERSION),
-                deviceString(d, CL_DRIVER_VERSION),
-                deviceString(d, 0x103D /* CL_DEVICE_OPENCL_C_VERSION */),
-                (int) deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS),
-                deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE),
-                deviceLong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
-                deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE),
-                deviceSize(d, CL_DEVICE_MAX_WORK_GROUP_SIZE),
-                items,
-                (int) deviceInt(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
-                deviceInt(d, CL_DEVICE_COMPILER_AVAILABLE) != 0,
-                ext.contains("cl_khr_fp64"));
-    }
-
-    static String deviceString(long d, int param) {
-        try (MemoryStack stack = stackPush()) {
-            PointerBuffer size = stack.mallocPointer(1);
-            check(clGetDeviceInfo(d, param, (ByteBuffer) null, size), "clGetDeviceInfo");
-            ByteBuffer buf = MemoryUtil.memAlloc((int) size.get(0));
-            try {
-                check(clGetDeviceInfo(d, param, buf, null), "clGetDeviceInfo");
-                return cString(buf);
-            } finally {
-                MemoryUtil.memFree(buf);
-            }
-        }
-    }
-
-    private static String platformString(long p, int param) {
-        try (MemoryStack stack = stackPush()) {
-            PointerBuffer size = stack.mallocPointer(1);
-            check(clGetPlatformInfo(p, param, (ByteBuffer) null, size), "clGetPlatformInfo");
-            ByteBuffer buf = MemoryUtil.memAlloc((int) size.get(0));
-            try {
-                check(clGetPlatformInfo(p, param, buf, null), "clGetPlatformInfo");
-                return cString(buf);
-            } finally {
-                MemoryUtil.memFree(buf);
-            }
-        }
     }
 
     static String cString(ByteBuffer buf) {
@@ -152,27 +94,71 @@ public final class LwjglBackend implements ClBackend {
         return new String(bytes, 0, len, java.nio.charset.StandardCharsets.UTF_8).trim();
     }
 
-    private static long deviceInt(long d, int param) {
-        try (MemoryStack stack = stackPush()) {
-            IntBuffer v = stack.mallocInt(1);
-            check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
-            return Integer.toUnsignedLong(v.get(0));
+    /** The driver's answers about one device, through LWJGL; every return code is checked. */
+    private record Query(long platform, long device) implements DeviceQuery {
+        @Override
+        public String platformString(int param) {
+            return string("clGetPlatformInfo", (value, sizeRet) -> clGetPlatformInfo(platform, param, value, sizeRet));
         }
-    }
 
-    private static long deviceLong(long d, int param) {
-        try (MemoryStack stack = stackPush()) {
-            java.nio.LongBuffer v = stack.mallocLong(1);
-            check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
-            return v.get(0);
+        @Override
+        public String deviceString(int param) {
+            return string("clGetDeviceInfo", (value, sizeRet) -> clGetDeviceInfo(device, param, value, sizeRet));
         }
-    }
 
-    private static long deviceSize(long d, int param) {
-        try (MemoryStack stack = stackPush()) {
-            PointerBuffer v = stack.mallocPointer(1);
-            check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
-            return v.get(0);
+        /** One clGet*Info call: asked once for the size, then for the bytes. */
+        private interface InfoCall {
+            int get(ByteBuffer value, PointerBuffer sizeRet);
+        }
+
+        private static String string(String name, InfoCall call) {
+            try (MemoryStack stack = stackPush()) {
+                PointerBuffer size = stack.mallocPointer(1);
+                check(call.get(null, size), name);
+                ByteBuffer buf = MemoryUtil.memAlloc((int) size.get(0));
+                try {
+                    check(call.get(buf, null), name);
+                    return cString(buf);
+                } finally {
+                    MemoryUtil.memFree(buf);
+                }
+            }
+        }
+
+        @Override
+        public long deviceUint(int param) {
+            try (MemoryStack stack = stackPush()) {
+                IntBuffer v = stack.mallocInt(1);
+                check(clGetDeviceInfo(device, param, v, null), "clGetDeviceInfo");
+                return Integer.toUnsignedLong(v.get(0));
+            }
+        }
+
+        @Override
+        public long deviceUlong(int param) {
+            try (MemoryStack stack = stackPush()) {
+                LongBuffer v = stack.mallocLong(1);
+                check(clGetDeviceInfo(device, param, v, null), "clGetDeviceInfo");
+                return v.get(0);
+            }
+        }
+
+        @Override
+        public long deviceSize(int param) {
+            return deviceSizes(param, 1)[0];
+        }
+
+        @Override
+        public long[] deviceSizes(int param, int count) {
+            try (MemoryStack stack = stackPush()) {
+                PointerBuffer v = stack.mallocPointer(count);
+                check(clGetDeviceInfo(device, param, v, null), "clGetDeviceInfo");
+                long[] out = new long[count];
+                for (int i = 0; i < count; i++) {
+                    out[i] = v.get(i);
+                }
+                return out;
+            }
         }
     }
 

@@ -5,21 +5,15 @@ import static org.lwjgl.opencl.CL10.*;
 import static org.lwjgl.system.MemoryStack.stackPush;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import org.graft.opencl.ClBuffer;
-import org.graft.opencl.ClBuildException;
 import org.graft.opencl.ClContext;
-import org.graft.opencl.ClException;
-import org.graft.opencl.ClKernel;
-import org.graft.opencl.ClProgram;
 import org.graft.opencl.DeviceInfo;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.opencl.CL12;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.system.MemoryUtil;
 
-/** {@link ClContext} over LWJGL's OpenCL bindings; every return code is checked. */
+/** The raw calls of {@link ClContext} through LWJGL's OpenCL bindings; every return code is checked. */
 final class LwjglContext extends ClContext {
     private final long deviceId;
     private final long context;
@@ -44,49 +38,65 @@ final class LwjglContext extends ClContext {
     }
 
     @Override
-    protected ClBuffer allocate(long bytes, String label) {
+    protected Object createBuffer(long bytes) {
         try (MemoryStack stack = stackPush()) {
             IntBuffer err = stack.mallocInt(1);
             long mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, err);
             check(err.get(0), "clCreateBuffer");
-            return new LwjglBuffer(mem, bytes, label);
+            return mem;
         }
-    }
-
-    private static long mem(ClBuffer b) {
-        return raw(b, LwjglBuffer.class).mem;
     }
 
     @Override
-    public ClProgram buildProgram(String name, String source, String options) {
-        long program;
+    protected void releaseBuffer(Object mem) {
+        clReleaseMemObject((long) mem);
+    }
+
+    @Override
+    protected Object createProgramWithSource(String source) {
         try (MemoryStack stack = stackPush()) {
             IntBuffer err = stack.mallocInt(1);
-            program = clCreateProgramWithSource(context, source, err);
-            check(err.get(0), "creating program '" + name + "'");
+            long program = clCreateProgramWithSource(context, source, err);
+            check(err.get(0), "clCreateProgramWithSource");
+            return program;
         }
-        return build(name, program, options);
     }
 
-    private ClProgram build(String name, long program, String options) {
-        int err = clBuildProgram(program, deviceId, options == null ? "" : options, null, 0);
-        if (err != CL_SUCCESS) {
-            String log = buildLog(program);
-            clReleaseProgram(program);
-            throw new ClBuildException(name, device.name(), log, err);
+    @Override
+    protected Object createProgramWithBinary(byte[] binary) {
+        ByteBuffer bin = MemoryUtil.memAlloc(binary.length);
+        try (MemoryStack stack = stackPush()) {
+            bin.put(binary).flip();
+            IntBuffer err = stack.mallocInt(1);
+            IntBuffer status = stack.mallocInt(1);
+            PointerBuffer devs = stack.mallocPointer(1).put(deviceId).flip();
+            long program = clCreateProgramWithBinary(context, devs, bin, status, err);
+            check(err.get(0), "clCreateProgramWithBinary");
+            if (status.get(0) != CL_SUCCESS) {
+                clReleaseProgram(program);
+                check(status.get(0), "clCreateProgramWithBinary (binary status)");
+            }
+            return program;
+        } finally {
+            MemoryUtil.memFree(bin);
         }
-        return new LwjglProgram(name, program, deviceId);
     }
 
-    private String buildLog(long program) {
+    @Override
+    protected void buildProgram(Object program, String options) {
+        check(clBuildProgram((long) program, deviceId, options, null, 0), "clBuildProgram");
+    }
+
+    @Override
+    protected String buildLog(Object program) {
         try (MemoryStack stack = stackPush()) {
             PointerBuffer size = stack.mallocPointer(1);
-            if (clGetProgramBuildInfo(program, deviceId, CL_PROGRAM_BUILD_LOG, (ByteBuffer) null, size) != CL_SUCCESS) {
+            if (clGetProgramBuildInfo((long) program, deviceId, CL_PROGRAM_BUILD_LOG, (ByteBuffer) null, size) != CL_SUCCESS) {
                 return "(no build log)";
             }
             ByteBuffer buf = MemoryUtil.memAlloc((int) size.get(0));
             try {
-                clGetProgramBuildInfo(program, deviceId, CL_PROGRAM_BUILD_LOG, buf, null);
+                clGetProgramBuildInfo((long) program, deviceId, CL_PROGRAM_BUILD_LOG, buf, null);
                 return LwjglBackend.cString(buf);
             } finally {
                 MemoryUtil.memFree(buf);
@@ -95,270 +105,142 @@ final class LwjglContext extends ClContext {
     }
 
     @Override
-    public ClProgram programFromBinary(String name, byte[] binary, String options) {
-        ByteBuffer bin = MemoryUtil.memAlloc(binary.length);
+    protected byte[] programBinary(Object program) {
         try (MemoryStack stack = stackPush()) {
-            bin.put(binary).flip();
-            IntBuffer err = stack.mallocInt(1);
-            IntBuffer status = stack.mallocInt(1);
-            PointerBuffer devs = stack.mallocPointer(1).put(deviceId).flip();
-            long program = clCreateProgramWithBinary(context, devs, bin, status, err);
-            if (err.get(0) != CL_SUCCESS || status.get(0) != CL_SUCCESS) {
-                return null;
+            PointerBuffer sizes = stack.mallocPointer(1);
+            if (clGetProgramInfo((long) program, CL_PROGRAM_BINARY_SIZES, sizes, null) != CL_SUCCESS || sizes.get(0) == 0) {
+                return new byte[0];
             }
+            ByteBuffer bin = MemoryUtil.memAlloc((int) sizes.get(0));
             try {
-                return build(name, program, options);
-            } catch (ClBuildException e) {
-                return null;
-            }
-        } finally {
-            MemoryUtil.memFree(bin);
-        }
-    }
-
-    @Override
-    protected void enqueue(ClKernel kernel, long[] global, long[] local) {
-        try (MemoryStack stack = stackPush()) {
-            PointerBuffer g = stack.mallocPointer(global.length);
-            PointerBuffer l = local == null ? null : stack.mallocPointer(local.length);
-            for (int i = 0; i < global.length; i++) {
-                long gi = global[i];
-                if (local != null) {
-                    gi = (gi + local[i] - 1) / local[i] * local[i];
-                    l.put(i, local[i]);
-                }
-                g.put(i, gi);
-            }
-            check(clEnqueueNDRangeKernel(queue, ((LwjglKernel) kernel).kernel, global.length, null, g, l, null, null),
-                    "clEnqueueNDRangeKernel");
-        }
-    }
-
-    @Override
-    public void writeFloats(ClBuffer dst, long off, float[] src, int srcOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        FloatBuffer fb = MemoryUtil.memAllocFloat(count);
-        try {
-            fb.put(src, srcOff, count).flip();
-            check(clEnqueueWriteBuffer(queue, mem(dst), true, off * 4, fb, null, null), "writing " + count + " floats to '" + dst.label() + "'");
-        } finally {
-            MemoryUtil.memFree(fb);
-        }
-    }
-
-    @Override
-    public void readFloats(ClBuffer src, long off, float[] dst, int dstOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        FloatBuffer fb = MemoryUtil.memAllocFloat(count);
-        try {
-            check(clEnqueueReadBuffer(queue, mem(src), true, off * 4, fb, null, null), "reading " + count + " floats from '" + src.label() + "'");
-            fb.get(dst, dstOff, count);
-        } finally {
-            MemoryUtil.memFree(fb);
-        }
-    }
-
-    @Override
-    public void writeInts(ClBuffer dst, long off, int[] src, int srcOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        IntBuffer ib = MemoryUtil.memAllocInt(count);
-        try {
-            ib.put(src, srcOff, count).flip();
-            check(clEnqueueWriteBuffer(queue, mem(dst), true, off * 4, ib, null, null), "writing " + count + " ints to '" + dst.label() + "'");
-        } finally {
-            MemoryUtil.memFree(ib);
-        }
-    }
-
-    @Override
-    public void readInts(ClBuffer src, long off, int[] dst, int dstOff, int count) {
-        if (count == 0) {
-            return;
-        }
-        IntBuffer ib = MemoryUtil.memAllocInt(count);
-        try {
-            check(clEnqueueReadBuffer(queue, mem(src), true, off * 4, ib, null, null), "reading " + count + " ints from '" + src.label() + "'");
-            ib.get(dst, dstOff, count);
-        } finally {
-            MemoryUtil.memFree(ib);
-        }
-    }
-
-    @Override
-    public void copy(ClBuffer src, long srcOff, ClBuffer dst, long dstOff, long bytes) {
-        if (bytes == 0) {
-            return;
-        }
-        check(clEnqueueCopyBuffer(queue, mem(src), mem(dst), srcOff, dstOff, bytes, null, null),
-                "copying " + bytes + " bytes from '" + src.label() + "' to '" + dst.label() + "'");
-    }
-
-    @Override
-    public void zero(ClBuffer buffer, long offsetBytes, long bytes) {
-        if (bytes == 0) {
-            return;
-        }
-        try (MemoryStack stack = stackPush()) {
-            ByteBuffer pattern = stack.calloc(4);
-            check(CL12.clEnqueueFillBuffer(queue, mem(buffer), pattern, offsetBytes, bytes, null, null), "zeroing '" + buffer.label() + "'");
-        }
-    }
-
-    @Override
-    public void finish() {
-        check(clFinish(queue), "clFinish on '" + device.name() + "' (a previously launched kernel failed)");
-    }
-
-    @Override
-    public void flush() {
-        clFlush(queue);
-    }
-
-    @Override
-    public void close() {
-        clReleaseCommandQueue(queue);
-        clReleaseContext(context);
-    }
-
-    private static final class LwjglBuffer implements ClBuffer {
-        final long mem;
-        final long bytes;
-        final String label;
-
-        LwjglBuffer(long mem, long bytes, String label) {
-            this.mem = mem;
-            this.bytes = bytes;
-            this.label = label;
-        }
-
-        @Override
-        public long bytes() {
-            return bytes;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
-
-        @Override
-        public void close() {
-            clReleaseMemObject(mem);
-        }
-    }
-
-    private static final class LwjglProgram implements ClProgram {
-        final String name;
-        final long program;
-        final long deviceId;
-
-        LwjglProgram(String name, long program, long deviceId) {
-            this.name = name;
-            this.program = program;
-            this.deviceId = deviceId;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public ClKernel kernel(String kernelName) {
-            try (MemoryStack stack = stackPush()) {
-                IntBuffer err = stack.mallocInt(1);
-                long k = clCreateKernel(program, kernelName, err);
-                check(err.get(0), "no kernel '" + kernelName + "' in program '" + name + "'");
-                return new LwjglKernel(kernelName, k, deviceId);
-            }
-        }
-
-        @Override
-        public byte[] binary() {
-            try (MemoryStack stack = stackPush()) {
-                PointerBuffer sizes = stack.mallocPointer(1);
-                if (clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizes, null) != CL_SUCCESS || sizes.get(0) == 0) {
+                PointerBuffer ptrs = stack.mallocPointer(1).put(0, MemoryUtil.memAddress(bin));
+                if (clGetProgramInfo((long) program, CL_PROGRAM_BINARIES, ptrs, null) != CL_SUCCESS) {
                     return new byte[0];
                 }
-                ByteBuffer bin = MemoryUtil.memAlloc((int) sizes.get(0));
-                try {
-                    PointerBuffer ptrs = stack.mallocPointer(1).put(0, MemoryUtil.memAddress(bin));
-                    if (clGetProgramInfo(program, CL_PROGRAM_BINARIES, ptrs, null) != CL_SUCCESS) {
-                        return new byte[0];
-                    }
-                    byte[] out = new byte[bin.remaining()];
-                    bin.get(out);
-                    return out;
-                } finally {
-                    MemoryUtil.memFree(bin);
-                }
+                byte[] out = new byte[bin.remaining()];
+                bin.get(out);
+                return out;
+            } finally {
+                MemoryUtil.memFree(bin);
             }
-        }
-
-        @Override
-        public void close() {
-            clReleaseProgram(program);
         }
     }
 
-    private static final class LwjglKernel implements ClKernel {
-        final String name;
-        final long kernel;
-        final long deviceId;
+    @Override
+    protected void releaseProgram(Object program) {
+        clReleaseProgram((long) program);
+    }
 
-        LwjglKernel(String name, long kernel, long deviceId) {
-            this.name = name;
-            this.kernel = kernel;
-            this.deviceId = deviceId;
+    @Override
+    protected Object createKernel(Object program, String kernelName) {
+        try (MemoryStack stack = stackPush()) {
+            IntBuffer err = stack.mallocInt(1);
+            long k = clCreateKernel((long) program, kernelName, err);
+            check(err.get(0), "clCreateKernel");
+            return k;
         }
+    }
 
-        @Override
-        public String name() {
-            return name;
+    @Override
+    protected void setBufferArg(Object kernel, int index, Object mem) {
+        check(clSetKernelArg1p((long) kernel, index, (long) mem), "clSetKernelArg");
+    }
+
+    @Override
+    protected void setIntArg(Object kernel, int index, int value) {
+        check(clSetKernelArg1i((long) kernel, index, value), "clSetKernelArg");
+    }
+
+    @Override
+    protected void setFloatArg(Object kernel, int index, float value) {
+        check(clSetKernelArg1f((long) kernel, index, value), "clSetKernelArg");
+    }
+
+    @Override
+    protected void setLocalArg(Object kernel, int index, long bytes) {
+        check(clSetKernelArg((long) kernel, index, bytes), "clSetKernelArg");
+    }
+
+    @Override
+    protected long kernelWorkGroupSize(Object kernel) {
+        try (MemoryStack stack = stackPush()) {
+            PointerBuffer v = stack.mallocPointer(1);
+            check(clGetKernelWorkGroupInfo((long) kernel, deviceId, CL_KERNEL_WORK_GROUP_SIZE, v, null), "clGetKernelWorkGroupInfo");
+            return v.get(0);
         }
+    }
 
-        @Override
-        public ClKernel arg(int index, ClBuffer buffer) {
-            check(clSetKernelArg1p(kernel, index, mem(buffer)), "setting argument " + index + " of kernel '" + name + "'");
-            return this;
+    @Override
+    protected void releaseKernel(Object kernel) {
+        clReleaseKernel((long) kernel);
+    }
+
+    @Override
+    protected void enqueueKernel(Object kernel, long[] global, long[] local) {
+        try (MemoryStack stack = stackPush()) {
+            PointerBuffer g = stack.mallocPointer(global.length).put(global).flip();
+            PointerBuffer l = local == null ? null : stack.mallocPointer(local.length).put(local).flip();
+            check(clEnqueueNDRangeKernel(queue, (long) kernel, global.length, null, g, l, null, null), "clEnqueueNDRangeKernel");
         }
+    }
 
-        @Override
-        public ClKernel arg(int index, int value) {
-            check(clSetKernelArg1i(kernel, index, value), "setting argument " + index + " of kernel '" + name + "'");
-            return this;
-        }
-
-        @Override
-        public ClKernel arg(int index, float value) {
-            check(clSetKernelArg1f(kernel, index, value), "setting argument " + index + " of kernel '" + name + "'");
-            return this;
-        }
-
-        @Override
-        public ClKernel argLocal(int index, long bytes) {
-            check(clSetKernelArg(kernel, index, bytes), "setting local argument " + index + " of kernel '" + name + "'");
-            return this;
-        }
-
-        @Override
-        public long maxWorkGroupSize() {
-            try (MemoryStack stack = stackPush()) {
-                PointerBuffer v = stack.mallocPointer(1);
-                check(clGetKernelWorkGroupInfo(kernel, deviceId, CL_KERNEL_WORK_GROUP_SIZE, v, null), "clGetKernelWorkGroupInfo");
-                return v.get(0);
+    /** LWJGL passes native memory only: the host array goes through a temporary native block. */
+    @Override
+    protected void enqueueWrite(Object mem, long offsetBytes, Object host, int hostOffset, int count) {
+        long block = MemoryUtil.nmemAllocChecked((long) count * 4);
+        try {
+            if (host instanceof float[] f) {
+                MemoryUtil.memFloatBuffer(block, count).put(f, hostOffset, count);
+            } else {
+                MemoryUtil.memIntBuffer(block, count).put((int[]) host, hostOffset, count);
             }
+            check(nclEnqueueWriteBuffer(queue, (long) mem, CL_TRUE, offsetBytes, (long) count * 4, block, 0, 0, 0), "clEnqueueWriteBuffer");
+        } finally {
+            MemoryUtil.nmemFree(block);
         }
+    }
 
-        @Override
-        public void close() {
-            clReleaseKernel(kernel);
+    @Override
+    protected void enqueueRead(Object mem, long offsetBytes, Object host, int hostOffset, int count) {
+        long block = MemoryUtil.nmemAllocChecked((long) count * 4);
+        try {
+            check(nclEnqueueReadBuffer(queue, (long) mem, CL_TRUE, offsetBytes, (long) count * 4, block, 0, 0, 0), "clEnqueueReadBuffer");
+            if (host instanceof float[] f) {
+                MemoryUtil.memFloatBuffer(block, count).get(f, hostOffset, count);
+            } else {
+                MemoryUtil.memIntBuffer(block, count).get((int[]) host, hostOffset, count);
+            }
+        } finally {
+            MemoryUtil.nmemFree(block);
         }
+    }
+
+    @Override
+    protected void enqueueCopy(Object src, long srcOffsetBytes, Object dst, long dstOffsetBytes, long bytes) {
+        check(clEnqueueCopyBuffer(queue, (long) src, (long) dst, srcOffsetBytes, dstOffsetBytes, bytes, null, null), "clEnqueueCopyBuffer");
+    }
+
+    @Override
+    protected void enqueueZero(Object mem, long offsetBytes, long bytes) {
+        try (MemoryStack stack = stackPush()) {
+            ByteBuffer pattern = stack.calloc(4);
+            check(CL12.clEnqueueFillBuffer(queue, (long) mem, pattern, offsetBytes, bytes, null, null), "clEnqueueFillBuffer");
+        }
+    }
+
+    @Override
+    protected void finishQueue() {
+        check(clFinish(queue), "clFinish");
+    }
+
+    @Override
+    protected void flushQueue() {
+        check(clFlush(queue), "clFlush");
+    }
+
+    @Override
+    protected void releaseQueueAndContext() {
+        clReleaseCommandQueue(queue);
+        clReleaseContext(context);
     }
 }
