@@ -34,7 +34,7 @@ public final class ExperimentLoader {
     static final List<Treatment> DISSIMILAR_TREATMENTS = List.of(Treatment.BASE_A, Treatment.BASE_B, Treatment.ANB, Treatment.BNA);
 
     private static final Set<String> TOP = Set.of("name", "net", "solver", "num_classes", "n", "treatments", "directions", "splits",
-            "random_weights", "schedule", "seed", "metric", "last_layer_outputs", "data", "report");
+            "random_weights", "schedule", "seed", "metric", "last_layer_outputs", "data", "report", "mean");
     private static final Set<String> SPLIT = Set.of("name", "kind", "random", "bitmask", "a", "b", "a_name", "b_name", "treatments");
     private static final Set<String> RANDOM = Set.of("seed", "a_size");
     private static final Set<String> RANDOM_WEIGHTS = Set.of("split", "target");
@@ -118,7 +118,7 @@ public final class ExperimentLoader {
         Integer testLimit = data == null ? null : data.optInt("test_limit", 1);
         ReportOptions report = report(top, metric(top), depth);
         return new Experiment(name, abs, netFile, net, learnable, numClasses, ns, splits, rw, baseAll, schedule, seed,
-                lastOutputs, trainLimit, testLimit, report);
+                lastOutputs, trainLimit, testLimit, report, meanPerHalf(top, net));
     }
 
     private static NetConfig loadNet(JsonObject top, Path netFile) {
@@ -150,6 +150,26 @@ public final class ExperimentLoader {
                     ? "; give the Caffe solver prototxt as \"solver\"" : " section") + "; every cell trains with it");
         }
         return net;
+    }
+
+    /** {@code "mean": "shared"} (default: the net's own mean file for every network) or {@code "per_half"}. */
+    private static boolean meanPerHalf(JsonObject top, NetConfig net) {
+        String mean = top.string("mean", "shared");
+        if (!mean.equals("shared") && !mean.equals("per_half")) {
+            throw top.error("mean", "expected \"shared\" (the net's mean file for every network) or \"per_half\" (one mean image per half,"
+                    + " computed when planning), found \"" + mean + "\"");
+        }
+        if (mean.equals("per_half")) {
+            for (Phase phase : Phase.values()) {
+                for (LayerConfig l : net.layersFor(phase)) {
+                    if ((l.type() == LayerType.DATA || l.type() == LayerType.IMAGE_DATA) && !l.transformParam().meanValue().isEmpty()) {
+                        throw top.error("mean", "\"per_half\" gives every data layer its half's mean file, but layer '" + l.name()
+                                + "' subtracts mean_value; remove mean_value (Caffe refuses both)");
+                    }
+                }
+            }
+        }
+        return mean.equals("per_half");
     }
 
     private static boolean isCaffeText(Path file) {
