@@ -14,11 +14,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code convert}: Caffe's convert_imageset, without Caffe. */
 @Command(name = "convert", mixinStandardHelpOptions = true, description = {
-        "Convert images into a Caffe LMDB of Datum records, as Caffe's convert_imageset does.",
-        "SOURCE is a Caffe image list ('path label' lines, paths relative to --root) or a folder with one",
-        "sub-folder of images per class (labels in sorted folder order, or in the order of --classes).",
-        "Keys are %08d_<path> in list order; images become B,G,R planes (grey with --gray), resized with",
-        "OpenCV's bilinear sampling with --resize. The database is written as DB.partial and renamed to DB",
+        "Convert images into a Caffe LMDB of Datum records, as Caffe's",
+        "convert_imageset does. SOURCE is a Caffe image list ('path label' lines,",
+        "paths relative to --root) or a folder with one sub-folder of images per",
+        "class (labels in sorted folder order, or in the order of --classes).",
+        "Keys are %%08d_<path> in list order; images become B,G,R planes (grey",
+        "with --gray), resized with OpenCV's bilinear sampling (--resize).",
+        "Decoding runs on all cores. DB is written as DB.partial and renamed",
         "when complete."})
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "An image list file, or a folder of class folders.")
@@ -30,8 +32,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", description = "Prepended to every path of the list (Caffe's root folder).")
     String root;
 
-    @Option(names = "--resize", paramLabel = "H,W", split = ",", description = "Resize every image to H×W (bilinear).")
-    int[] resize;
+    @Option(names = "--resize", paramLabel = "H,W", description = "Resize every image to H×W (bilinear).")
+    String resize;
 
     @Option(names = "--gray", description = "Store one grey plane instead of B,G,R.")
     boolean gray;
@@ -65,9 +67,6 @@ final class ConvertCommand implements Callable<Integer> {
         if (!backend.toLowerCase(Locale.ROOT).equals("lmdb")) {
             throw new DataException("--backend " + backend + ": convert writes LMDB only (Graft reads LMDB and LevelDB)");
         }
-        if (resize != null && resize.length != 2) {
-            throw new DataException("--resize expects H,W (two numbers), got " + resize.length);
-        }
         ImageSet images;
         if (ImageSet.isFolder(source)) {
             if (root != null) {
@@ -86,7 +85,8 @@ final class ConvertCommand implements Callable<Integer> {
         if (shuffle) {
             images = images.shuffled(seed);
         }
-        DatumEncoder encoder = new DatumEncoder(resize == null ? 0 : resize[0], resize == null ? 0 : resize[1], gray, encoded, encodeType);
+        int[] size = ImageSize.parse(resize);
+        DatumEncoder encoder = new DatumEncoder(size[0], size[1], gray, encoded, encodeType);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (n < 1) {
             throw new DataException("--threads must be at least 1, got " + n);

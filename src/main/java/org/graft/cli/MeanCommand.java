@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mean}: Caffe's compute_image_mean, without Caffe. */
 @Command(name = "mean", mixinStandardHelpOptions = true, description = {
-        "Compute the per-pixel mean image of a dataset as Caffe's compute_image_mean does, and write it as a",
-        "Caffe mean file (binaryproto, 1×C×H×W) for transform_param.mean_file.",
-        "SOURCE: an LMDB or LevelDB folder, an IDX image file (with --labels), or a Caffe image list."})
+        "Compute the per-pixel mean image of a dataset, as Caffe's",
+        "compute_image_mean does, and write it as a Caffe mean file",
+        "(binaryproto, 1×C×H×W) for transform_param.mean_file. SOURCE: an LMDB",
+        "or LevelDB folder, an IDX image file (with --labels), or an image list."})
 final class MeanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "LMDB, LevelDB, IDX image file or image list.")
     Path source;
@@ -38,8 +39,8 @@ final class MeanCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", description = "Image lists: prepended to every path.")
     String root;
 
-    @Option(names = "--resize", paramLabel = "H,W", split = ",", description = "Image lists: resize every image to H×W.")
-    int[] resize;
+    @Option(names = "--resize", paramLabel = "H,W", description = "Image lists: resize every image to H×W.")
+    String resize;
 
     @Option(names = "--gray", description = "Image lists: one grey plane.")
     boolean gray;
@@ -49,10 +50,8 @@ final class MeanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (resize != null && resize.length != 2) {
-            throw new DataException("--resize expects H,W (two numbers), got " + resize.length);
-        }
-        ImageListDataset.Spec spec = new ImageListDataset.Spec(root, resize == null ? 0 : resize[0], resize == null ? 0 : resize[1], !gray);
+        int[] size = ImageSize.parse(resize);
+        ImageListDataset.Spec spec = new ImageListDataset.Spec(root, size[0], size[1], !gray);
         Dataset data = DataSources.open(source, labels, spec);
         try {
             Dataset used = data;

@@ -283,6 +283,26 @@ class ConvertAndMeanTest {
     }
 
     @Test
+    void badOptionsAreRefusedBeforeAnythingIsWritten() throws IOException {
+        Path list = MEAN_DATA.resolve("list.txt");
+        Path db = dir.resolve("db");
+        String root = MEAN_DATA.toString();
+        assertThat(Main.run("convert", list.toString(), "--root", root, "--resize", "3", "-o", db.toString())).isEqualTo(1);
+        assertThat(Main.run("convert", list.toString(), "--root", root, "--encode-type", "png", "-o", db.toString())).isEqualTo(1);
+        assertThat(Main.run("convert", list.toString(), "--root", root, "--encoded", "--encode-type", "gif", "-o", db.toString())).isEqualTo(1);
+        assertThat(Main.run("convert", list.toString(), "--root", root, "--backend", "leveldb", "-o", db.toString())).isEqualTo(1);
+        assertThat(Main.run("convert", list.toString(), "--classes", list.toString(), "-o", db.toString())).isEqualTo(1);
+        assertThat(Main.run("convert", dir.resolve("missing.txt").toString(), "-o", db.toString())).isEqualTo(1);
+        assertThat(db).doesNotExist();
+        assertThat(Main.run("mean", dir.toString(), "-o", dir.resolve("m").toString())).isEqualTo(1);
+        assertThat(Main.run("mean", list.toString(), "--root", root, "--classes", "1,x", "-o", dir.resolve("m").toString())).isEqualTo(1);
+        assertThat(dir.resolve("m")).doesNotExist();
+        assertThatThrownBy(() -> ImageSet.synsetOrder(dir)).hasMessageContaining("is a directory, not a file");
+        Path dup = Files.writeString(dir.resolve("dup.txt"), "n1 a\nn2 b\nn1 c\n");
+        assertThatThrownBy(() -> ImageSet.synsetOrder(dup)).hasMessageContaining("line 3: 'n1' is already on line 1");
+    }
+
+    @Test
     void progressLineShowsRateAndEta() {
         Progress p = new Progress(null, "convert", 1000, false);
         long start = System.nanoTime();
