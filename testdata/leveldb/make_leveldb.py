@@ -10,7 +10,8 @@ no Caffe is needed. The pixels follow a formula that the Java test recomputes:
 
 Records 0..29 are written and compacted into a table file; 30..39 are written afterwards and stay in
 the write-ahead log, so the reader must handle both. A record "00000040_deleted" goes into the table and
-is deleted in the log: a reader must not return it. Two small databases for the error messages:
+is deleted in the log: a reader must not return it. Record 3 was first written as text and overwritten;
+a snapshot keeps the old version in the table, so a reader must take the newest version of each key. Two small databases for the error messages:
 not_a_datum (its second record is text) and two_shapes (1x2x2, then 1x2x3). Run: /usr/bin/python3 testdata/leveldb/make_leveldb.py
 """
 import os
@@ -64,6 +65,10 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     db = plyvel.DB(OUT, create_if_missing=True, error_if_exists=True, compression="snappy")
     raw = 0
+    # An older version of record 3 that is not a Datum, kept in the table by a snapshot: readers must use
+    # the newest version of each key.
+    db.put(b"%08d_img%d.jpg" % (3, 3), b"an older version, not a datum")
+    snapshot = db.snapshot()
     for i in range(N):
         value = datum(i)
         raw += len(value)
@@ -72,6 +77,8 @@ def main():
             db.put(b"00000040_deleted", datum(40))
             db.compact_range()
     db.delete(b"00000040_deleted")
+    assert snapshot.get(b"%08d_img%d.jpg" % (3, 3)) == b"an older version, not a datum"
+    snapshot.close()
     db.close()
     tables = [f for f in os.listdir(OUT) if f.endswith((".ldb", ".sst"))]
     logs = [f for f in os.listdir(OUT) if f.endswith(".log")]

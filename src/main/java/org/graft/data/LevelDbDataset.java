@@ -7,16 +7,27 @@ import java.nio.file.Path;
  * A Caffe LevelDB of {@code Datum} records: Caffe's default backend, which the paper's prototxts use
  * ({@link DatumDatabase} has the record checks, shared with the LMDB reader). Read with
  * {@link LevelDbReader}: read-only, no lock file, Snappy-compressed blocks as Caffe writes them. Unlike an
- * LMDB, a LevelDB keeps records compressed, so the open-time walk reads (and decompresses) the whole
- * database once.
+ * LMDB, a LevelDB keeps records compressed, so opening reads (and decompresses) the whole database
+ * once, summarising each record as it goes.
  */
 public final class LevelDbDataset extends DatumDatabase {
-    private final LevelDbReader db;
+    /** A record's Datum summary, or why it is not a Datum (reported only if the record is live). */
+    private record Scan(DatumScan datum, String notADatum) {
+        static Scan of(byte[] value) {
+            try {
+                return new Scan(DatumScan.of(value), null);
+            } catch (DatumScan.NotADatum e) {
+                return new Scan(null, e.getMessage());
+            }
+        }
+    }
+
+    private final LevelDbReader<Scan> db;
 
     public LevelDbDataset(Path path) {
         super("LevelDB", path);
         check(path);
-        db = new LevelDbReader(path);
+        db = new LevelDbReader<>(path, Scan::of);
         try {
             open();
         } catch (RuntimeException e) {
@@ -39,14 +50,11 @@ public final class LevelDbDataset extends DatumDatabase {
 
     @Override
     protected void walk(Visitor v) {
-        db.forEach((key, value) -> {
-            DatumScan d;
-            try {
-                d = DatumScan.of(value);
-            } catch (DatumScan.NotADatum e) {
-                throw notADatum(key, e.getMessage());
+        db.forEach((key, scan, value) -> {
+            if (scan.notADatum() != null) {
+                throw notADatum(key, scan.notADatum());
             }
-            v.record(key, d, () -> value);
+            v.record(key, scan.datum(), value);
         });
     }
 

@@ -32,23 +32,41 @@ import org.iq80.snappy.Snappy;
  * Keys are compared as unsigned bytes (LevelDB's default BytewiseComparator; a database with another
  * comparator is refused).
  */
-final class LevelDbReader implements AutoCloseable {
+final class LevelDbReader<S> implements AutoCloseable {
     private static final long TABLE_MAGIC = 0xdb4775248b80fb57L;
     private static final int LOG_BLOCK = 32768;
     private static final int TYPE_DELETION = 0;
     private static final int TYPE_VALUE = 1;
 
-    /** Where the newest entry of a user key lives: a table block, or (from a log) the value itself. */
-    private record Location(long sequence, boolean deleted, int table, long blockOffset, long blockSize, byte[] logValue) {
+    /**
+     * Where the newest entry of a user key lives: a table block, or (from a log) the value itself; with the
+     * summary of its value taken while the tables were read (dropped after {@link #forEach}).
+     */
+    private record Location<S>(long sequence, boolean deleted, int table, long blockOffset, long blockSize, byte[] logValue, S summary) {
+        Location<S> withoutSummary() {
+            return new Location<>(sequence, deleted, table, blockOffset, blockSize, logValue, null);
+        }
+    }
+
+    /** Receives each live record: its key, the summary of its value, and the value on demand. */
+    interface Visitor<S> {
+        void record(byte[] key, S summary, java.util.function.Supplier<byte[]> value);
     }
 
     private final Path dir;
     private final List<FileChannel> tables = new ArrayList<>();
     private final List<String> tableNames = new ArrayList<>();
-    private final TreeMap<byte[], Location> index = new TreeMap<>(Arrays::compareUnsigned);
+    private final TreeMap<byte[], Location<S>> index = new TreeMap<>(Arrays::compareUnsigned);
+    private final java.util.function.Function<byte[], S> summarize;
 
-    LevelDbReader(Path dir) {
+    /**
+     * Opens {@code dir}, reading every table and log once; {@code summarize} is applied to every value
+     * read then (also to values that later turn out overwritten), so that {@link #forEach} need not
+     * decompress the tables a second time.
+     */
+    LevelDbReader(Path dir, java.util.function.Function<byte[], S> summarize) {
         this.dir = dir;
+        this.summarize = summarize;
         try {
             Manifest m = readManifest();
             for (long number : m.liveFiles) {
@@ -70,11 +88,14 @@ final class LevelDbReader implements AutoCloseable {
         }
     }
 
-    /** Calls {@code each} with every live key and value, in key order. */
-    void forEach(BiConsumer<byte[], byte[]> each) {
-        for (Map.Entry<byte[], Location> e : index.entrySet()) {
-            each.accept(e.getKey(), value(e.getKey(), e.getValue()));
+    /** Calls {@code each} with every live key, in key order, then forgets the summaries. */
+    void forEach(Visitor<S> each) {
+        for (Map.Entry<byte[], Location<S>> e : index.entrySet()) {
+            byte[] key = e.getKey();
+            Location<S> loc = e.getValue();
+            each.record(key, loc.summary(), () -> value(key, loc));
         }
+        index.replaceAll((k, loc) -> loc.withoutSummary());
     }
 
     int size() {
@@ -83,11 +104,11 @@ final class LevelDbReader implements AutoCloseable {
 
     /** The value of {@code key}, or null. Safe to call from several threads (positional reads). */
     byte[] get(byte[] key) {
-        Location loc = index.get(key);
+        Location<S> loc = index.get(key);
         return loc == null ? null : value(key, loc);
     }
 
-    private byte[] value(byte[] key, Location loc) {
+    private byte[] value(byte[] key, Location<S> loc) {
         if (loc.logValue != null) {
             return loc.logValue;
         }
@@ -245,13 +266,13 @@ final class LevelDbReader implements AutoCloseable {
                 if (type != TYPE_VALUE && type != TYPE_DELETION) {
                     throw new DataException("LevelDB " + dir + ": " + file.getFileName() + " holds a write of unknown type " + type + "; the file is corrupt");
                 }
-                offer(key, new Location(sequence, type == TYPE_DELETION, -1, 0, 0, value));
+                offer(key, new Location<>(sequence, type == TYPE_DELETION, -1, 0, 0, value, value == null ? null : summarize.apply(value)));
             }
         }
     }
 
-    private void offer(byte[] userKey, Location loc) {
-        Location old = index.get(userKey);
+    private void offer(byte[] userKey, Location<S> loc) {
+        Location<S> old = index.get(userKey);
         if (old == null || loc.sequence > old.sequence) {
             index.put(userKey, loc);
         }
@@ -298,7 +319,9 @@ final class LevelDbReader implements AutoCloseable {
                         throw new DataException("LevelDB " + dir + ": table " + name + " holds a key of " + ikey.length + " bytes, shorter than LevelDB's 8-byte tag");
                     }
                     int type = ikey[ikey.length - 8] & 0xff;
-                    offer(Arrays.copyOf(ikey, ikey.length - 8), new Location(sequence(ikey), type == TYPE_DELETION, t, offset, blockSize, null));
+                    boolean deleted = type == TYPE_DELETION;
+                    offer(Arrays.copyOf(ikey, ikey.length - 8),
+                            new Location<>(sequence(ikey), deleted, t, offset, blockSize, null, deleted ? null : summarize.apply(value)));
                 });
             } catch (IOException e) {
                 throw new DataException("LevelDB " + dir + ": table " + name + " could not be read: " + e, e);
