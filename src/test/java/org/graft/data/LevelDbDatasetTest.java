@@ -60,6 +60,37 @@ class LevelDbDatasetTest {
     }
 
     @Test
+    void aNetWithALevelDbDataLayerTrainsAndTests() throws IOException {
+        String source = PLYVEL.toAbsolutePath().toString();
+        String net = """
+                {
+                  "name": "leveldbnet",
+                  "layers": [
+                    {"name": "data", "type": "Data", "top": ["data", "label"],
+                     "transform_param": {"scale": 0.00390625, "crop_size": 6, "mirror": true},
+                     "data_param": {"source": "%s", "backend": "LEVELDB", "batch_size": 8}},
+                    {"name": "fc1", "type": "InnerProduct", "bottom": ["data"], "top": ["fc1"],
+                     "inner_product_param": {"num_output": 4, "weight_filler": {"type": "xavier"}}},
+                    {"name": "accuracy", "type": "Accuracy", "bottom": ["fc1", "label"], "top": ["accuracy"], "include": [{"phase": "TEST"}]},
+                    {"name": "loss", "type": "SoftmaxWithLoss", "bottom": ["fc1", "label"], "top": ["loss"]}
+                  ],
+                  "solver": {
+                    "base_lr": 0.01, "lr_policy": "fixed", "max_iter": 6, "display": 3,
+                    "test_iter": 5, "test_interval": 6, "snapshot_prefix": "snap/leveldbnet", "random_seed": 5
+                  }
+                }
+                """.formatted(source);
+        Path file = Files.writeString(dir.resolve("net.json"), net);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        org.graft.solver.Trainer.Result r = new org.graft.solver.Trainer(org.graft.testing.TestEngines.get(),
+                org.graft.net.config.NetConfigLoader.load(file), org.graft.solver.Trainer.Options.defaults(),
+                new java.io.PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        assertThat(r.iterations()).isEqualTo(6);
+        assertThat(r.finalTop1()).isBetween(0.0, 1.0);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("TRAIN data 'data': 40 examples, 4 classes");
+    }
+
+    @Test
     void theCommittedDatabaseIsReallySnappyCompressed() throws IOException {
         // Uncompressed, the table would hold at least the 30 records' bytes; Snappy shrinks the flat bands.
         long table;

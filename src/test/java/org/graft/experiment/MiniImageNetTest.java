@@ -92,6 +92,15 @@ class MiniImageNetTest {
         checkHalfMean(plan, "s0-B2A+", trainDb, s0.a());
         assertThat(meanFileOf(plan, "s0-A2B")).isNotEqualTo(meanFileOf(plan, "s0-baseA"));
         assertThat(meanFileOf(plan, "all-baseAll").getFileName().toString()).startsWith("all-ALL-");
+        // s0's and natman's two halves, and all classes: five means, each computed once.
+        assertThat(log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("Mean image of"))).hasSize(5);
+        try (var files = Files.list(runs.resolve("means"))) {
+            assertThat(files.count()).isEqualTo(5);
+        }
+        // Planning again reuses them (and so keeps every cell's net.json).
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        Planner.plan(exp, runs, false, new PrintStream(again, true, StandardCharsets.UTF_8));
+        assertThat(again.toString(StandardCharsets.UTF_8)).doesNotContain("Mean image of").doesNotContain("Re-planned");
 
         int trained = new GridRunner(plan, out).run(List.of("test"), w -> TestEngines.get(), false);
         ReportWriter.write(plan, plan.report(), out);
