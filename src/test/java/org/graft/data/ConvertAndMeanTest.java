@@ -105,6 +105,17 @@ class ConvertAndMeanTest {
                 assertThat(image(d, i)).as(rel).containsExactly(bgr(src));
             }
         }
+        // Encoded (the PNG files themselves): decoded by Graft, the same pixels.
+        Path encoded = dir.resolve("encoded_lmdb");
+        assertThat(Main.run("convert", images.toString(), "--encoded", "-o", encoded.toString())).isZero();
+        try (LmdbDataset raw = new LmdbDataset(db); LmdbDataset enc = new LmdbDataset(encoded)) {
+            assertThat(enc.describe()).contains("(encoded)", "3×5×7");
+            for (int i = 0; i < raw.size(); i++) {
+                assertThat(enc.key(i)).isEqualTo(raw.key(i));
+                assertThat(enc.label(i)).isEqualTo(raw.label(i));
+                assertThat(image(enc, i)).containsExactly(image(raw, i));
+            }
+        }
     }
 
     @Test
