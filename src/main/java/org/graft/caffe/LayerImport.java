@@ -196,17 +196,14 @@ final class LayerImport {
         if (p.getBatchSize() < 1) {
             throw new CaffeFormatException(file + ": " + where + " (Data) needs data_param.batch_size >= 1, found " + p.getBatchSize());
         }
-        if (p.getBackend() != Caffe.DataParameter.DB.LMDB) {
-            warnings.accept(file + ": " + where + " reads a LevelDB" + (p.hasBackend() ? "" : " (Caffe's default backend)")
-                    + ", which Graft does not read; it is imported as backend LMDB: convert the database with Caffe's"
-                    + " convert_imageset --backend=lmdb and point source at the LMDB");
-        }
         warnDeprecated(p.hasScale() || p.hasMeanFile() || p.hasCropSize() || p.hasMirror(), where, "data_param");
         if (p.getRandSkip() > 0) {
             warnings.accept(file + ": " + where + ": data_param.rand_skip " + p.getRandSkip() + " is ignored");
         }
         Path source = paths.resolve(p.getSource(), where + " data_param.source");
-        return new DataParam(source, p.getBatchSize(), DataParam.Backend.LMDB, null, List.of(), null, null);
+        // Caffe's default backend is LevelDB (the paper's prototxts leave it unset).
+        DataParam.Backend backend = p.getBackend() == Caffe.DataParameter.DB.LMDB ? DataParam.Backend.LMDB : DataParam.Backend.LEVELDB;
+        return new DataParam(source, p.getBatchSize(), backend, null, List.of(), null, null);
     }
 
     private ImageDataParam imageData(Caffe.ImageDataParameter p, String where) {

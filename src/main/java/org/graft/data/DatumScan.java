@@ -29,6 +29,11 @@ record DatumScan(int channels, int height, int width, long dataLength, long floa
         return new Reader(value).datum();
     }
 
+    /** The same for a record already in a Java array (LevelDB hands values over as arrays). */
+    static DatumScan of(byte[] value) throws NotADatum {
+        return of(Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), java.nio.ByteBuffer.wrap(value)));
+    }
+
     /** Channels × height × width, or -1 when a dimension is not positive. */
     long shapeCount() {
         return channels > 0 && height > 0 && width > 0 ? (long) channels * height * width : -1;

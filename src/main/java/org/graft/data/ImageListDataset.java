@@ -55,37 +55,10 @@ public final class ImageListDataset implements Dataset {
     public ImageListDataset(Path listFile, Spec spec) {
         this.listFile = listFile;
         this.spec = spec;
-        List<String> lines = readLines(listFile);
-        List<String> ps = new ArrayList<>();
-        List<int[]> lineAndLabel = new ArrayList<>();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            int cut = lastWhitespace(line);
-            if (cut < 0) {
-                throw new DataException(where(n + 1) + ": expected 'path label', found '" + line + "' (no label)");
-            }
-            String labelText = line.substring(cut + 1);
-            int label;
-            try {
-                label = Integer.parseInt(labelText);
-            } catch (NumberFormatException e) {
-                throw new DataException(where(n + 1) + ": the label '" + labelText + "' is not an integer", e);
-            }
-            if (label < 0) {
-                throw new DataException(where(n + 1) + ": the label " + label + " is negative");
-            }
-            ps.add(line.substring(0, cut).stripTrailing());
-            lineAndLabel.add(new int[] {n + 1, label});
-        }
-        if (ps.isEmpty()) {
-            throw new DataException("image list " + listFile + " has no entries");
-        }
-        paths = ps.toArray(new String[0]);
-        lineNumbers = lineAndLabel.stream().mapToInt(a -> a[0]).toArray();
-        labels = lineAndLabel.stream().mapToInt(a -> a[1]).toArray();
+        List<Entry> entries = entries(listFile);
+        paths = entries.stream().map(Entry::path).toArray(String[]::new);
+        lineNumbers = entries.stream().mapToInt(Entry::line).toArray();
+        labels = entries.stream().mapToInt(Entry::label).toArray();
         int max = 0;
         for (int l : labels) {
             max = Math.max(max, l);
@@ -99,6 +72,44 @@ public final class ImageListDataset implements Dataset {
             height = first.getHeight();
             width = first.getWidth();
         }
+    }
+
+    /** One line of a Caffe image list: the path as written, its label, and the line number (from 1). */
+    public record Entry(String path, int label, int line) {
+    }
+
+    /**
+     * Parses a Caffe image list ({@code path label} per line, as convert_imageset and the ImageData layer
+     * read it; the path may contain spaces: the label is the last token). Blank lines are skipped.
+     */
+    public static List<Entry> entries(Path listFile) {
+        List<String> lines = readLines(listFile);
+        List<Entry> entries = new ArrayList<>();
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int cut = lastWhitespace(line);
+            if (cut < 0) {
+                throw new DataException(where(listFile, n + 1) + ": expected 'path label', found '" + line + "' (no label)");
+            }
+            String labelText = line.substring(cut + 1);
+            int label;
+            try {
+                label = Integer.parseInt(labelText);
+            } catch (NumberFormatException e) {
+                throw new DataException(where(listFile, n + 1) + ": the label '" + labelText + "' is not an integer", e);
+            }
+            if (label < 0) {
+                throw new DataException(where(listFile, n + 1) + ": the label " + label + " is negative");
+            }
+            entries.add(new Entry(line.substring(0, cut).stripTrailing(), label, n + 1));
+        }
+        if (entries.isEmpty()) {
+            throw new DataException("image list " + listFile + " has no entries");
+        }
+        return entries;
     }
 
     private static List<String> readLines(Path listFile) {
@@ -122,6 +133,10 @@ public final class ImageListDataset implements Dataset {
     }
 
     private String where(int line) {
+        return where(listFile, line);
+    }
+
+    private static String where(Path listFile, int line) {
         return "image list " + listFile + " line " + line;
     }
 
@@ -137,7 +152,11 @@ public final class ImageListDataset implements Dataset {
 
     private BufferedImage read(int i) {
         Path file = imagePath(i);
-        String where = where(lineNumbers[i]) + " (" + file + ")";
+        return readImage(file, where(lineNumbers[i]) + " (" + file + ")");
+    }
+
+    /** Decodes an image file; {@code where} (naming the file) starts every error message. */
+    static BufferedImage readImage(Path file, String where) {
         if (!Files.isRegularFile(file)) {
             throw new DataException(where + ": image file does not exist");
         }

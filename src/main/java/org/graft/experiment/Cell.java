@@ -26,15 +26,20 @@ public record Cell(String id, String split, Treatment treatment, int n, Half sou
      * the same experiment seed always gives the same seeds.
      */
     public static long seed(long experimentSeed, String id) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : id.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        long z = experimentSeed ^ h;
+        long z = experimentSeed ^ fnv1a(id);
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         z = z ^ (z >>> 31);
         return z & 0x7fffffffL;
+    }
+
+    /** The 64-bit FNV-1a hash of the text's UTF-8 bytes. */
+    static long fnv1a(String text) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 }

@@ -15,13 +15,14 @@ import org.graft.net.config.LayerType;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.ParamSpec;
 import org.graft.net.config.SolverConfig;
+import org.graft.net.config.TransformParam;
 
 /**
  * Turns the base net.json into one cell's net.json, with the mechanisms of the paper's own files
  * (caffe-format.md A6), so the cell can be re-run by hand with {@code train}:
  * <ul>
  * <li>data layers keep only the target half's classes ({@code data_param.classes}, relabelled 0..k−1 in
- * ascending order) and get the experiment's limits;</li>
+ * ascending order) and get the experiment's limits (and, with a per-half mean, the half's mean file);</li>
  * <li>the first n learnable layers keep their names, so {@code init.weights} (the base cell's final
  * caffemodel) fills them by name; frozen treatments set lr_mult 0 and decay_mult 0 on them;</li>
  * <li>layers n+1..L of a copying treatment are renamed {@code <name>-new}, so they are not found in the
@@ -42,7 +43,8 @@ final class CellNets {
         return SNAPSHOT_PREFIX + "_iter_" + maxIter + ".caffemodel";
     }
 
-    static NetConfig build(Experiment exp, Cell cell, SolverConfig solver) {
+    /** {@code meanFile}: the half's mean image for every data layer, or null to keep the base net's. */
+    static NetConfig build(Experiment exp, Cell cell, SolverConfig solver, Path meanFile) {
         NetConfig base = exp.baseNet();
         List<String> learnable = exp.learnable();
         String last = learnable.get(learnable.size() - 1);
@@ -56,6 +58,10 @@ final class CellNets {
             LayerConfig out = l;
             if (l.type() == LayerType.DATA || l.type() == LayerType.IMAGE_DATA) {
                 out = withClasses(l, cell.classes(), l.includedIn(Phase.TRAIN) ? exp.trainLimit() : exp.testLimit());
+                if (meanFile != null) {
+                    TransformParam t = out.transformParam();
+                    out = out.toBuilder().transform(new TransformParam(t.scale(), t.mirror(), t.cropSize(), meanFile, t.meanValue())).build();
+                }
             }
             if (index > 0) {
                 if (l.name().equals(last)) {
@@ -82,7 +88,7 @@ final class CellNets {
         return net;
     }
 
-    private static LayerConfig withClasses(LayerConfig l, List<Integer> classes, Integer limit) {
+    static LayerConfig withClasses(LayerConfig l, List<Integer> classes, Integer limit) {
         if (l.type() == LayerType.DATA) {
             DataParam p = l.dataParam();
             DataParam q = new DataParam(p.source(), p.batchSize(), p.backend(), p.labelSource(), classes, p.shuffle(),

@@ -102,4 +102,29 @@ public final class ClassSets {
         }
         return all;
     }
+
+    /**
+     * A class list written as text, e.g. {@code 0-4,7,9} (ranges inclusive), ascending without repeats; a
+     * malformed item is an IllegalArgumentException naming it.
+     */
+    public static List<Integer> parse(String text) {
+        TreeSet<Integer> classes = new TreeSet<>();
+        for (String item : text.split(",")) {
+            String t = item.strip();
+            try {
+                int dash = t.indexOf('-', 1);
+                int from = Integer.parseInt(dash < 0 ? t : t.substring(0, dash).strip());
+                int to = dash < 0 ? from : Integer.parseInt(t.substring(dash + 1).strip());
+                if (from < 0 || to < from) {
+                    throw new IllegalArgumentException("'" + t + "' is not a class id or a range low-high of non-negative ids");
+                }
+                for (int c = from; c <= to; c++) {
+                    classes.add(c);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + t + "' is not a class id or a range like 0-4", e);
+            }
+        }
+        return new ArrayList<>(classes);
+    }
 }

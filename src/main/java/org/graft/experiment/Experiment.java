@@ -9,12 +9,14 @@ import org.graft.net.config.NetConfig;
  * A checked experiment.json (docs/experiment-json.md): the base network and its learnable layers in order
  * (the paper's layers 1..L), the class count of the dataset, the layer counts n to test, the splits with
  * their treatments, the random-weights control, the schedule of every network, the seed and the report's
- * options. {@code lastLayerOutputs} null means "the number of classes the network trains on".
+ * options. {@code lastLayerOutputs} null means "the number of classes the network trains on". With
+ * {@code meanPerHalf} every network subtracts the mean image of its own training half (as the paper
+ * computed one per half); otherwise the base net's mean file is shared by all.
  */
 public record Experiment(String name, Path file, Path netFile, NetConfig baseNet, List<String> learnable, int numClasses,
                          List<Integer> n, List<Split> splits, RandomWeights randomWeights, boolean baseAll,
                          Schedule schedule, long seed, Integer lastLayerOutputs, Integer trainLimit, Integer testLimit,
-                         ReportOptions report) {
+                         ReportOptions report, boolean meanPerHalf) {
     public Experiment {
         learnable = List.copyOf(learnable);
         n = List.copyOf(n);
@@ -32,7 +34,7 @@ public record Experiment(String name, Path file, Path netFile, NetConfig baseNet
         Schedule t = new Schedule(maxIter, s.baseLr(), s.stepsize(), s.stepvalue(), s.testInterval(), s.tests(), s.testIter(), s.snapshot(),
                 s.display(), s.testInitialization());
         return new Experiment(name, file, netFile, baseNet, learnable, numClasses, n, splits, randomWeights, baseAll, t, seed, lastLayerOutputs,
-                trainLimit, testLimit, report);
+                trainLimit, testLimit, report, meanPerHalf);
     }
 
     public Optional<Split> split(String splitName) {

@@ -19,7 +19,8 @@ record ExperimentFile(String name, String net, String solver, Integer numClasses
                       @JsonDeserialize(using = ClassRanges.class) List<Integer> n, List<String> treatments, String directions,
                       List<SplitSpec> splits, RandomWeightsSpec randomWeights, ScheduleSpec schedule, Long seed,
                       @JsonDeserialize(using = MetricSpec.NameOrObject.class) MetricSpec metric,
-                      @JsonDeserialize(using = ClassesOrCount.class) Integer lastLayerOutputs, DataSpec data, ReportSpec report) {
+                      @JsonDeserialize(using = ClassesOrCount.class) Integer lastLayerOutputs, DataSpec data, ReportSpec report,
+                      String mean) {
 
     /** One split: exactly one of random, bitmask or a (with b optional), checked by the loader. */
     record SplitSpec(String name, String kind, RandomSpec random, String bitmask,

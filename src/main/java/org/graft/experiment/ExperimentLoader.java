@@ -100,7 +100,7 @@ public final class ExperimentLoader {
         Integer testLimit = data == null ? null : atLeast(src, "data.test_limit", data.testLimit(), 1);
         ReportOptions report = report(src, metric(src), depth);
         return new Experiment(name, abs, netFile, net, learnable, numClasses, ns, splits, rw, baseAll, schedule, seed,
-                lastOutputs, trainLimit, testLimit, report);
+                lastOutputs, trainLimit, testLimit, report, meanPerHalf(src, net));
     }
 
     /** A number that must be at least {@code min}, or null when left out. */
@@ -140,6 +140,26 @@ public final class ExperimentLoader {
                     ? "; give the Caffe solver prototxt as \"solver\"" : " section") + "; every cell trains with it");
         }
         return net;
+    }
+
+    /** {@code "mean": "shared"} (default: the net's own mean file for every network) or {@code "per_half"}. */
+    private static boolean meanPerHalf(ExperimentFiles.Bound<ExperimentFile> src, NetConfig net) {
+        String mean = src.value().mean() != null ? src.value().mean() : "shared";
+        if (!mean.equals("shared") && !mean.equals("per_half")) {
+            throw src.error("mean", "expected \"shared\" (the net's mean file for every network) or \"per_half\" (one mean image per half,"
+                    + " computed when planning), found \"" + mean + "\"");
+        }
+        if (mean.equals("per_half")) {
+            for (Phase phase : Phase.values()) {
+                for (LayerConfig l : net.layersFor(phase)) {
+                    if ((l.type() == LayerType.DATA || l.type() == LayerType.IMAGE_DATA) && !l.transformParam().meanValue().isEmpty()) {
+                        throw src.error("mean", "\"per_half\" gives every data layer its half's mean file, but layer '" + l.name()
+                                + "' subtracts mean_value; remove mean_value (Caffe refuses both)");
+                    }
+                }
+            }
+        }
+        return mean.equals("per_half");
     }
 
     private static boolean isCaffeText(Path file) {

@@ -28,6 +28,7 @@ import org.graft.net.config.SolverConfig;
  * DIR/stage-K.txt           the cells of dependency depth K (0: needs nothing; 1: copies from a stage-0 cell)
  * DIR/cells/ID/net.json     the cell's network, solver and seed: runnable by hand with {@code train}
  * DIR/cells/ID/cell.json    what the cell is: treatment, split, n, classes, seed, dependencies
+ * DIR/means/*.binaryproto   with "mean": "per_half", each training half's mean image
  * </pre>
  * Planning again into the same folder keeps the cells whose net.json is unchanged (and their results).
  */
@@ -83,10 +84,11 @@ public final class Planner {
         SolverConfig solver = exp.schedule().apply(exp.baseNet().requireSolver());
         List<Cell> cells = cells(exp);
         List<String> changed = new ArrayList<>();
+        Map<String, Path> means = exp.meanPerHalf() ? HalfMeans.compute(exp, cells, root, out) : Map.of();
         try {
             Map<Cell, String> nets = new LinkedHashMap<>();
             for (Cell c : cells) {
-                nets.put(c, NetConfigWriter.toJson(CellNets.build(exp, c, solver)));
+                nets.put(c, NetConfigWriter.toJson(CellNets.build(exp, c, solver, means.get(HalfMeans.key(c)))));
                 Path cellDir = root.resolve("cells").resolve(c.id());
                 Path netFile = cellDir.resolve("net.json");
                 if (Files.exists(netFile) && !Files.readString(netFile).equals(nets.get(c)) && Files.exists(cellDir.resolve(ResultStore.RESULT))) {

@@ -13,6 +13,7 @@ import org.graft.data.DataException;
 import org.graft.data.Dataset;
 import org.graft.data.IdxDataset;
 import org.graft.data.ImageListDataset;
+import org.graft.data.LevelDbDataset;
 import org.graft.data.LmdbDataset;
 import org.graft.data.MeanImage;
 import org.graft.data.Transformer;
@@ -58,6 +59,7 @@ public final class DataFeed implements AutoCloseable {
                     }
                     case CIFAR -> cifar(p.source());
                     case LMDB -> new LmdbDataset(p.source());
+                    case LEVELDB -> new LevelDbDataset(p.source());
                 };
                 batch = p.batchSize();
                 classes = p.classes();

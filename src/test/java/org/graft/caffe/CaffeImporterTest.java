@@ -240,12 +240,13 @@ class CaffeImporterTest {
     }
 
     @Test
-    void leveldbDataIsImportedAsLmdbWithAWarning() throws Exception {
+    void leveldbDataIsImportedAsLeveldbWithoutAWarning() throws Exception {
         CaffeImporter.Result r = importText("""
                 layer { name: "d" type: "Data" top: "d" data_param { source: "x" batch_size: 2 rand_skip: 5 } }
                 """);
-        assertThat(r.config().layers().get(0).dataParam().backend()).isEqualTo(DataParam.Backend.LMDB);
-        assertThat(r.warnings()).anyMatch(w -> w.contains("LevelDB") && w.contains("convert_imageset"));
+        // No backend: Caffe's default, LevelDB, which Graft reads.
+        assertThat(r.config().layers().get(0).dataParam().backend()).isEqualTo(DataParam.Backend.LEVELDB);
+        assertThat(r.warnings()).noneMatch(w -> w.contains("LevelDB"));
         assertThat(r.warnings()).anyMatch(w -> w.contains("rand_skip 5 is ignored"));
         // An empty net name (allowed by Caffe) becomes the file's name.
         assertThat(r.config().name()).isEqualTo("net");

@@ -37,14 +37,17 @@ class PaperNetsTest {
         return CaffeImporter.importFiles(null, PAPER.resolve(solver), tmp.resolve("net.json"), tmp).config();
     }
 
-    /** The same net with every data path replaced, so that nets differing only in their data compare equal. */
+    /**
+     * The same net with every data path (and database format: the V0 files read LevelDBs, the V2 ones LMDBs)
+     * replaced, so that nets differing only in their data compare equal.
+     */
     private static NetConfig withoutDataPaths(NetConfig c) {
         List<LayerConfig> layers = new ArrayList<>();
         for (LayerConfig l : c.layers()) {
             if (l.type() == LayerType.DATA) {
                 DataParam d = l.dataParam();
                 TransformParam t = l.transformParam();
-                l = l.toBuilder().data(new DataParam(Path.of("/data"), d.batchSize(), d.backend(), d.labelSource(), d.classes(),
+                l = l.toBuilder().data(new DataParam(Path.of("/data"), d.batchSize(), DataParam.Backend.LMDB, d.labelSource(), d.classes(),
                                 d.shuffle(), d.limit()))
                         .transform(new TransformParam(t.scale(), t.mirror(), t.cropSize(), t.meanFile() == null ? null : Path.of("/mean"),
                                 t.meanValue())).build();
@@ -56,6 +59,14 @@ class PaperNetsTest {
 
     private static LayerConfig layer(NetConfig c, String name) {
         return c.layers().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError("no layer " + name));
+    }
+
+    @Test
+    void v0FilesReadTheirLevelDbsWithoutADataFormatWarning() {
+        CaffeImporter.Result r = CaffeImporter.importFiles(null, PAPER.resolve("v0/half0A/imagenet_solver.prototxt"), tmp.resolve("net.json"), tmp);
+        assertThat(r.config().layers().stream().filter(l -> l.type() == LayerType.DATA).map(l -> l.dataParam().backend()))
+                .containsOnly(DataParam.Backend.LEVELDB);
+        assertThat(r.warnings()).noneMatch(w -> w.contains("LevelDB") || w.contains("convert_imageset") || w.contains("backend"));
     }
 
     @Test

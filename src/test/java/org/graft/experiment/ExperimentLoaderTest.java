@@ -44,6 +44,15 @@ class ExperimentLoaderTest {
     }
 
     @Test
+    void meanIsSharedByDefaultOrPerHalf() throws Exception {
+        String split = "\"splits\": [{\"name\": \"r0\", \"random\": {}}]";
+        assertThat(load(split).meanPerHalf()).isFalse();
+        assertThat(load(split + ", \"mean\": \"shared\"").meanPerHalf()).isFalse();
+        assertThat(load(split + ", \"mean\": \"per_half\"").meanPerHalf()).isTrue();
+        assertRejected(split + ", \"mean\": \"each\"", "mean", "\"shared\"", "\"per_half\"", "found \"each\"");
+    }
+
+    @Test
     void explicitHalvesAreDissimilarByDefaultAndRunThePapersTreatments() throws Exception {
         Experiment e = load("\"splits\": [{\"name\": \"sem\", \"a\": [0, 2], \"b\": [\"1-1\", 3]}], \"treatments\": [\"baseA\"]");
         Split s = e.splits().get(0);
@@ -125,6 +134,7 @@ class ExperimentLoaderTest {
         assertThat(e.learnable()).containsExactly("conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8");
         assertThat(e.n()).containsExactly(1, 2, 3, 4, 5, 6, 7);
         assertThat(e.lastLayerOutputs()).isEqualTo(1000);
+        assertThat(e.meanPerHalf()).as("one mean image per half, as the paper computed").isTrue();
         assertThat(e.report().metric()).isEqualTo(new Metric(Metric.Kind.MEAN_BEST, 10));
         for (int s = 0; s < 4; s++) {
             Split split = e.splits().get(s);

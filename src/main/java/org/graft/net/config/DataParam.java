@@ -19,7 +19,9 @@ public record DataParam(Path source, int batchSize, Backend backend, Path labelS
         /** The CIFAR-10/100 binary batches. */
         CIFAR,
         /** A Caffe LMDB of Datum records. */
-        LMDB;
+        LMDB,
+        /** A Caffe LevelDB of Datum records (Caffe's default backend; Snappy-compressed). */
+        LEVELDB;
 
         @Override
         public String jsonName() {

@@ -412,7 +412,7 @@ final class LayerBinder {
     private DataParam data(Fields f) {
         Path source = f.doc().asPath(f.require("source", "the dataset file or folder"));
         int batch = f.requireIntAtLeast("batch_size", 1, "examples per batch");
-        Node backendNode = f.require("backend", "one of \"IDX\", \"CIFAR\", \"LMDB\"");
+        Node backendNode = f.require("backend", "one of \"IDX\", \"CIFAR\", \"LMDB\", \"LEVELDB\"");
         DataParam.Backend backend = doc.asEnum(backendNode, DataParam.Backend.class);
         Path labels = f.path("label_source");
         if (backend == DataParam.Backend.IDX && labels == null) {
