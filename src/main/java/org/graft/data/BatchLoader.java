@@ -189,6 +189,12 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
+    /** The dataset index of the example at position {@code j} of batch {@code batchIndex} (for error messages). */
+    public int exampleAt(long batchIndex, int j) {
+        long p = batchIndex * batchSize + j;
+        return order.example(p / data.size(), (int) (p % data.size()));
+    }
+
     /** Writes batch {@code index}: a pure function of (dataset, transformer, phase, seed, batch size, index). */
     private void fill(Batch b, long index) {
         int n = data.size();

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
+import org.graft.data.DataException;
+import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.layers.Phase;
@@ -28,6 +30,21 @@ public final class NetBuilder {
             for (DataFeed f : feeds) {
                 f.feed(net);
             }
+        }
+
+        /**
+         * The device's report of a bad label turned into the user's terms: which example of which data
+         * source carries it (the feed that provides labels knows where the last batch came from).
+         */
+        public RuntimeException explain(LabelOutOfRangeException e) {
+            for (DataFeed f : feeds) {
+                if (f.labelTop() != null) {
+                    return new DataException("layer '" + f.config().name() + "': " + f.describeExample(e.sample()) + " has label "
+                            + e.label() + ", outside [0, " + e.classes() + ") of layer '" + e.layer() + "' (" + e.classes()
+                            + " outputs); fix the labels or the classifier's num_output", e);
+                }
+            }
+            return e;
         }
 
         public int batchSize() {
@@ -58,6 +75,7 @@ public final class NetBuilder {
         Map<String, int[]> inputs = new LinkedHashMap<>();
         List<DataFeed> feeds = new ArrayList<>();
         List<Net.Entry> entries = new ArrayList<>();
+        Net net = null;
         try {
             for (LayerConfig lc : layers) {
                 switch (lc.type()) {
@@ -100,11 +118,18 @@ public final class NetBuilder {
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("net '" + cfg.name() + "' has no data or Input layer in phase " + phase);
             }
-            Net net = new Net(engine, cfg.name() + "/" + phase, inputs, entries);
+            net = new Net(engine, cfg.name() + "/" + phase, inputs, entries);
+            for (DataFeed f : feeds) {
+                f.checkLabels(net);
+            }
             return new PhaseNet(net, feeds, layers);
         } catch (RuntimeException e) {
             feeds.forEach(DataFeed::close);
-            entries.forEach(en -> en.layer().close());
+            if (net != null) {
+                net.close();
+            } else {
+                entries.forEach(en -> en.layer().close());
+            }
             throw e;
         }
     }

@@ -12,6 +12,7 @@ import org.graft.caffe.CaffeWeights;
 import org.graft.data.MeanImage;
 import org.graft.engine.Engine;
 import org.graft.kernels.GemmTuner;
+import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
 import org.graft.net.NetBuilder;
@@ -165,7 +166,11 @@ public final class Trainer {
             }
             train.feed();
             double lr = solver.learningRate();
-            lastLoss = solver.step();
+            try {
+                lastLoss = solver.step();
+            } catch (LabelOutOfRangeException e) {
+                throw train.explain(e);
+            }
             if (solver.iter() == startIter + 1) {
                 out.println(preparation(solver.net().engine()));
             }
