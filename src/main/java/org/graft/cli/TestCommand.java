@@ -35,6 +35,9 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", description = "Batches to test (default: the solver's test_iter, else one pass over the data).")
     Integer iterations;
 
+    @Option(names = "--allow-nonfinite", description = "Test weights even if they hold NaN or infinite values (warned by layer and blob).")
+    boolean allowNonFinite;
+
     @Option(names = "--solver", paramLabel = "S.prototxt", description = "Caffe solver for a Caffe .prototxt NET (for test_iter).")
     Path solver;
 
@@ -47,7 +50,7 @@ final class TestCommand implements Callable<Integer> {
         try (Engine engine = device.open();
              PhaseNet test = NetBuilder.build(engine, cfg, Phase.TEST, 0, Trainer.caffeMeanLoader(), 0)) {
             NetBuilder.fill(test.net(), test.layers(), 0);
-            List<String> copied = Snapshots.WeightLoader.load(test.net(), weights, false);
+            List<String> copied = Snapshots.WeightLoader.load(test.net(), weights, false, allowNonFinite);
             List<String> missing = new ArrayList<>();
             for (Layer l : test.net().layers()) {
                 if (!l.params().isEmpty() && !copied.contains(l.name())) {

@@ -27,7 +27,11 @@ import org.graft.net.config.SolverConfig;
  */
 public final class Trainer {
     /** What the caller may override (command-line options). Null / negative means "as in the file". */
-    public record Options(Path weights, Path resume, Integer maxIter, Long seed, boolean progressBar) {
+    public record Options(Path weights, Path resume, Integer maxIter, Long seed, boolean progressBar, boolean allowNonFinite) {
+        public Options(Path weights, Path resume, Integer maxIter, Long seed, boolean progressBar) {
+            this(weights, resume, maxIter, seed, progressBar, false);
+        }
+
         public static Options defaults() {
             return new Options(null, null, null, null, false);
         }
@@ -97,11 +101,11 @@ public final class Trainer {
                 inits.add(options.weights());
             }
             for (Path w : inits) {
-                List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false);
+                List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false, options.allowNonFinite());
                 out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), w, String.join(", ", copied));
             }
             if (resumeState != null) {
-                Snapshots.restore(resumeState, solver);
+                Snapshots.restore(resumeState, solver, options.allowNonFinite());
                 out.printf("Resumed from %s at iteration %d%n", resumeState.file(), solver.iter());
             }
             Path prefix = solverCfg.snapshotPrefix();
@@ -147,6 +151,7 @@ public final class Trainer {
         ArrayDeque<Double> window = new ArrayDeque<>();
         double windowSum = 0;
         double lastLoss = Double.NaN;
+        double lowestLoss = Double.POSITIVE_INFINITY;
         long windowStart = System.nanoTime();
         int windowIters = 0;
         double avgIterSeconds = Double.NaN;
@@ -170,7 +175,10 @@ public final class Trainer {
                 lastLoss = solver.step();
             } catch (LabelOutOfRangeException e) {
                 throw train.explain(e);
+            } catch (DivergedException e) {
+                throw diverged(e, cfg, lowestLoss, lastLoss);
             }
+            lowestLoss = Math.min(lowestLoss, lastLoss);
             if (solver.iter() == startIter + 1) {
                 out.println(preparation(solver.net().engine()));
             }
@@ -232,6 +240,28 @@ public final class Trainer {
         }
         return new Result(solver.iter(), last == null ? Double.NaN : last.top1(), last == null ? Double.NaN : last.top5(),
                 last == null ? Double.NaN : last.loss(), lastLoss, wall, ips, tests, lastModel, seed);
+    }
+
+    /**
+     * The divergence told truthfully: the newest snapshot whose weights are all finite (each candidate is
+     * read and checked), and a likely cause only when the losses show one (they rose before the NaN).
+     */
+    private static DivergedException diverged(DivergedException e, SolverConfig cfg, double lowest, double last) {
+        StringBuilder msg = new StringBuilder(e.getMessage());
+        Path good = Snapshots.lastFiniteModel(cfg.snapshotPrefix(), (int) e.iteration());
+        if (good != null) {
+            msg.append(". The newest snapshot with finite weights is ").append(good).append(" (resume with --resume ")
+                    .append(good.resolveSibling(good.getFileName().toString().replace(".caffemodel", ".solverstate"))).append(')');
+        } else {
+            msg.append(". No snapshot with finite weights was written before it");
+        }
+        if (Double.isFinite(last) && Double.isFinite(lowest) && last > 2 * lowest) {
+            msg.append(String.format(Locale.ROOT, ". The loss rose from %.4g to %.4g first: a lower base_lr usually helps", lowest, last));
+        } else if (Double.isFinite(last)) {
+            msg.append(String.format(Locale.ROOT, ". The loss had not been rising (last %.4g, lowest %.4g): check the data and the"
+                    + " initial weights for NaN or infinite values", last, lowest));
+        }
+        return new DivergedException(e.iteration(), msg.toString());
     }
 
     private TestPoint test(TestEvaluator evaluator, SgdSolver solver, SolverConfig cfg, TrainLog log, int iter, long started) {
