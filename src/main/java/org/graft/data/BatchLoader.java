@@ -1,9 +1,12 @@
 package org.graft.data;
 
+
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.graft.engine.Shapes;
+import org.graft.io.HeapBudget;
 import org.graft.layers.Phase;
 
 /**
@@ -63,6 +66,11 @@ public final class BatchLoader implements AutoCloseable {
             throw new DataException("batch loader (" + phase + "): the transformer expects " + in[0] + "×" + in[1] + "×" + in[2]
                     + " inputs but the dataset's examples are " + data.channels() + "×" + data.height() + "×" + data.width() + ": " + data.describe());
         }
+        int[] out = t.outputShape();
+        int perBatch = Shapes.count(new int[] {batchSize, out[0], out[1], out[2]},
+                "batch loader (" + phase + "): batch_size " + batchSize + " × " + out[0] + "×" + out[1] + "×" + out[2] + " per example");
+        HeapBudget.require((prefetch + 2L) * perBatch * Float.BYTES,
+                "batch loader (" + phase + "): " + (prefetch + 1) + " batches of batch_size " + batchSize);
         this.data = data;
         this.transformer = t;
         this.phase = phase;

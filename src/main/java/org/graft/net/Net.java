@@ -132,7 +132,12 @@ public final class Net implements AutoCloseable {
                         && !Arrays.equals(tb.shape(), out.get(t))) {
                     throw new IllegalArgumentException("layer '" + layer.name() + "' is in place but changes the shape");
                 }
-                tb.reshape(out.get(t));
+                try {
+                    tb.reshape(out.get(t));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("layer '" + layer.name() + "' (" + layer.type() + "): top '" + en.tops().get(t)
+                            + "': " + e.getMessage(), e);
+                }
             }
         }
         if (lossWeights.size() == entries.size()) {

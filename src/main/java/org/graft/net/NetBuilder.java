@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
+import org.graft.engine.Shapes;
 import org.graft.data.DataException;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Layer;
@@ -85,6 +86,8 @@ public final class NetBuilder {
                         if (batchOverride > 0) {
                             shape[0] = batchOverride;
                         }
+                        Shapes.count(shape, "layer '" + lc.name() + "' (" + lc.type() + "): top '" + f.dataTop()
+                                + "', batch_size × channels × height × width");
                         if (shapesOnly) {
                             f.close();
                         } else {
@@ -101,6 +104,7 @@ public final class NetBuilder {
                             if (batchOverride > 0 && shape.length > 0) {
                                 shape[0] = batchOverride;
                             }
+                            Shapes.count(shape, "layer '" + lc.name() + "' (Input): top '" + lc.top().get(t) + "', input_param.shape");
                             inputs.put(lc.top().get(t), shape);
                         }
                     }
