@@ -19,6 +19,8 @@ import org.graft.caffe.proto.Caffe.NetParameter;
 import org.graft.caffe.proto.Caffe.SolverParameter;
 import org.graft.caffe.proto.Caffe.SolverState;
 import org.graft.io.AtomicFiles;
+import org.graft.io.HeapBudget;
+import org.graft.io.InputFiles;
 
 /**
  * Reads and writes Caffe's files: binary nets ({@code .caffemodel}), text nets ({@code .prototxt}),
@@ -147,11 +149,9 @@ public final class CaffeFiles {
     }
 
     private static byte[] readAll(Path file, String what) {
-        if (!Files.exists(file)) {
-            throw new CaffeFormatException(what + " " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new CaffeFormatException(what + " " + file + " is not a regular file");
+        String problem = InputFiles.problem(file);
+        if (problem != null) {
+            throw new CaffeFormatException(what + " " + file + " " + problem);
         }
         try {
             long size = Files.size(file);
@@ -159,6 +159,7 @@ public final class CaffeFiles {
                 throw new CaffeFormatException(what + " " + file + " has " + size
                         + " bytes, more than the 2 GiB a protobuf file (and Caffe) can hold");
             }
+            HeapBudget.require(size, what + " " + file);
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new CaffeFormatException(what + " " + file + " does not exist", e);

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeImporter;
 import org.graft.caffe.WeightFiles;
+import org.graft.io.InputFiles;
 import org.graft.layers.Phase;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.SolverConfig;
@@ -58,8 +59,8 @@ final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give the net prototxt (and optionally the weights), or --solver naming the net");
         }
         for (Path p : new Path[] {net, weights, solverFile}) {
-            if (p != null && !Files.isRegularFile(p)) {
-                throw new IllegalArgumentException(p.toAbsolutePath() + " does not exist");
+            if (p != null && InputFiles.problem(p) != null) {
+                throw new IllegalArgumentException(p.toAbsolutePath() + " " + InputFiles.problem(p));
             }
         }
         Path target = outDir.resolve("net.json").toAbsolutePath().normalize();

@@ -22,7 +22,12 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // An Error (e.g. OutOfMemoryError) passes picocli's handler: report it the same way.
+            return report(e, cl.getErr());
+        }
     }
 
     @Override
@@ -31,7 +36,11 @@ public final class Main implements Runnable {
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parse) {
-        PrintWriter err = cmd.getErr();
+        return report(e, cmd.getErr());
+    }
+
+    /** One line naming the problem; the stack trace only with GRAFT_DEBUG=1 (for bug reports). */
+    private static int report(Throwable e, PrintWriter err) {
         err.println("error: " + UserErrors.describe(e));
         if (System.getenv("GRAFT_DEBUG") != null) {
             e.printStackTrace(err);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.graft.io.HeapBudget;
+import org.graft.io.InputFiles;
 
 /**
  * NumPy's {@code .npy} format, float32 only: what the {@code forward} command reads its input from and
@@ -46,6 +48,11 @@ public final class Npy {
     }
 
     public static Array read(Path file) {
+        String problem = InputFiles.problem(file);
+        if (problem != null) {
+            throw new DataException(".npy file " + file + " " + problem);
+        }
+        HeapBudget.require(InputFiles.size(file), ".npy file " + file);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

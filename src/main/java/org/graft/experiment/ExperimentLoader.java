@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.graft.caffe.CaffeFormatException;
 import org.graft.caffe.CaffeImporter;
+import org.graft.io.InputFiles;
 import org.graft.layers.Phase;
 import org.graft.net.config.ConfigException;
 import org.graft.net.config.LayerConfig;
@@ -49,8 +50,8 @@ public final class ExperimentLoader {
 
     public static Experiment load(Path file) {
         Path abs = file.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(abs)) {
-            throw new ExperimentException("experiment file " + abs + " does not exist");
+        if (InputFiles.problem(abs) != null) {
+            throw new ExperimentException("experiment file " + abs + " " + InputFiles.problem(abs));
         }
         String text;
         try {
@@ -122,16 +123,16 @@ public final class ExperimentLoader {
     }
 
     private static NetConfig loadNet(JsonObject top, Path netFile) {
-        if (!Files.isRegularFile(netFile)) {
-            throw top.error("net", "the base network " + netFile + " does not exist");
+        if (InputFiles.problem(netFile) != null) {
+            throw top.error("net", "the base network " + netFile + " " + InputFiles.problem(netFile));
         }
         String solverName = top.string("solver", null);
         Path solverFile = solverName == null ? null : netFile.getParent().resolve(solverName).normalize();
         NetConfig net;
         try {
             if (isCaffeText(netFile)) {
-                if (solverFile != null && !Files.isRegularFile(solverFile)) {
-                    throw top.error("solver", "the Caffe solver " + solverFile + " does not exist");
+                if (solverFile != null && InputFiles.problem(solverFile) != null) {
+                    throw top.error("solver", "the Caffe solver " + solverFile + " " + InputFiles.problem(solverFile));
                 }
                 // Caffe resolves relative paths against its working directory; here that is the experiment's folder.
                 Path target = netFile.resolveSibling(netFile.getFileName() + ".json");
@@ -251,14 +252,14 @@ public final class ExperimentLoader {
                     throw s.error(s.child("bitmask"), e.getMessage());
                 }
             } else {
-                a = s.intList("a");
+                a = s.intList("a", numClasses, "the dataset's last class");
                 defaultKind = Split.Kind.DISSIMILAR;
             }
             if (s.has("b")) {
                 if (!s.has("a")) {
                     throw s.error(s.child("b"), "half B may be listed only together with \"a\"; random and bitmask splits make B the complement of A");
                 }
-                b = s.intList("b");
+                b = s.intList("b", numClasses, "the dataset's last class");
             }
             if (b == null) {
                 b = ClassSets.complement(a, numClasses);

@@ -168,6 +168,17 @@ final class JsonObject {
      * natural/man-made halves can be written as ranges).
      */
     List<Integer> intList(String key) {
+        return intList(key, MAX_RANGE, "the longest range allowed");
+    }
+
+    /** The most values one "a-b" range may expand to when nothing smaller bounds it. */
+    static final int MAX_RANGE = 1 << 20;
+
+    /**
+     * As {@link #intList(String)}, with every range's end below {@code limit} (what it ranges over, e.g.
+     * the number of classes), checked before the range is expanded.
+     */
+    List<Integer> intList(String key, int limit, String limitName) {
         List<JsonNode> items = array(key);
         if (items == null) {
             return null;
@@ -178,12 +189,18 @@ final class JsonObject {
             String at = child(key) + "[" + i + "]";
             if (v.isTextual() && v.asText().matches("\\s*\\d+\\s*-\\s*\\d+\\s*")) {
                 String[] ab = v.asText().split("-");
-                int a = Integer.parseInt(ab[0].trim());
-                int b = Integer.parseInt(ab[1].trim());
+                if (ab[0].trim().length() > 10 || ab[1].trim().length() > 10) {
+                    throw error(at, "range \"" + v.asText() + "\" goes past " + (limit - 1) + " (" + limitName + ")");
+                }
+                long a = Long.parseLong(ab[0].trim());
+                long b = Long.parseLong(ab[1].trim());
                 if (b < a) {
                     throw error(at, "range \"" + v.asText() + "\" runs backwards");
                 }
-                for (int c = a; c <= b; c++) {
+                if (b >= limit) {
+                    throw error(at, "range \"" + v.asText() + "\" goes past " + (limit - 1) + " (" + limitName + ")");
+                }
+                for (int c = (int) a; c <= b; c++) {
                     out.add(c);
                 }
             } else {
