@@ -76,6 +76,31 @@ public final class Snapshots {
         return null;
     }
 
+    /**
+     * Deletes the hidden temporary files that {@link org.graft.io.AtomicFiles} leaves when a run is killed
+     * while writing a snapshot of this prefix ({@code .<prefix>_iter_N.caffemodel.<hex>.tmp}); returns them.
+     */
+    public static List<Path> removeStaleTemporaries(Path prefix) {
+        Path dir = prefix.toAbsolutePath().getParent();
+        java.util.regex.Pattern temp = java.util.regex.Pattern.compile("\\." + java.util.regex.Pattern.quote(prefix.getFileName() + "_iter_")
+                + "\\d+\\.(caffemodel|solverstate)\\.[0-9a-f]+\\.tmp");
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (temp.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    removed.add(p);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new CaffeFormatException("cannot clean temporary snapshot files in " + dir + ": " + e.getMessage());
+        }
+        return removed;
+    }
+
     /** The learned weights of a net as a V2 NetParameter. */
     public static NetParameter toNetParameter(Net net) {
         List<LayerBlobs> layers = new ArrayList<>();

@@ -73,9 +73,18 @@ public final class Trainer {
     public Result run() {
         SolverConfig solverCfg = config.requireSolver();
         if (options.maxIter() != null) {
+            if (options.maxIter() < 1) {
+                throw new IllegalArgumentException("--max-iter must lie in [1, " + Integer.MAX_VALUE + "], got " + options.maxIter());
+            }
             solverCfg = solverCfg.toBuilder().maxIter(options.maxIter()).build();
         }
         Snapshots.State resumeState = options.resume() != null ? Snapshots.readState(options.resume()) : null;
+        if (resumeState != null && resumeState.proto().getIter() >= solverCfg.maxIter()) {
+            // Resuming there would train nothing and write a snapshot over the state it started from.
+            throw new IllegalArgumentException("--resume " + options.resume() + " is at iteration " + resumeState.proto().getIter()
+                    + ", not below max_iter " + solverCfg.maxIter() + ": there is nothing left to train (raise max_iter or --max-iter"
+                    + " above " + resumeState.proto().getIter() + ")");
+        }
         long seed = options.seed() != null ? options.seed()
                 : solverCfg.hasRandomSeed() ? solverCfg.randomSeed()
                 : resumeState != null && resumeState.proto().hasGraftRandomSeed() ? resumeState.proto().getGraftRandomSeed()
@@ -110,7 +119,12 @@ public final class Trainer {
             }
             Path prefix = solverCfg.snapshotPrefix();
             Path logFile = prefix.resolveSibling(prefix.getFileName() + "_log.csv");
-            try (TrainLog log = new TrainLog(logFile, resumeState != null)) {
+            List<Path> stale = Snapshots.removeStaleTemporaries(prefix);
+            if (!stale.isEmpty()) {
+                out.printf("Removed %d temporary file(s) left by an interrupted snapshot: %s%n", stale.size(),
+                        String.join(", ", stale.stream().map(p -> p.getFileName().toString()).toList()));
+            }
+            try (TrainLog log = new TrainLog(logFile, resumeState != null ? solver.iter() : -1)) {
                 return loop(solverCfg, train, test, solver, log, seed, started);
             }
         }
