@@ -35,6 +35,9 @@ final class ImportCommand implements Callable<Integer> {
             + " its train_net/test_net are joined into one net with phases.")
     Path solver;
 
+    @Option(names = "--allow-missing-weights", description = "Import even if WEIGHTS lacks some learned layers (they start from their fillers).")
+    boolean allowMissingWeights;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for net.json and weights.caffemodel.")
     Path outDir;
 
@@ -68,6 +71,10 @@ final class ImportCommand implements Callable<Integer> {
         NetConfig cfg = r.config();
         List<String> warnings = new ArrayList<>(r.warnings());
         WeightFiles.Fitted fitted = weights == null ? null : WeightFiles.fit(cfg, weights);
+        if (fitted != null && !fitted.matched().missing().isEmpty() && !allowMissingWeights) {
+            throw new IllegalArgumentException(weights + " has no weights for layer(s) " + String.join(", ", fitted.matched().missing())
+                    + " of net '" + cfg.name() + "'; nothing was written (pass --allow-missing-weights to import them with their fillers)");
+        }
         write(target, r.json());
 
         System.out.printf(Locale.ROOT, "Imported net '%s' from %s%s: %d layer(s), %d in TRAIN, %d in TEST%n", cfg.name(),

@@ -35,6 +35,9 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", description = "Batches to test (default: the solver's test_iter, else one pass over the data).")
     Integer iterations;
 
+    @Option(names = "--allow-missing-weights", description = "Test even if --weights lacks some learned layers (they keep their fillers, seed 0).")
+    boolean allowMissingWeights;
+
     @Option(names = "--allow-nonfinite", description = "Test weights even if they hold NaN or infinite values (warned by layer and blob).")
     boolean allowNonFinite;
 
@@ -56,6 +59,10 @@ final class TestCommand implements Callable<Integer> {
                 if (!l.params().isEmpty() && !copied.contains(l.name())) {
                     missing.add(l.name());
                 }
+            }
+            if (!missing.isEmpty() && !allowMissingWeights) {
+                throw new IllegalArgumentException(weights + " has no weights for layer(s) " + String.join(", ", missing)
+                        + "; testing random fillers would give a meaningless score (pass --allow-missing-weights if that is meant)");
             }
             if (!missing.isEmpty()) {
                 System.err.println("warning: " + weights + " has no weights for " + String.join(", ", missing)
