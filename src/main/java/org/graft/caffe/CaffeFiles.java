@@ -132,8 +132,12 @@ public final class CaffeFiles {
             in.checkLastTagWas(0);
             return message;
         } catch (InvalidProtocolBufferException e) {
+            // Protobuf's own advice to call setSizeLimit() is for programmers; here the limit is already the
+            // maximum, so such a message means a length field claims more than the file holds.
+            String detail = e.getMessage() != null && e.getMessage().contains("setSizeLimit")
+                    ? "a length field inside it claims more bytes than the file holds" : e.getMessage();
             throw new CaffeFormatException(what + " " + file + " (" + bytes.length + " bytes) is truncated or corrupt: "
-                    + e.getMessage() + textHint(bytes), e);
+                    + detail + textHint(bytes), e);
         }
     }
 

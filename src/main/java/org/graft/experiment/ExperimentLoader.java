@@ -55,7 +55,7 @@ public final class ExperimentLoader {
         }
         String text;
         try {
-            text = Files.readString(abs);
+            text = InputFiles.readUtf8(abs);
         } catch (IOException e) {
             throw new ExperimentException("cannot read " + abs + ": " + e.getMessage(), e);
         }

@@ -32,6 +32,28 @@ public final class InputFiles {
         return "is a device or other special file, not a regular file";
     }
 
+    /**
+     * The file as UTF-8 text. Invalid bytes give an IOException whose message says so in words (where
+     * Java's own says only "Input length = 3"), naming the line and the offending byte.
+     */
+    public static String readUtf8(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        try {
+            return d.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+            d.reset().decode(in, java.nio.CharBuffer.allocate(bytes.length + 1), true);
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new IOException(String.format(java.util.Locale.ROOT, "it is not UTF-8 text: byte 0x%02X at line %d"
+                    + " (offset %d) is not valid UTF-8; save the file as UTF-8", bytes[Math.min(at, bytes.length - 1)] & 0xff, line, at));
+        }
+    }
+
     /** The size of a regular file, or -1 if it cannot be read (the reader then reports the I/O error). */
     public static long size(Path file) {
         try {

@@ -179,6 +179,11 @@ public abstract class ClContext implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     protected static <T extends ClBuffer> T raw(ClBuffer b, Class<T> type) {
+        if (b == null) {
+            // A NullPointerException here would name a JVM-internal variable; say what happened instead.
+            throw new IllegalStateException("an OpenCL operation was given no buffer (one that was never allocated or already"
+                    + " released); this is a bug in Graft: please report it with the output of GRAFT_DEBUG=1");
+        }
         ClBuffer r = b instanceof Unwrappable u ? u.unwrap() : b;
         if (!type.isInstance(r)) {
             throw new IllegalArgumentException("buffer '" + b.label() + "' belongs to another OpenCL backend");

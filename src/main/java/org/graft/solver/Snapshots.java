@@ -195,8 +195,15 @@ public final class Snapshots {
         }
         for (int i = 0; i < params.size(); i++) {
             Blob b = params.get(i).blob();
-            WeightBlob h = CaffeWeights.conform(CaffeWeights.decode(st.getHistory(i), "history " + i),
-                    b.shape(), params.get(i).name(), i);
+            WeightBlob h = CaffeWeights.decode(st.getHistory(i), state.file() + " history blob " + i);
+            try {
+                h = CaffeWeights.conform(h, b.shape(), params.get(i).name(), i);
+            } catch (CaffeFormatException e) {
+                // conform's words are about a layer's weights; here a history blob does not fit a parameter
+                throw new CaffeFormatException(state.file() + ": momentum history blob " + i + " has shape " + h
+                        + " but parameter " + i + " of the net (" + b.name() + ") is " + b.shapeString()
+                        + "; was the solver state written for another net?");
+            }
             ClBuffer buf = solver.history().get(i);
             solver.net().engine().cl().writeFloats(buf, 0, h.data(), 0, h.data().length);
         }
