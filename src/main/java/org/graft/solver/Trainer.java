@@ -96,6 +96,7 @@ public final class Trainer {
                 engine.device().describe(), engine.cl().backendName(), seed);
 
         long started = System.nanoTime();
+        engine.progress(out::println);
         try (PhaseNet train = NetBuilder.build(engine, config, Phase.TRAIN, seed, caffeMeanLoader(), 0);
              PhaseNet test = solverCfg.testIter() > 0 && !config.layersFor(Phase.TEST).isEmpty()
                      ? NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), 0) : null;
@@ -127,6 +128,8 @@ public final class Trainer {
             try (TrainLog log = new TrainLog(logFile, resumeState != null ? solver.iter() : -1)) {
                 return loop(solverCfg, train, test, solver, log, seed, started);
             }
+        } finally {
+            engine.progress(null);
         }
     }
 
@@ -168,7 +171,9 @@ public final class Trainer {
         double lowestLoss = Double.POSITIVE_INFINITY;
         long windowStart = System.nanoTime();
         int windowIters = 0;
-        double avgIterSeconds = Double.NaN;
+        // The ETA comes from steady-state iterations only: the first one also compiles programs and
+        // tunes GEMM shapes (minutes on a new device) and would inflate it by orders of magnitude.
+        long steadyStart = 0;
         Path lastModel = null;
         int startIter = solver.iter();
         int lastSnapshot = -1;
@@ -195,6 +200,7 @@ public final class Trainer {
             lowestLoss = Math.min(lowestLoss, lastLoss);
             if (solver.iter() == startIter + 1) {
                 out.println(preparation(solver.net().engine()));
+                steadyStart = System.nanoTime();
             }
             window.addLast(lastLoss);
             windowSum += lastLoss;
@@ -206,14 +212,14 @@ public final class Trainer {
             if (cfg.display() > 0 && (iter % cfg.display() == 0 || done == maxIter)) {
                 double secs = (System.nanoTime() - windowStart) / 1e9;
                 double ips = windowIters * (double) batch / secs;
-                avgIterSeconds = secs / windowIters;
                 double smoothed = windowSum / window.size();
-                double eta = (maxIter - done) * avgIterSeconds;
+                int steadyIters = done - (startIter + 1);
+                double eta = steadyIters > 0 ? (maxIter - done) * (System.nanoTime() - steadyStart) / 1e9 / steadyIters : Double.NaN;
                 if (bar != null) {
                     bar.clear();
                 }
                 out.printf(Locale.ROOT, "Iteration %d/%d, loss = %.4f (smoothed %.4f), lr = %.3g, %.1f images/s, ETA %s%n",
-                        iter, maxIter, lastLoss, smoothed, lr, ips, duration(eta));
+                        iter, maxIter, lastLoss, smoothed, lr, ips, Double.isNaN(eta) ? "after the first iterations" : duration(eta));
                 log.train(iter, lastLoss, smoothed, lr, ips, (System.nanoTime() - started) / 1e9);
                 windowStart = System.nanoTime();
                 windowIters = 0;
