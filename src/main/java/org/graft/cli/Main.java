@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "engine.jar", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Graft: a pure-Java OpenCL deep-learning engine for transfer-learning experiments (Yosinski et al. 2014).",
-        subcommands = {DevicesCommand.class, TrainCommand.class, TimeCommand.class, BenchCommand.class, SelftestCommand.class, ImportCommand.class, ForwardCommand.class, ExportCommand.class, TestCommand.class, TransferCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevicesCommand.class, TrainCommand.class, TimeCommand.class, BenchCommand.class, SelftestCommand.class, ImportCommand.class, ForwardCommand.class, ExportCommand.class, TestCommand.class, TransferCommand.class, PlotCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -250,6 +250,9 @@ public final class Trainer {
             last = test(evaluator, solver, cfg, log, solver.iter(), started);
             tests.add(last);
         }
+        if (evaluator == null) {
+            plotCurves(log.file());
+        }
         double wall = (System.nanoTime() - started) / 1e9;
         int trained = solver.iter() - startIter;
         double ips = trained * (double) batch / wall;
@@ -296,7 +299,17 @@ public final class Trainer {
         }
         out.printf(Locale.ROOT, "Test at iteration %d:%s%n", iter, sb);
         log.test(iter, loss, top1, top5, (System.nanoTime() - started) / 1e9);
+        plotCurves(log.file());
         return new TestPoint(iter, loss, top1, top5);
+    }
+
+    /** Redraws the curves PNG next to the log; a failure to draw is reported but does not stop training. */
+    private void plotCurves(Path logFile) {
+        try {
+            TrainingCurves.plot(List.of(logFile), TrainingCurves.pngFor(logFile));
+        } catch (RuntimeException e) {
+            out.println("warning: could not draw " + TrainingCurves.pngFor(logFile) + ": " + e.getMessage());
+        }
     }
 
     static String pct(double v) {
