@@ -11,12 +11,13 @@ import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeWeights;
 import org.graft.data.MeanImage;
 import org.graft.engine.Engine;
+import org.graft.io.DisplayPaths;
 import org.graft.kernels.GemmTuner;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
-import org.graft.net.NetBuilder;
 import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.NetBuilder;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.SolverConfig;
 
@@ -112,11 +113,11 @@ public final class Trainer {
             }
             for (Path w : inits) {
                 List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false, options.allowNonFinite());
-                out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), w, String.join(", ", copied));
+                out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), DisplayPaths.of(w), String.join(", ", copied));
             }
             if (resumeState != null) {
                 Snapshots.restore(resumeState, solver, options.allowNonFinite());
-                out.printf("Resumed from %s at iteration %d%n", resumeState.file(), solver.iter());
+                out.printf("Resumed from %s at iteration %d%n", DisplayPaths.of(resumeState.file()), solver.iter());
             }
             Path prefix = solverCfg.snapshotPrefix();
             Path logFile = prefix.resolveSibling(prefix.getFileName() + "_log.csv");
@@ -234,7 +235,7 @@ public final class Trainer {
                 if (bar != null) {
                     bar.clear();
                 }
-                out.printf("Snapshot: %s (+ %s)%n", lastModel, state.getFileName());
+                out.printf("Snapshot: %s (+ %s)%n", DisplayPaths.of(lastModel), state.getFileName());
             }
         }
         if (bar != null) {
@@ -243,7 +244,7 @@ public final class Trainer {
         if (cfg.snapshotAfterTrain() && lastSnapshot != solver.iter()) {
             Path state = Snapshots.write(cfg.snapshotPrefix(), solver);
             lastModel = Snapshots.modelPath(cfg.snapshotPrefix(), solver.iter());
-            out.printf("Snapshot: %s (+ %s)%n", lastModel, state.getFileName());
+            out.printf("Snapshot: %s (+ %s)%n", DisplayPaths.of(lastModel), state.getFileName());
         }
         TestPoint last = null;
         if (evaluator != null) {
