@@ -2,6 +2,7 @@ package org.graft.caffe;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.graft.caffe.proto.Caffe.BlobProto;
 import org.graft.caffe.proto.Caffe.NetParameter;
@@ -21,6 +24,7 @@ import org.graft.caffe.proto.Caffe.SolverState;
 import org.graft.io.AtomicFiles;
 import org.graft.io.HeapBudget;
 import org.graft.io.InputFiles;
+import org.graft.net.config.Fields;
 
 /**
  * Reads and writes Caffe's files: binary nets ({@code .caffemodel}), text nets ({@code .prototxt}),
@@ -44,6 +48,19 @@ public final class CaffeFiles {
             .setAllowUnknownExtensions(true)
             .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
             .build();
+
+    private static final TextFormat.Parser STRICT_TEXT_PARSER = TextFormat.Parser.newBuilder()
+            .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
+            .build();
+
+    /** Protobuf logs skipped fields itself; with --lenient they are reported one line each instead. */
+    private static final java.util.logging.Logger PROTOBUF_TEXT_LOG = java.util.logging.Logger.getLogger(TextFormat.class.getName());
+
+    static {
+        PROTOBUF_TEXT_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    private static volatile boolean lenient;
 
     private CaffeFiles() {
     }
@@ -141,8 +158,29 @@ public final class CaffeFiles {
         }
     }
 
+    /**
+     * Skip fields Caffe does not know (a fork's extras) with one warning line each, instead of refusing
+     * them; set per command by {@code --lenient}.
+     */
+    public static void lenient(boolean on) {
+        lenient = on;
+    }
+
     private static void parseText(Path file, String what, Message.Builder builder) {
         String text = new String(readAll(file, what), StandardCharsets.UTF_8);
+        try {
+            // Caffe refuses unknown fields; a misspelt one ("strde: 3") would otherwise leave its default silently.
+            STRICT_TEXT_PARSER.merge(text, builder.clone());
+        } catch (TextFormat.ParseException e) {
+            List<String> unknown = unknownFields(e, builder.getDescriptorForType());
+            if (!unknown.isEmpty() && !lenient) {
+                throw new CaffeFormatException(what + " " + file + ":" + String.join("; ", unknown)
+                        + " (Caffe refuses unknown fields; to skip a fork's extra fields knowingly, pass --lenient)", e);
+            }
+            for (String u : unknown) {
+                System.err.println("warning: " + what + " " + file + ":" + u + "; skipped (--lenient)");
+            }
+        }
         try {
             TEXT_PARSER.merge(text, builder);
         } catch (TextFormat.ParseException e) {
@@ -150,6 +188,29 @@ public final class CaffeFiles {
             String where = e.getLine() > 0 ? ":" + e.getLine() + ":" + e.getColumn() : "";
             throw new CaffeFormatException(what + " " + file + where + ": " + detail, e);
         }
+    }
+
+    private static final Pattern UNKNOWN_FIELD = Pattern.compile("(?m)^(\\d+):(\\d+):\\s+([\\w.]+)\\.(\\w+)$");
+
+    /**
+     * The unknown fields a strict parse reported, as "line:col: caffe.Type has no field 'x' (did you mean
+     * 'y'?)"; empty when the error is of another kind (a syntax error is reported by the lenient parse).
+     */
+    private static List<String> unknownFields(TextFormat.ParseException e, Descriptors.Descriptor root) {
+        List<String> out = new ArrayList<>();
+        if (e.getMessage() == null || !e.getMessage().contains("unknown fields")) {
+            return out;
+        }
+        java.util.regex.Matcher m = UNKNOWN_FIELD.matcher(e.getMessage());
+        while (m.find()) {
+            String type = m.group(3);
+            String field = m.group(4);
+            Descriptors.Descriptor d = root.getFile().findMessageTypeByName(type.substring(type.lastIndexOf('.') + 1));
+            String close = d == null ? null : Fields.closest(field, d.getFields().stream().map(Descriptors.FieldDescriptor::getName).toList());
+            out.add(m.group(1) + ":" + m.group(2) + ": " + type.substring(type.indexOf('.') + 1) + " has no field '" + field + "'"
+                    + (close != null ? " (did you mean '" + close + "'?)" : ""));
+        }
+        return out;
     }
 
     private static byte[] readAll(Path file, String what) {

@@ -1,8 +1,10 @@
 package org.graft.cli;
 
 import java.io.PrintWriter;
+import org.graft.caffe.CaffeFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Entry point of {@code engine.jar}. Every sub-command reports failures as one clear message (and an
@@ -12,6 +14,11 @@ import picocli.CommandLine.Command;
         description = "Graft: a pure-Java OpenCL deep-learning engine for transfer-learning experiments (Yosinski et al. 2014).",
         subcommands = {DevicesCommand.class, TrainCommand.class, TimeCommand.class, BenchCommand.class, SelftestCommand.class, ImportCommand.class, ForwardCommand.class, ExportCommand.class, TestCommand.class, TransferCommand.class, PlotCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    @Option(names = "--lenient", scope = CommandLine.ScopeType.INHERIT, description = "Skip fields of a Caffe prototxt or solver that"
+            + " Caffe does not know (a fork's extras), one warning line each, instead of refusing them.")
+    void lenient(boolean on) {
+        CaffeFiles.lenient(on);
+    }
 
     public static void main(String[] args) {
         // Device work runs on a large-stack thread: some CPU drivers (PoCL 'basic') execute kernels on
@@ -22,11 +29,14 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
+        CaffeFiles.lenient(false); // each invocation starts strict; --lenient turns it on for this one
         try {
             return cl.execute(args);
         } catch (Error e) {
             // An Error (e.g. OutOfMemoryError) passes picocli's handler: report it the same way.
             return report(e, cl.getErr());
+        } finally {
+            CaffeFiles.lenient(false);
         }
     }
 

@@ -16,8 +16,8 @@ import org.graft.kernels.GemmTuner;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
-import org.graft.net.NetBuilder.PhaseNet;
 import org.graft.net.NetBuilder;
+import org.graft.net.NetBuilder.PhaseNet;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.SolverConfig;
 
