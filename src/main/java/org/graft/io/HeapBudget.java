@@ -14,9 +14,15 @@ public final class HeapBudget {
         return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
-    /** Throws {@link TooLargeException} if {@code bytes} cannot fit; {@code what} says what needs them. */
+    /**
+     * Throws {@link TooLargeException} if {@code bytes} cannot fit; {@code what} says what needs them. A
+     * negative size means "unknown" (e.g. a file whose size could not be read; its reader reports that).
+     */
     public static void require(long bytes, String what) {
-        if (bytes < 0 || bytes > available()) {
+        if (bytes > available()) {
+            System.gc(); // "used" counts garbage too: collect once before refusing
+        }
+        if (bytes > available()) {
             throw new TooLargeException(what + " needs " + mib(bytes) + " of memory but the Java heap has "
                     + mib(available()) + " free (maximum " + mib(Runtime.getRuntime().maxMemory()) + "); run java with a larger -Xmx"
                     + " if the size is right");
@@ -24,7 +30,7 @@ public final class HeapBudget {
     }
 
     private static String mib(long bytes) {
-        return bytes < 0 ? "more than 8 EiB" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     /** A size that does not fit in memory (or in what the data can hold). */

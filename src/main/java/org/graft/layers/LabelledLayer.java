@@ -6,6 +6,9 @@ package org.graft.layers;
  * labels through {@link #checkLabels()} when it reads the results back.
  */
 public interface LabelledLayer {
+    /** The layer's name (as {@link Layer#name()}), for messages. */
+    String name();
+
     /** The number of classes along the scores' axis (known after setUp). */
     int classes();
 

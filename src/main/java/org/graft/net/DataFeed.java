@@ -183,7 +183,7 @@ public final class DataFeed implements AutoCloseable {
                 boolean ignored = l.ignoreLabel() != null && l.ignoreLabel() == label;
                 if (!ignored && (label < 0 || label >= l.classes())) {
                     throw new DataException("layer '" + config.name() + "': example " + i + " of " + d.describe() + " has label " + label
-                            + ", outside [0, " + l.classes() + ") of layer '" + ((org.graft.layers.Layer) l).name() + "' ("
+                            + ", outside [0, " + l.classes() + ") of layer '" + l.name() + "' ("
                             + l.classes() + " outputs)" + (l.ignoreLabel() != null ? " and not its ignore_label " + l.ignoreLabel() : "")
                             + "; fix the labels or the classifier's num_output");
                 }

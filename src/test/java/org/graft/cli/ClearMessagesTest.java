@@ -53,6 +53,17 @@ class ClearMessagesTest {
     }
 
     @Test
+    void aCellIndexTooLargeForAnIntIsOutOfRangeNotANumberFormatError() throws Exception {
+        TinyProblem.write(dir, ", \"max_iter\": 4, \"test_iter\": 1, \"test_interval\": 2", "");
+        Files.writeString(dir.resolve("exp.json"), "{\"name\": \"e\", \"net\": \"net.json\", \"splits\": [{\"name\": \"s\", \"random\": {}}]}");
+        org.graft.testing.CliRun plan = org.graft.testing.CliRun.run("transfer", "plan", dir.resolve("exp.json").toString(), dir.resolve("plan").toString());
+        assertThat(plan.code()).as(plan.err()).isZero();
+        org.graft.testing.CliRun r = org.graft.testing.CliRun.run("transfer", "run-cell", dir.resolve("plan").toString(), "99999999999");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("cell index 99999999999 is outside 0..").doesNotContain("For input string");
+    }
+
+    @Test
     void aSolverStateOfTheWrongShapeNamesTheHistoryBlobAndParameter() throws Exception {
         Path net = TinyProblem.write(dir, ", \"max_iter\": 4, \"snapshot\": 2, \"test_interval\": 0, \"test_iter\": 0", "");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
