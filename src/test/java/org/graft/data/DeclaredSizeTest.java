@@ -46,9 +46,35 @@ class DeclaredSizeTest {
 
     @Test
     void aGzipHeaderDeclaringMillionsOfImagesIsRefusedWithoutRunningOutOfMemory() throws Exception {
-        Path images = idxImages("big.gz", 3_000_000, 3000, true);
+        // A 2.3 MB file that really does uncompress to 3,000,000 blank 28×28 images (2.35 GB): gzip
+        // members of 128 MiB of zeros, compressed once and repeated. Reading it whole cannot work.
+        Path images = dir.resolve("big.gz");
+        java.io.ByteArrayOutputStream member = new java.io.ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(member, 1 << 16)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 128; i++) {
+                z.write(zeros);
+            }
+        }
+        try (OutputStream os = Files.newOutputStream(images)) {
+            try (DataOutputStream d = new DataOutputStream(new GZIPOutputStream(new java.io.FilterOutputStream(os) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // keep the file open for the members that follow
+                }
+            }))) {
+                d.writeInt(0x803);
+                d.writeInt(3_000_000);
+                d.writeInt(28);
+                d.writeInt(28);
+            }
+            for (long written = 0; written < 3_000_000L * 784; written += 128L << 20) {
+                os.write(member.toByteArray());
+            }
+        }
+        assertThat(Files.size(images)).isLessThan(5_000_000);
         assertThatThrownBy(() -> new IdxDataset(images, labels(3000))).isInstanceOf(DataException.class)
-                .hasMessageContaining("big.gz").hasMessageContaining("2352000000 bytes");
+                .hasMessageContaining("big.gz").hasMessageContaining("3000000×28×28 pixels (2352000000 bytes");
     }
 
     @Test
