@@ -183,11 +183,39 @@ public final class CaffeFiles {
         }
         try {
             TEXT_PARSER.merge(text, builder);
+            String bad = nonFinite(builder, "");
+            if (bad != null) {
+                // Caffe's parser reads "nan" and "inf" as numbers; no setting means them, and they would
+                // surface later as a confusing error far from the file (or as NaN weights).
+                throw new CaffeFormatException(what + " " + file + ": " + bad + "; every number must be finite");
+            }
         } catch (TextFormat.ParseException e) {
             String detail = e.getMessage() == null ? "syntax error" : PARSE_POSITION.matcher(e.getMessage()).replaceFirst("");
             String where = e.getLine() > 0 ? ":" + e.getLine() + ":" + e.getColumn() : "";
             throw new CaffeFormatException(what + " " + file + where + ": " + detail, e);
         }
+    }
+
+    /** The first float field holding NaN or an infinity, as "layer[1].convolution_param.weight_filler.std is nan", or null. */
+    private static String nonFinite(com.google.protobuf.MessageOrBuilder m, String path) {
+        for (java.util.Map.Entry<Descriptors.FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
+            Descriptors.FieldDescriptor d = f.getKey();
+            List<?> values = d.isRepeated() ? (List<?>) f.getValue() : List.of(f.getValue());
+            for (int i = 0; i < values.size(); i++) {
+                String at = (path.isEmpty() ? "" : path + ".") + d.getName() + (d.isRepeated() ? "[" + i + "]" : "");
+                Object v = values.get(i);
+                if (v instanceof Float x && !Float.isFinite(x) || v instanceof Double y && !Double.isFinite(y)) {
+                    return at + " is " + v;
+                }
+                if (v instanceof com.google.protobuf.MessageOrBuilder sub) {
+                    String bad = nonFinite(sub, at);
+                    if (bad != null) {
+                        return bad;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static final Pattern UNKNOWN_FIELD = Pattern.compile("(?m)^(\\d+):(\\d+):\\s+([\\w.]+)\\.(\\w+)$");

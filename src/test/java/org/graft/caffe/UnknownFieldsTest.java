@@ -45,6 +45,25 @@ class UnknownFieldsTest {
     }
 
     @Test
+    void aNonFiniteNumberIsRefusedNamingTheField() throws Exception {
+        Path f = dir.resolve("solver.prototxt");
+        Files.writeString(f, "net: \"n.prototxt\"\nbase_lr: nan\n");
+        assertThatThrownBy(() -> CaffeFiles.readSolverText(f)).isInstanceOf(CaffeFormatException.class)
+                .hasMessageContaining("solver.prototxt: base_lr is NaN").hasMessageNotContaining("JSON");
+        Path n = dir.resolve("inf.prototxt");
+        Files.writeString(n, """
+                layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 4 } } }
+                layer { name: "ip" type: "InnerProduct" bottom: "x" top: "y"
+                        inner_product_param { num_output: 2 weight_filler { type: "gaussian" std: inf } } }
+                """);
+        assertThatThrownBy(() -> CaffeFiles.readNetText(n))
+                .hasMessageContaining("layer[1].inner_product_param.weight_filler.std is Infinity");
+        CliRun r = CliRun.run("import", n.toString(), "-o", dir.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("weight_filler.std is Infinity").doesNotContain("JSON has no");
+    }
+
+    @Test
     void lenientSkipsUnknownFieldsWithOneWarningLineEach() throws Exception {
         Path f = net();
         CaffeFiles.lenient(true);
