@@ -3,6 +3,8 @@
 // Caffe's rule, ties included: a sample is correct when fewer than top_k OTHER classes score at
 // least as high as the true class (num_better starts at -1 because the true class counts itself).
 // Labels outside [0, channels) that are not the ignore_label are recorded in err and not counted.
+// A NaN score never matches: a NaN true-class score is wrong, and another class's NaN counts as at
+// least as high (with a plain >= every comparison with NaN is false and a NaN model scores 100%).
 
 // Same conversion as softmax_loss.cl: truncation toward zero inside int's range; -1 for the
 // ignore_label and for bad labels (recorded once: err[0] = 1, err[1] = label bits, err[2] = pos).
@@ -44,9 +46,9 @@ __kernel void accuracy_per_sample(__global const float* scores, __global const f
         const float truth = scores[base + l * inner];
         int better = -1;
         for (int c = 0; c < channels && better < top_k; c++) {
-            better += scores[base + c * inner] >= truth;
+            better += !(scores[base + c * inner] < truth);
         }
-        correct = better < top_k ? 1.0f : 0.0f;
+        correct = !isnan(truth) && better < top_k ? 1.0f : 0.0f;
         counted = 1.0f;
     }
     out[pos] = correct;

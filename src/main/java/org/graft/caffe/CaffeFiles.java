@@ -2,6 +2,7 @@ package org.graft.caffe;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
@@ -13,12 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.graft.caffe.proto.Caffe.BlobProto;
 import org.graft.caffe.proto.Caffe.NetParameter;
 import org.graft.caffe.proto.Caffe.SolverParameter;
 import org.graft.caffe.proto.Caffe.SolverState;
 import org.graft.io.AtomicFiles;
+import org.graft.io.HeapBudget;
+import org.graft.io.InputFiles;
+import org.graft.net.config.Fields;
 
 /**
  * Reads and writes Caffe's files: binary nets ({@code .caffemodel}), text nets ({@code .prototxt}),
@@ -42,6 +48,19 @@ public final class CaffeFiles {
             .setAllowUnknownExtensions(true)
             .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
             .build();
+
+    private static final TextFormat.Parser STRICT_TEXT_PARSER = TextFormat.Parser.newBuilder()
+            .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
+            .build();
+
+    /** Protobuf logs skipped fields itself; with --lenient they are reported one line each instead. */
+    private static final java.util.logging.Logger PROTOBUF_TEXT_LOG = java.util.logging.Logger.getLogger(TextFormat.class.getName());
+
+    static {
+        PROTOBUF_TEXT_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    private static volatile boolean lenient;
 
     private CaffeFiles() {
     }
@@ -130,15 +149,46 @@ public final class CaffeFiles {
             in.checkLastTagWas(0);
             return message;
         } catch (InvalidProtocolBufferException e) {
+            // Protobuf's own advice to call setSizeLimit() is for programmers; here the limit is already the
+            // maximum, so such a message means a length field claims more than the file holds.
+            String detail = e.getMessage() != null && e.getMessage().contains("setSizeLimit")
+                    ? "a length field inside it claims more bytes than the file holds" : e.getMessage();
             throw new CaffeFormatException(what + " " + file + " (" + bytes.length + " bytes) is truncated or corrupt: "
-                    + e.getMessage() + textHint(bytes), e);
+                    + detail + textHint(bytes), e);
         }
+    }
+
+    /**
+     * Skip fields Caffe does not know (a fork's extras) with one warning line each, instead of refusing
+     * them; set per command by {@code --lenient}.
+     */
+    public static void lenient(boolean on) {
+        lenient = on;
     }
 
     private static void parseText(Path file, String what, Message.Builder builder) {
         String text = new String(readAll(file, what), StandardCharsets.UTF_8);
         try {
+            // Caffe refuses unknown fields; a misspelt one ("strde: 3") would otherwise leave its default silently.
+            STRICT_TEXT_PARSER.merge(text, builder.clone());
+        } catch (TextFormat.ParseException e) {
+            List<String> unknown = unknownFields(e, builder.getDescriptorForType());
+            if (!unknown.isEmpty() && !lenient) {
+                throw new CaffeFormatException(what + " " + file + ":" + String.join("; ", unknown)
+                        + " (Caffe refuses unknown fields; to skip a fork's extra fields knowingly, pass --lenient)", e);
+            }
+            for (String u : unknown) {
+                System.err.println("warning: " + what + " " + file + ":" + u + "; skipped (--lenient)");
+            }
+        }
+        try {
             TEXT_PARSER.merge(text, builder);
+            String bad = nonFinite(builder, "");
+            if (bad != null) {
+                // Caffe's parser reads "nan" and "inf" as numbers; no setting means them, and they would
+                // surface later as a confusing error far from the file (or as NaN weights).
+                throw new CaffeFormatException(what + " " + file + ": " + bad + "; every number must be finite");
+            }
         } catch (TextFormat.ParseException e) {
             String detail = e.getMessage() == null ? "syntax error" : PARSE_POSITION.matcher(e.getMessage()).replaceFirst("");
             String where = e.getLine() > 0 ? ":" + e.getLine() + ":" + e.getColumn() : "";
@@ -146,12 +196,55 @@ public final class CaffeFiles {
         }
     }
 
-    private static byte[] readAll(Path file, String what) {
-        if (!Files.exists(file)) {
-            throw new CaffeFormatException(what + " " + file + " does not exist");
+    /** The first float field holding NaN or an infinity, as "layer[1].convolution_param.weight_filler.std is nan", or null. */
+    private static String nonFinite(com.google.protobuf.MessageOrBuilder m, String path) {
+        for (java.util.Map.Entry<Descriptors.FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
+            Descriptors.FieldDescriptor d = f.getKey();
+            List<?> values = d.isRepeated() ? (List<?>) f.getValue() : List.of(f.getValue());
+            for (int i = 0; i < values.size(); i++) {
+                String at = (path.isEmpty() ? "" : path + ".") + d.getName() + (d.isRepeated() ? "[" + i + "]" : "");
+                Object v = values.get(i);
+                if (v instanceof Float x && !Float.isFinite(x) || v instanceof Double y && !Double.isFinite(y)) {
+                    return at + " is " + v;
+                }
+                if (v instanceof com.google.protobuf.MessageOrBuilder sub) {
+                    String bad = nonFinite(sub, at);
+                    if (bad != null) {
+                        return bad;
+                    }
+                }
+            }
         }
-        if (!Files.isRegularFile(file)) {
-            throw new CaffeFormatException(what + " " + file + " is not a regular file");
+        return null;
+    }
+
+    private static final Pattern UNKNOWN_FIELD = Pattern.compile("(?m)^(\\d+):(\\d+):\\s+([\\w.]+)\\.(\\w+)$");
+
+    /**
+     * The unknown fields a strict parse reported, as "line:col: caffe.Type has no field 'x' (did you mean
+     * 'y'?)"; empty when the error is of another kind (a syntax error is reported by the lenient parse).
+     */
+    private static List<String> unknownFields(TextFormat.ParseException e, Descriptors.Descriptor root) {
+        List<String> out = new ArrayList<>();
+        if (e.getMessage() == null || !e.getMessage().contains("unknown fields")) {
+            return out;
+        }
+        java.util.regex.Matcher m = UNKNOWN_FIELD.matcher(e.getMessage());
+        while (m.find()) {
+            String type = m.group(3);
+            String field = m.group(4);
+            Descriptors.Descriptor d = root.getFile().findMessageTypeByName(type.substring(type.lastIndexOf('.') + 1));
+            String close = d == null ? null : Fields.closest(field, d.getFields().stream().map(Descriptors.FieldDescriptor::getName).toList());
+            out.add(m.group(1) + ":" + m.group(2) + ": " + type.substring(type.indexOf('.') + 1) + " has no field '" + field + "'"
+                    + (close != null ? " (did you mean '" + close + "'?)" : ""));
+        }
+        return out;
+    }
+
+    private static byte[] readAll(Path file, String what) {
+        String problem = InputFiles.problem(file);
+        if (problem != null) {
+            throw new CaffeFormatException(what + " " + file + " " + problem);
         }
         try {
             long size = Files.size(file);
@@ -159,6 +252,7 @@ public final class CaffeFiles {
                 throw new CaffeFormatException(what + " " + file + " has " + size
                         + " bytes, more than the 2 GiB a protobuf file (and Caffe) can hold");
             }
+            HeapBudget.require(size, what + " " + file);
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new CaffeFormatException(what + " " + file + " does not exist", e);

@@ -48,9 +48,15 @@ public final class CaffeWeights {
     public static List<LayerBlobs> layers(NetParameter net, String source) {
         NetParameter v2 = NetUpgrader.upgrade(net, source);
         List<LayerBlobs> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (LayerParameter layer : v2.getLayerList()) {
             if (layer.getBlobsCount() == 0) {
                 continue;
+            }
+            if (!seen.add(layer.getName())) {
+                // Caffe would silently keep the later copy; which one the user meant is not knowable.
+                throw new CaffeFormatException(source + ": layer '" + layer.getName() + "' has learned blobs twice;"
+                        + " the weights are ambiguous (rename or remove one of the two layers)");
             }
             List<WeightBlob> blobs = new ArrayList<>();
             for (int i = 0; i < layer.getBlobsCount(); i++) {
@@ -62,8 +68,8 @@ public final class CaffeWeights {
     }
 
     /**
-     * Learned blobs by layer name (file order; layers without blobs are absent). As in Caffe's
-     * {@code CopyTrainedLayersFrom}, a name given twice keeps the later layer's blobs.
+     * Learned blobs by layer name (file order; layers without blobs are absent). A name with blobs twice
+     * is refused (see {@link #layers}), where Caffe's {@code CopyTrainedLayersFrom} keeps the later one.
      */
     public static Map<String, List<WeightBlob>> byLayer(NetParameter net, String source) {
         Map<String, List<WeightBlob>> out = new LinkedHashMap<>();

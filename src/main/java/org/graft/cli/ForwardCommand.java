@@ -51,6 +51,9 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Folder for <blob>.npy files.")
     Path outDir;
 
+    @Option(names = "--allow-missing-weights", description = "Run even if --weights lacks some learned layers (they keep their fillers, seed 0).")
+    boolean allowMissingWeights;
+
     @Mixin
     DeviceOptions device;
 
@@ -59,7 +62,7 @@ public final class ForwardCommand implements Callable<Integer> {
         NetConfig cfg = Models.load(model);
         Npy.Array in = Npy.read(input);
         try (Engine engine = device.open()) {
-            Map<String, Capture> out = forward(engine, cfg, weights, in, blobs, m -> System.out.println(m));
+            Map<String, Capture> out = forward(engine, cfg, weights, allowMissingWeights, in, blobs, m -> System.out.println(m));
             for (Map.Entry<String, Capture> e : out.entrySet()) {
                 Path f = outDir.resolve(fileName(e.getKey()));
                 Npy.write(f, e.getValue().shape(), e.getValue().data());
@@ -82,6 +85,12 @@ public final class ForwardCommand implements Callable<Integer> {
      */
     public static Map<String, Capture> forward(Engine engine, NetConfig cfg, Path weights, Npy.Array input,
                                                List<String> names, Consumer<String> notes) {
+        return forward(engine, cfg, weights, true, input, names, notes);
+    }
+
+    /** @param allowMissing run even if {@code weights} lacks learned layers (else refused: outputs would be random) */
+    public static Map<String, Capture> forward(Engine engine, NetConfig cfg, Path weights, boolean allowMissing, Npy.Array input,
+                                               List<String> names, Consumer<String> notes) {
         NetConfig deploy = withInput(cfg, input.shape(), notes);
         LayerConfig inputLayer = deploy.layersFor(Phase.TEST).get(0);
         String inputBlob = inputLayer.top().get(0);
@@ -97,6 +106,10 @@ public final class ForwardCommand implements Callable<Integer> {
                 List<String> copied = Snapshots.WeightLoader.load(pn.net(), weights, false);
                 notes.accept("Weights from " + weights + " for " + copied.size() + " layer(s): " + String.join(", ", copied));
                 withParams.removeAll(copied);
+                if (!withParams.isEmpty() && !allowMissing) {
+                    throw new IllegalArgumentException(weights + " has no weights for layer(s) " + String.join(", ", withParams)
+                            + "; their outputs would come from random fillers (pass --allow-missing-weights if that is meant)");
+                }
                 if (!withParams.isEmpty()) {
                     notes.accept("warning: no weights in " + weights + " for " + String.join(", ", withParams)
                             + "; they keep their fillers (seed 0)");

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeImporter;
 import org.graft.caffe.WeightFiles;
+import org.graft.io.InputFiles;
 import org.graft.layers.Phase;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.SolverConfig;
@@ -33,6 +34,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--solver", paramLabel = "S.prototxt", description = "The Caffe solver: becomes the net.json's solver section;"
             + " its train_net/test_net are joined into one net with phases.")
     Path solver;
+
+    @Option(names = "--allow-missing-weights", description = "Import even if WEIGHTS lacks some learned layers (they start from their fillers).")
+    boolean allowMissingWeights;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for net.json and weights.caffemodel.")
     Path outDir;
@@ -58,8 +62,8 @@ final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give the net prototxt (and optionally the weights), or --solver naming the net");
         }
         for (Path p : new Path[] {net, weights, solverFile}) {
-            if (p != null && !Files.isRegularFile(p)) {
-                throw new IllegalArgumentException(p.toAbsolutePath() + " does not exist");
+            if (p != null && InputFiles.problem(p) != null) {
+                throw new IllegalArgumentException(p.toAbsolutePath() + " " + InputFiles.problem(p));
             }
         }
         Path target = outDir.resolve("net.json").toAbsolutePath().normalize();
@@ -67,6 +71,10 @@ final class ImportCommand implements Callable<Integer> {
         NetConfig cfg = r.config();
         List<String> warnings = new ArrayList<>(r.warnings());
         WeightFiles.Fitted fitted = weights == null ? null : WeightFiles.fit(cfg, weights);
+        if (fitted != null && !fitted.matched().missing().isEmpty() && !allowMissingWeights) {
+            throw new IllegalArgumentException(weights + " has no weights for layer(s) " + String.join(", ", fitted.matched().missing())
+                    + " of net '" + cfg.name() + "'; nothing was written (pass --allow-missing-weights to import them with their fillers)");
+        }
         write(target, r.json());
 
         System.out.printf(Locale.ROOT, "Imported net '%s' from %s%s: %d layer(s), %d in TRAIN, %d in TEST%n", cfg.name(),

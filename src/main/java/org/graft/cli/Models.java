@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.graft.caffe.CaffeImporter;
+import org.graft.io.InputFiles;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 
@@ -23,11 +24,13 @@ final class Models {
 
     /** @param solver a Caffe solver prototxt for a Caffe net, or null */
     static NetConfig load(Path file, Path solver) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("model file " + file.toAbsolutePath() + " does not exist");
+        String problem = InputFiles.problem(file);
+        if (problem != null) {
+            throw new IllegalArgumentException("model file " + file.toAbsolutePath() + " " + problem);
         }
-        if (solver != null && !Files.isRegularFile(solver)) {
-            throw new IllegalArgumentException("solver file " + solver.toAbsolutePath() + " does not exist");
+        String solverProblem = solver == null ? null : InputFiles.problem(solver);
+        if (solverProblem != null) {
+            throw new IllegalArgumentException("solver file " + solver.toAbsolutePath() + " " + solverProblem);
         }
         if (!isCaffeText(file)) {
             if (solver != null) {

@@ -35,6 +35,12 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", description = "Batches to test (default: the solver's test_iter, else one pass over the data).")
     Integer iterations;
 
+    @Option(names = "--allow-missing-weights", description = "Test even if --weights lacks some learned layers (they keep their fillers, seed 0).")
+    boolean allowMissingWeights;
+
+    @Option(names = "--allow-nonfinite", description = "Test weights even if they hold NaN or infinite values (warned by layer and blob).")
+    boolean allowNonFinite;
+
     @Option(names = "--solver", paramLabel = "S.prototxt", description = "Caffe solver for a Caffe .prototxt NET (for test_iter).")
     Path solver;
 
@@ -47,12 +53,16 @@ final class TestCommand implements Callable<Integer> {
         try (Engine engine = device.open();
              PhaseNet test = NetBuilder.build(engine, cfg, Phase.TEST, 0, Trainer.caffeMeanLoader(), 0)) {
             NetBuilder.fill(test.net(), test.layers(), 0);
-            List<String> copied = Snapshots.WeightLoader.load(test.net(), weights, false);
+            List<String> copied = Snapshots.WeightLoader.load(test.net(), weights, false, allowNonFinite);
             List<String> missing = new ArrayList<>();
             for (Layer l : test.net().layers()) {
                 if (!l.params().isEmpty() && !copied.contains(l.name())) {
                     missing.add(l.name());
                 }
+            }
+            if (!missing.isEmpty() && !allowMissingWeights) {
+                throw new IllegalArgumentException(weights + " has no weights for layer(s) " + String.join(", ", missing)
+                        + "; testing random fillers would give a meaningless score (pass --allow-missing-weights if that is meant)");
             }
             if (!missing.isEmpty()) {
                 System.err.println("warning: " + weights + " has no weights for " + String.join(", ", missing)

@@ -34,6 +34,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Override the solver's random_seed.")
     Long seed;
 
+    @Option(names = "--allow-nonfinite", description = "Load --weights / --resume weights even if they hold NaN or infinite values (warned by layer and blob).")
+    boolean allowNonFinite;
+
     @Option(names = "--no-progress", description = "No live progress bar, even on a terminal.")
     boolean noProgress;
 
@@ -48,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
         NetConfig cfg = Models.load(net, solver);
         boolean terminal = System.console() != null && !noProgress;
         try (Engine engine = device.open()) {
-            Trainer.Result r = new Trainer(engine, cfg, new Trainer.Options(weights, resume, maxIter, seed, terminal), System.out).run();
+            Trainer.Result r = new Trainer(engine, cfg, new Trainer.Options(weights, resume, maxIter, seed, terminal, allowNonFinite), System.out).run();
             return r.iterations() >= 0 ? 0 : 1;
         }
     }

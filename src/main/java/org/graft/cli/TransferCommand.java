@@ -230,9 +230,10 @@ final class TransferCommand implements Callable<Integer> {
 
         static Cell resolve(Plan plan, String cell) {
             if (cell.matches("\\d+")) {
-                int i = Integer.parseInt(cell);
+                // A digit string too long for an int is out of range like any other large index.
+                int i = cell.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(cell);
                 if (i >= plan.cells().size()) {
-                    throw new ExperimentException("cell index " + i + " is outside 0.." + (plan.cells().size() - 1) + " (" + plan.cells().size() + " cells in " + plan.dir() + ")");
+                    throw new ExperimentException("cell index " + cell + " is outside 0.." + (plan.cells().size() - 1) + " (" + plan.cells().size() + " cells in " + plan.dir() + ")");
                 }
                 return plan.cells().get(i);
             }

@@ -1,9 +1,12 @@
 package org.graft.data;
 
+
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.graft.engine.Shapes;
+import org.graft.io.HeapBudget;
 import org.graft.layers.Phase;
 
 /**
@@ -63,6 +66,11 @@ public final class BatchLoader implements AutoCloseable {
             throw new DataException("batch loader (" + phase + "): the transformer expects " + in[0] + "×" + in[1] + "×" + in[2]
                     + " inputs but the dataset's examples are " + data.channels() + "×" + data.height() + "×" + data.width() + ": " + data.describe());
         }
+        int[] out = t.outputShape();
+        int perBatch = Shapes.count(new int[] {batchSize, out[0], out[1], out[2]},
+                "batch loader (" + phase + "): batch_size " + batchSize + " × " + out[0] + "×" + out[1] + "×" + out[2] + " per example");
+        HeapBudget.require((prefetch + 2L) * perBatch * Float.BYTES,
+                "batch loader (" + phase + "): " + (prefetch + 1) + " batches of batch_size " + batchSize);
         this.data = data;
         this.transformer = t;
         this.phase = phase;
@@ -187,6 +195,12 @@ public final class BatchLoader implements AutoCloseable {
             stopWorker();
             closed = true;
         }
+    }
+
+    /** The dataset index of the example at position {@code j} of batch {@code batchIndex} (for error messages). */
+    public int exampleAt(long batchIndex, int j) {
+        long p = batchIndex * batchSize + j;
+        return order.example(p / data.size(), (int) (p % data.size()));
     }
 
     /** Writes batch {@code index}: a pure function of (dataset, transformer, phase, seed, batch size, index). */

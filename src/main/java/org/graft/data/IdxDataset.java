@@ -27,9 +27,15 @@ public final class IdxDataset implements Dataset {
     public IdxDataset(Path imageFile, Path labelFile) {
         this.imageFile = imageFile;
         this.labelFile = labelFile;
-        pixels = DataFiles.readMaybeGzipped(imageFile, "IDX image file");
+        pixels = DataFiles.readDeclared(imageFile, "IDX image file", 16, h -> {
+            int[] d = header(h, imageFile, "IDX image file", IMAGE_MAGIC, 3);
+            return new DataFiles.Declared((long) d[0] * d[1] * d[2], d[0] + "×" + d[1] + "×" + d[2] + " pixels");
+        });
         int[] imageHeader = header(pixels, imageFile, "IDX image file", IMAGE_MAGIC, 3);
-        labels = DataFiles.readMaybeGzipped(labelFile, "IDX label file");
+        labels = DataFiles.readDeclared(labelFile, "IDX label file", 8, h -> {
+            int n = header(h, labelFile, "IDX label file", LABEL_MAGIC, 1)[0];
+            return new DataFiles.Declared(n, n + " labels");
+        });
         int[] labelHeader = header(labels, labelFile, "IDX label file", LABEL_MAGIC, 1);
         count = imageHeader[0];
         rows = imageHeader[1];

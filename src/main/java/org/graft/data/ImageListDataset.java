@@ -4,12 +4,12 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.graft.io.InputFiles;
 
 /**
  * Caffe's ImageData source: a list file whose lines read {@code relative/path.jpg label}. The path may
@@ -113,13 +113,11 @@ public final class ImageListDataset implements Dataset {
     }
 
     private static List<String> readLines(Path listFile) {
-        if (!Files.isRegularFile(listFile)) {
-            throw new DataException("image list " + listFile + (Files.exists(listFile) ? " is not a regular file" : " does not exist"));
-        }
+        DataFiles.requireFile(listFile, "image list");
         try {
-            return Files.readAllLines(listFile, StandardCharsets.UTF_8);
+            return InputFiles.readUtf8(listFile).lines().toList();
         } catch (IOException e) {
-            throw new DataException("image list " + listFile + " could not be read: " + e, e);
+            throw new DataException("image list " + listFile + " could not be read: " + e.getMessage(), e);
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.graft.io.HeapBudget;
+import org.graft.io.InputFiles;
 
 /**
  * NumPy's {@code .npy} format, float32 only: what the {@code forward} command reads its input from and
@@ -46,6 +48,11 @@ public final class Npy {
     }
 
     public static Array read(Path file) {
+        String problem = InputFiles.problem(file);
+        if (problem != null) {
+            throw new DataException(".npy file " + file + " " + problem);
+        }
+        HeapBudget.require(InputFiles.size(file), ".npy file " + file);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -85,6 +92,7 @@ public final class Npy {
         }
         String header = new String(bytes, headerStart, (int) headerLen,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        checkHeaderKeys(header, what);
         String descr = find(DESCR, header, "descr", what);
         String fortran = find(FORTRAN, header, "fortran_order", what);
         int[] shape = parseShape(find(SHAPE, header, "shape", what), what);
@@ -165,6 +173,31 @@ public final class Npy {
         bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
         bb.asFloatBuffer().put(data);
         return bb.array();
+    }
+
+    private static final Pattern KEY = Pattern.compile("['\"]([^'\"]*)['\"]\\s*:");
+
+    /**
+     * NumPy's own rules for the header: a dict literal with exactly the keys descr, fortran_order and
+     * shape. A key given twice (Python keeps the last) or an unknown key is refused, not guessed at.
+     */
+    private static void checkHeaderKeys(String header, String what) {
+        String h = header.trim();
+        if (!h.startsWith("{") || !h.endsWith("}")) {
+            throw new DataException(what + ": the .npy header is not a dict literal ({...}), which NumPy rejects: " + h);
+        }
+        Matcher m = KEY.matcher(h);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (m.find()) {
+            String key = m.group(1);
+            if (!java.util.Set.of("descr", "fortran_order", "shape").contains(key)) {
+                throw new DataException(what + ": the .npy header has the key '" + key + "'; NumPy accepts exactly descr,"
+                        + " fortran_order and shape");
+            }
+            if (!seen.add(key)) {
+                throw new DataException(what + ": the .npy header gives '" + key + "' twice; which one is meant is ambiguous");
+            }
+        }
     }
 
     private static String find(Pattern p, String header, String key, String what) {

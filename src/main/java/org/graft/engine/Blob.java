@@ -43,30 +43,16 @@ public final class Blob implements AutoCloseable {
 
     /** Product of dims from {@code start} (inclusive) to the end. */
     public int count(int start) {
-        int c = 1;
-        for (int i = start; i < shape.length; i++) {
-            c *= shape[i];
-        }
-        return c;
+        return Shapes.count(Arrays.copyOfRange(shape, start, shape.length), "blob '" + name + "'");
     }
 
     public static int count(int[] shape) {
-        long c = 1;
-        for (int d : shape) {
-            if (d < 0) {
-                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
-            }
-            c *= d;
-        }
-        if (c > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31 elements");
-        }
-        return (int) c;
+        return Shapes.count(shape, "shape");
     }
 
     /** Changes the shape; buffers are reallocated only when the new shape needs more room. */
     public void reshape(int... newShape) {
-        int n = count(newShape);
+        int n = Shapes.count(newShape, "blob '" + name + "'");
         this.shape = newShape.clone();
         if (n > capacity) {
             closeBuffers();

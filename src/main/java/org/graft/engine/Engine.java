@@ -21,6 +21,7 @@ public final class Engine implements AutoCloseable {
     private final ClContext cl;
     private final KernelLibrary kernels;
     private volatile GemmTuner gemmTuner;
+    private volatile java.util.function.Consumer<String> progress;
 
     public Engine(ClContext cl, KernelLibrary kernels) {
         this.cl = cl;
@@ -43,6 +44,19 @@ public final class Engine implements AutoCloseable {
      */
     public void enableGemmTuning(TuningCache cache) {
         gemmTuner = GemmTuner.forEngine(this, cache);
+        gemmTuner.progress(progress);
+    }
+
+    /**
+     * Where to say what slow one-time preparation is about to happen (compiling kernel programs, timing
+     * GEMM candidates), so a first run on a new device does not sit silent for minutes; null: quiet.
+     */
+    public void progress(java.util.function.Consumer<String> lines) {
+        progress = lines;
+        kernels.progress(lines);
+        if (gemmTuner != null) {
+            gemmTuner.progress(lines);
+        }
     }
 
     /** The GEMM tuner, or null when tuning is off. */

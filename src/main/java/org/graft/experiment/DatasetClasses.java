@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.graft.io.InputFiles;
 import org.graft.layers.Phase;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
@@ -44,8 +45,8 @@ final class DatasetClasses {
     }
 
     private static int[] idxLabels(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new ExperimentException("the IDX label file " + file + " does not exist");
+        if (InputFiles.problem(file) != null) {
+            throw new ExperimentException("the IDX label file " + file + " " + InputFiles.problem(file));
         }
         byte[] b = Files.readAllBytes(file);
         if (b.length >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
@@ -68,8 +69,8 @@ final class DatasetClasses {
     }
 
     private static int[] listLabels(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new ExperimentException("the image list " + file + " does not exist");
+        if (InputFiles.problem(file) != null) {
+            throw new ExperimentException("the image list " + file + " " + InputFiles.problem(file));
         }
         int[] counts = new int[16];
         int max = -1;

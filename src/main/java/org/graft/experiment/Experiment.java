@@ -21,6 +21,24 @@ public record Experiment(String name, Path file, Path netFile, NetConfig baseNet
         learnable = List.copyOf(learnable);
         n = List.copyOf(n);
         splits = List.copyOf(splits);
+        // The paper's metric is the default and is used as far as the curve allows (smoke runs test a few
+        // times); a k the user chose must fit the curve.
+        if (report != null && report.metric().kind() == Metric.Kind.MEAN_BEST && !report.metric().equals(Metric.PAPER)
+                && baseNet != null && baseNet.hasSolver()) {
+            int tests = testsPerNetwork(schedule, baseNet);
+            if (report.metric().k() > tests) {
+                throw new ExperimentException((file != null ? file + ": " : "") + "metric.k = " + report.metric().k()
+                        + " must lie in [1, " + tests + "]: each network is tested " + tests + " times, so the mean of the "
+                        + report.metric().k() + " best would silently be the mean of all " + tests);
+            }
+        }
+    }
+
+    /** How many test points one network's curve has under {@code schedule}: every test_interval, and at the end. */
+    static int testsPerNetwork(Schedule schedule, NetConfig baseNet) {
+        org.graft.net.config.SolverConfig s = schedule.apply(baseNet.requireSolver());
+        int interval = Math.max(1, s.testInterval());
+        return s.maxIter() / interval + (s.testInitialization() ? 1 : 0) + (s.maxIter() % interval != 0 ? 1 : 0);
     }
 
     /** L, the number of learnable layers. */

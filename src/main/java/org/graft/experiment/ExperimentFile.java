@@ -66,6 +66,9 @@ record ExperimentFile(String name, String net, String solver, Integer numClasses
      * so that the paper's natural/man-made halves can be written as ranges.
      */
     static final class ClassRanges extends StdDeserializer<List<Integer>> {
+        /** The most values one "a-b" range may expand to (ImageNet has 1,000 classes). */
+        static final int MAX_RANGE = 1 << 20;
+
         ClassRanges() {
             super(List.class);
         }
@@ -86,6 +89,12 @@ record ExperimentFile(String name, String net, String solver, Integer numClasses
                         int b = number(p, ab[1]);
                         if (b < a) {
                             throw JsonMappingException.from(p, "range \"" + p.getText() + "\" runs backwards");
+                        }
+                        // Checked before expanding: "0-2147483646" would otherwise fill the heap. What the values
+                        // range over (the classes, the layers) is checked by the loader once the list exists.
+                        if ((long) b - a + 1 > MAX_RANGE) {
+                            throw JsonMappingException.from(p, "range \"" + p.getText() + "\" holds " + ((long) b - a + 1)
+                                    + " values, more than the " + MAX_RANGE + " one range may hold");
                         }
                         for (int c = a; c <= b; c++) {
                             out.add(c);

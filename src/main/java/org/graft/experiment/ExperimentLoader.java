@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.graft.caffe.CaffeFormatException;
 import org.graft.caffe.CaffeImporter;
+import org.graft.io.InputFiles;
 import org.graft.layers.Phase;
 import org.graft.net.config.ConfigException;
 import org.graft.net.config.LayerConfig;
@@ -34,12 +35,12 @@ public final class ExperimentLoader {
 
     public static Experiment load(Path file) {
         Path abs = file.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(abs)) {
-            throw new ExperimentException("experiment file " + abs + " does not exist");
+        if (InputFiles.problem(abs) != null) {
+            throw new ExperimentException("experiment file " + abs + " " + InputFiles.problem(abs));
         }
         String text;
         try {
-            text = Files.readString(abs);
+            text = InputFiles.readUtf8(abs);
         } catch (IOException e) {
             throw new ExperimentException("cannot read " + abs + ": " + e.getMessage(), e);
         }
@@ -112,16 +113,16 @@ public final class ExperimentLoader {
     }
 
     private static NetConfig loadNet(ExperimentFiles.Bound<ExperimentFile> src, Path netFile) {
-        if (!Files.isRegularFile(netFile)) {
-            throw src.error("net", "the base network " + netFile + " does not exist");
+        if (InputFiles.problem(netFile) != null) {
+            throw src.error("net", "the base network " + netFile + " " + InputFiles.problem(netFile));
         }
         String solverName = src.value().solver();
         Path solverFile = solverName == null ? null : netFile.getParent().resolve(solverName).normalize();
         NetConfig net;
         try {
             if (isCaffeText(netFile)) {
-                if (solverFile != null && !Files.isRegularFile(solverFile)) {
-                    throw src.error("solver", "the Caffe solver " + solverFile + " does not exist");
+                if (solverFile != null && InputFiles.problem(solverFile) != null) {
+                    throw src.error("solver", "the Caffe solver " + solverFile + " " + InputFiles.problem(solverFile));
                 }
                 // Caffe resolves relative paths against its working directory; here that is the experiment's folder.
                 Path target = netFile.resolveSibling(netFile.getFileName() + ".json");

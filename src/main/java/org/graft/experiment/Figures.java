@@ -243,7 +243,8 @@ public final class Figures {
         return chart;
     }
 
-    private static void write(Path png, int width, int height, JFreeChart[] charts, Rectangle[] areas) {
+    /** Draws {@code charts} into their {@code areas} of a white image and writes it atomically as a PNG. */
+    public static void write(Path png, int width, int height, JFreeChart[] charts, Rectangle[] areas) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {

@@ -12,6 +12,14 @@ public record ReportOptions(Metric metric, Double tolerance, double minTolerance
                             boolean paperNumbers) {
     public ReportOptions {
         table1Ranges = List.copyOf(table1Ranges);
+        // Accuracies are fractions: a tolerance outside [0, 1] (1e999 reads as infinity) would make every
+        // finding "the same" and the report silently meaningless.
+        if (tolerance != null && !(tolerance >= 0 && tolerance <= 1)) {
+            throw new ExperimentException("report.tolerance must lie in [0, 1] (a fraction of accuracy), got " + tolerance);
+        }
+        if (!(minTolerance >= 0 && minTolerance <= 1)) {
+            throw new ExperimentException("report.min_tolerance must lie in [0, 1] (a fraction of accuracy), got " + minTolerance);
+        }
     }
 
     public ReportOptions withMetric(Metric m) {

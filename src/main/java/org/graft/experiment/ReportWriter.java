@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.graft.io.DisplayPaths;
 
 /**
  * {@code transfer report DIR}: writes {@code results.csv} (one row per network), {@code figure2.png},
@@ -43,7 +44,7 @@ public final class ReportWriter {
         ExperimentFiles.writeAtomically(md, markdown(d, e, findings, tol, options, testImages));
         if (out != null) {
             long done = d.networks().stream().filter(ReportData.Network::done).count();
-            out.printf("Report: %s (%d of %d networks finished)%n", md, done, plan.cells().size());
+            out.printf("Report: %s (%d of %d networks finished)%n", DisplayPaths.of(md), done, plan.cells().size());
             for (Finding f : findings) {
                 out.printf("  %-8s %-40s %s%n", f.section(), f.title(), f.verdict().text());
             }
@@ -134,7 +135,7 @@ public final class ReportWriter {
         StringBuilder sb = new StringBuilder();
         sb.append("# Transfer experiment '").append(plan.name()).append("'\n\n");
         sb.append("Reproduction of Yosinski et al. 2014, *How transferable are features in deep neural networks?*, from the results in `")
-                .append(plan.dir()).append("`. Everything below is computed from the cells' `result.json` files by `transfer report`.\n\n");
+                .append(DisplayPaths.of(plan.dir())).append("`. Everything below is computed from the cells' `result.json` files by `transfer report`.\n\n");
         status(sb, d);
         sb.append(String.format(Locale.ROOT, "- Accuracy of a network: the %s on its target half's test set.%n", d.metric().describe()));
         sb.append(String.format(Locale.ROOT, "- Tolerance: two accuracies closer than %.2f pp count as equal (%s).%n%n", 100 * tol,

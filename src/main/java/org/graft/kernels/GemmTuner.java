@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.graft.engine.Debug;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
@@ -36,6 +37,7 @@ public final class GemmTuner {
     private int tunedShapes;
     private double tuningSeconds;
     private int cachedShapes;
+    private volatile Consumer<String> progress;
 
     GemmTuner(List<GemmVariant> candidates, TuningCache cache) {
         if (candidates.isEmpty()) {
@@ -52,6 +54,11 @@ public final class GemmTuner {
     /** A tuner over the device's standard candidates, remembering winners in {@code cache} (may be null: memory only). */
     public static GemmTuner forEngine(Engine e, TuningCache cache) {
         return new GemmTuner(GemmVariant.candidates(e.device()), cache);
+    }
+
+    /** Receives a line before each new shape is timed (null: quiet); see Engine#progress. */
+    public void progress(Consumer<String> lines) {
+        progress = lines;
     }
 
     /** What identifies the candidates and their kernels; a cache written under another signature is not trusted. */
@@ -99,6 +106,13 @@ public final class GemmTuner {
     }
 
     private GemmVariant tune(Engine e, GemmCall call, String key) {
+        Consumer<String> say = progress;
+        if (say != null) {
+            if (tunedShapes == 0) {
+                say.accept("Tuning GEMM for this device (each new matrix shape once; remembered afterwards)...");
+            }
+            say.accept("  timing " + candidates.size() + " GEMM kernels on shape " + key + " (shape " + (tunedShapes + 1) + ")");
+        }
         long t0 = System.nanoTime();
         long cFloats = (long) call.batch() * call.m() * call.n();
         Map<String, Double> medians = new LinkedHashMap<>();

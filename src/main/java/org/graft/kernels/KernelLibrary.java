@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.graft.opencl.ClContext;
 import org.graft.opencl.ClKernel;
 import org.graft.opencl.ClProgram;
@@ -25,6 +26,7 @@ public final class KernelLibrary implements AutoCloseable {
     private int built;
     private int loaded;
     private long prepareNanos;
+    private volatile Consumer<String> progress;
 
     public KernelLibrary(ClContext cl, ProgramCache diskCache) {
         this.cl = cl;
@@ -33,6 +35,11 @@ public final class KernelLibrary implements AutoCloseable {
 
     public ClContext cl() {
         return cl;
+    }
+
+    /** Receives a line before each program is compiled from source (null: quiet); see Engine#progress. */
+    public void progress(Consumer<String> lines) {
+        progress = lines;
     }
 
     /** Kernel {@code name} from {@code kernels/<file>}, compiled with extra {@code defines} (may be ""). */
@@ -59,6 +66,14 @@ public final class KernelLibrary implements AutoCloseable {
             String source = source(file);
             p = diskCache != null ? diskCache.load(cl, file, source, options) : null;
             if (p == null) {
+                Consumer<String> say = progress;
+                if (say != null) {
+                    if (built == 0) {
+                        say.accept("Compiling kernel programs for this device (the first run here; they are cached afterwards)...");
+                    }
+                    say.accept("  compiling " + file + (defines.isBlank() ? "" : " [" + defines.trim() + "]") + " (program "
+                            + (built + 1) + ")");
+                }
                 p = cl.buildProgram(file, source, options);
                 if (diskCache != null) {
                     diskCache.store(cl, file, source, options, p);

@@ -16,7 +16,7 @@ import org.graft.opencl.ClKernel;
  * class counts against it (constant scores give accuracy 0 for k < C, not 1).
  * Reference: {@link org.graft.reference.AccuracyReference}.
  */
-public final class AccuracyLayer extends Layer {
+public final class AccuracyLayer extends Layer implements LabelledLayer {
     private static final String KERNELS = "accuracy.cl";
 
     /** Caffe's AccuracyParameter: top_k (1), axis (1), ignore_label (none when null). */
@@ -108,10 +108,21 @@ public final class AccuracyLayer extends Layer {
     }
 
     /** As {@link SoftmaxWithLossLayer#checkLabels()}: throws if a pass met a label outside [0, C). */
+    @Override
     public void checkLabels() {
         if (labelErrors != null) {
             labelErrors.check(this, split.channels(), split.axis(), split.inner());
         }
+    }
+
+    @Override
+    public int classes() {
+        return split.channels();
+    }
+
+    @Override
+    public Integer ignoreLabel() {
+        return spec.ignoreLabel();
     }
 
     @Override

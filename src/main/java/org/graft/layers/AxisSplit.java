@@ -1,5 +1,7 @@
 package org.graft.layers;
 
+import org.graft.engine.Shapes;
+
 /**
  * A blob viewed as (outer, channels, inner) around one axis, as Caffe's softmax, loss and accuracy
  * layers see it: outer = product of the dims before the axis, channels = the dim at the axis, inner =
@@ -13,14 +15,9 @@ public record AxisSplit(int axis, int outer, int channels, int inner) {
         if (a < 0 || a >= shape.length) {
             throw layer.shapeError("axis " + axis + " must lie in [-" + shape.length + ", " + shape.length + ")", shape);
         }
-        int outer = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= shape[i];
-        }
-        int inner = 1;
-        for (int i = a + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int outer = Shapes.count(java.util.Arrays.copyOfRange(shape, 0, a), "layer '" + layer.name() + "': bottom[0]");
+        int inner = Shapes.count(java.util.Arrays.copyOfRange(shape, a + 1, shape.length), "layer '" + layer.name() + "': bottom[0]");
+        Shapes.count(shape, "layer '" + layer.name() + "': bottom[0]");
         return new AxisSplit(a, outer, shape[a], inner);
     }
 

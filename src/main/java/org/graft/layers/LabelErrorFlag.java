@@ -38,10 +38,11 @@ final class LabelErrorFlag implements AutoCloseable {
         int position = v[2];
         String where = inner == 1 ? "sample " + position
                 : "sample " + position / inner + ", spatial position " + position % inner;
-        throw new IllegalStateException(String.format(
+        throw new LabelOutOfRangeException(String.format(
                 "layer '%s' (%s): label %s at %s is outside [0, %d): bottom[0] has %d classes along axis %d"
                         + " (check the label file and the layer's num_output)",
-                layer.name(), layer.type(), labelText(label), where, classes, classes, axis));
+                layer.name(), layer.type(), labelText(label), where, classes, classes, axis),
+                layer.name(), labelText(label), position / inner, classes);
     }
 
     private static String labelText(float label) {

@@ -16,7 +16,7 @@ import org.graft.opencl.ClKernel;
  * labels outside [0, C) are flagged there and reported by {@link #checkLabels()}.
  * Reference: {@link org.graft.reference.SoftmaxWithLossReference}.
  */
-public final class SoftmaxWithLossLayer extends Layer {
+public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
     private static final String KERNELS = "softmax_loss.cl";
 
     /** Caffe's LossParameter.NormalizationMode: what the summed loss is divided by. */
@@ -161,6 +161,7 @@ public final class SoftmaxWithLossLayer extends Layer {
      * met a label outside [0, C) that is not the ignore_label. Costs one 12-byte read (which waits
      * for the queue), so the net calls it when it reads the loss anyway.
      */
+    @Override
     public void checkLabels() {
         if (labelErrors != null) {
             labelErrors.check(this, split.channels(), split.axis(), split.inner());
@@ -181,6 +182,16 @@ public final class SoftmaxWithLossLayer extends Layer {
         if (b != null) {
             b.close();
         }
+    }
+
+    @Override
+    public int classes() {
+        return split.channels();
+    }
+
+    @Override
+    public Integer ignoreLabel() {
+        return spec.ignoreLabel();
     }
 
     @Override

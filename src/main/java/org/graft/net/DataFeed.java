@@ -18,6 +18,7 @@ import org.graft.data.LmdbDataset;
 import org.graft.data.MeanImage;
 import org.graft.data.Transformer;
 import org.graft.engine.Blob;
+import org.graft.layers.LabelledLayer;
 import org.graft.layers.Phase;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
@@ -34,6 +35,7 @@ public final class DataFeed implements AutoCloseable {
     private final BatchLoader loader;
     /** The opened source when it holds resources (an LMDB map), closed after the loader; else null. */
     private final AutoCloseable source;
+    private long lastBatch;
 
     private DataFeed(LayerConfig config, BatchLoader loader, AutoCloseable source) {
         this.config = config;
@@ -167,9 +169,39 @@ public final class DataFeed implements AutoCloseable {
         return loader;
     }
 
+    /**
+     * Refuses a data source with a label the net cannot take: each label must lie in [0, classes) of
+     * every loss or accuracy layer that reads it, or be that layer's ignore_label. Checked once when the
+     * net is built (labels are in memory), so a bad label file fails before any training.
+     */
+    public void checkLabels(Net net) {
+        if (labelTop() == null) {
+            return;
+        }
+        Dataset d = loader.dataset();
+        for (LabelledLayer l : net.labelReaders(labelTop())) {
+            for (int i = 0; i < d.size(); i++) {
+                int label = d.label(i);
+                boolean ignored = l.ignoreLabel() != null && l.ignoreLabel() == label;
+                if (!ignored && (label < 0 || label >= l.classes())) {
+                    throw new DataException("layer '" + config.name() + "': example " + i + " of " + d.describe() + " has label " + label
+                            + ", outside [0, " + l.classes() + ") of layer '" + l.name() + "' ("
+                            + l.classes() + " outputs)" + (l.ignoreLabel() != null ? " and not its ignore_label " + l.ignoreLabel() : "")
+                            + "; fix the labels or the classifier's num_output");
+                }
+            }
+        }
+    }
+
+    /** Names where sample {@code sample} of the batch fed last came from: the example and its source. */
+    public String describeExample(int sample) {
+        return "example " + loader.exampleAt(lastBatch, sample) + " of " + loader.dataset().describe();
+    }
+
     /** Uploads the next batch into the net's input blobs. */
     public void feed(Net net) {
         org.graft.data.Batch b = loader.next();
+        lastBatch = b.index();
         Blob data = net.blob(dataTop());
         data.upload(b.data());
         if (labelTop() != null) {

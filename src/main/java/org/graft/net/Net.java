@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
+import org.graft.layers.LabelledLayer;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
@@ -131,7 +132,12 @@ public final class Net implements AutoCloseable {
                         && !Arrays.equals(tb.shape(), out.get(t))) {
                     throw new IllegalArgumentException("layer '" + layer.name() + "' is in place but changes the shape");
                 }
-                tb.reshape(out.get(t));
+                try {
+                    tb.reshape(out.get(t));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("layer '" + layer.name() + "' (" + layer.type() + "): top '" + en.tops().get(t)
+                            + "': " + e.getMessage(), e);
+                }
             }
         }
         if (lossWeights.size() == entries.size()) {
@@ -240,7 +246,36 @@ public final class Net implements AutoCloseable {
         }
     }
 
-    /** The weighted sum of the loss tops; reads them back from the device (one small read per loss). */
+    /**
+     * Throws {@link org.graft.layers.LabelOutOfRangeException} if a pass since the last check met a label
+     * outside its layer's classes; one tiny read per labelled layer, done when results are read anyway.
+     */
+    public void checkLabels() {
+        for (Entry e : entries) {
+            if (e.layer() instanceof LabelledLayer l) {
+                l.checkLabels();
+            }
+        }
+    }
+
+    /** The loss and accuracy layers that read {@code blobName} as their labels, through implicit splits. */
+    public List<LabelledLayer> labelReaders(String blobName) {
+        Set<String> names = new HashSet<>(List.of(blobName));
+        List<LabelledLayer> out = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.layer() instanceof SplitLayer && names.contains(e.bottoms().get(0))) {
+                names.addAll(e.tops());
+            } else if (e.layer() instanceof LabelledLayer l && e.bottoms().size() > 1 && names.contains(e.bottoms().get(1))) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The weighted sum of the loss tops; reads them back from the device (one small read per loss), and
+     * checks the labels of the pass (see {@link #checkLabels()}).
+     */
     public double loss() {
         double sum = 0;
         for (int i = 0; i < entries.size(); i++) {
@@ -254,6 +289,7 @@ public final class Net implements AutoCloseable {
                 }
             }
         }
+        checkLabels();
         return sum;
     }
 

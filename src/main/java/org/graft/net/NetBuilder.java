@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.graft.data.DataException;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
+import org.graft.engine.Shapes;
+import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.layers.Phase;
@@ -28,6 +31,21 @@ public final class NetBuilder {
             for (DataFeed f : feeds) {
                 f.feed(net);
             }
+        }
+
+        /**
+         * The device's report of a bad label turned into the user's terms: which example of which data
+         * source carries it (the feed that provides labels knows where the last batch came from).
+         */
+        public RuntimeException explain(LabelOutOfRangeException e) {
+            for (DataFeed f : feeds) {
+                if (f.labelTop() != null) {
+                    return new DataException("layer '" + f.config().name() + "': " + f.describeExample(e.sample()) + " has label "
+                            + e.label() + ", outside [0, " + e.classes() + ") of layer '" + e.layer() + "' (" + e.classes()
+                            + " outputs); fix the labels or the classifier's num_output", e);
+                }
+            }
+            return e;
         }
 
         public int batchSize() {
@@ -58,6 +76,7 @@ public final class NetBuilder {
         Map<String, int[]> inputs = new LinkedHashMap<>();
         List<DataFeed> feeds = new ArrayList<>();
         List<Net.Entry> entries = new ArrayList<>();
+        Net net = null;
         try {
             for (LayerConfig lc : layers) {
                 switch (lc.type()) {
@@ -67,6 +86,8 @@ public final class NetBuilder {
                         if (batchOverride > 0) {
                             shape[0] = batchOverride;
                         }
+                        Shapes.count(shape, "layer '" + lc.name() + "' (" + lc.type() + "): top '" + f.dataTop()
+                                + "', batch_size × channels × height × width");
                         if (shapesOnly) {
                             f.close();
                         } else {
@@ -83,6 +104,7 @@ public final class NetBuilder {
                             if (batchOverride > 0 && shape.length > 0) {
                                 shape[0] = batchOverride;
                             }
+                            Shapes.count(shape, "layer '" + lc.name() + "' (Input): top '" + lc.top().get(t) + "', input_param.shape");
                             inputs.put(lc.top().get(t), shape);
                         }
                     }
@@ -100,11 +122,18 @@ public final class NetBuilder {
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("net '" + cfg.name() + "' has no data or Input layer in phase " + phase);
             }
-            Net net = new Net(engine, cfg.name() + "/" + phase, inputs, entries);
+            net = new Net(engine, cfg.name() + "/" + phase, inputs, entries);
+            for (DataFeed f : feeds) {
+                f.checkLabels(net);
+            }
             return new PhaseNet(net, feeds, layers);
         } catch (RuntimeException e) {
             feeds.forEach(DataFeed::close);
-            entries.forEach(en -> en.layer().close());
+            if (net != null) {
+                net.close();
+            } else {
+                entries.forEach(en -> en.layer().close());
+            }
             throw e;
         }
     }

@@ -282,6 +282,11 @@ public abstract class ClContext implements AutoCloseable {
 
     /** The binding's handle of a buffer this context created; refuses released buffers and other contexts' buffers. */
     private Object mem(ClBuffer b) {
+        if (b == null) {
+            // A NullPointerException here would name a JVM-internal variable; say what happened instead.
+            throw new IllegalStateException("an OpenCL operation was given no buffer (one that was never allocated or already"
+                    + " released); this is a bug in Graft: please report it with the output of GRAFT_DEBUG=1");
+        }
         if (!(b instanceof Buffer buf) || buf.owner.getClass() != getClass()) {
             throw new IllegalArgumentException("buffer '" + b.label() + "' belongs to another OpenCL backend");
         }

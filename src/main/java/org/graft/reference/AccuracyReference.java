@@ -5,6 +5,8 @@ package org.graft.reference;
  * Scores are viewed as (outer, channels, inner); position pos = o·inner + i has label labels[pos]
  * (truncated to int). Positions with the ignore_label are skipped. A position is correct when
  * #{c ≠ label : score_c ≥ score_label} &lt; k, so ties count against the true class, as in Caffe.
+ * A NaN score is never a match: a NaN true-class score makes the position wrong, and a NaN score of
+ * another class counts as at least as high (Caffe's plain {@code >=} would call a NaN model perfect).
  * accuracy = correct / counted, or 0 when nothing was counted. There is no backward.
  */
 public final class AccuracyReference {
@@ -24,11 +26,11 @@ public final class AccuracyReference {
                 float truth = scores[(o * channels + label) * inner + i];
                 int atLeastAsHigh = 0;
                 for (int c = 0; c < channels; c++) {
-                    if (c != label && scores[(o * channels + c) * inner + i] >= truth) {
+                    if (c != label && !(scores[(o * channels + c) * inner + i] < truth)) {
                         atLeastAsHigh++;
                     }
                 }
-                if (atLeastAsHigh < topK) {
+                if (!Float.isNaN(truth) && atLeastAsHigh < topK) {
                     correct++;
                 }
                 counted++;

@@ -5,8 +5,12 @@ public final class DivergedException extends RuntimeException {
     private final long iteration;
 
     public DivergedException(long iteration, double loss) {
-        super("the training loss became " + loss + " at iteration " + iteration
-                + "; training stopped (the last snapshot written before it is intact). A lower base_lr usually helps.");
+        this(iteration, "the training loss became " + loss + " at iteration " + iteration + "; training stopped");
+    }
+
+    /** With the full story the trainer can tell: which snapshot is intact, whether the loss rose first. */
+    public DivergedException(long iteration, String message) {
+        super(message);
         this.iteration = iteration;
     }
 

@@ -35,6 +35,72 @@ public final class Snapshots {
         return prefix.resolveSibling(prefix.getFileName() + "_iter_" + iter + ".solverstate");
     }
 
+    /**
+     * The newest {@code <prefix>_iter_N.caffemodel} with N ≤ {@code maxIter} whose weights are all finite
+     * (each candidate is read and checked, newest first), or null when there is none.
+     */
+    public static Path lastFiniteModel(Path prefix, int maxIter) {
+        Path dir = prefix.toAbsolutePath().getParent();
+        String head = prefix.getFileName() + "_iter_";
+        List<Integer> iters = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(head) && n.endsWith(".caffemodel") && n.substring(head.length(), n.length() - 11).matches("\\d{1,9}")) {
+                    int it = Integer.parseInt(n.substring(head.length(), n.length() - 11));
+                    if (it <= maxIter) {
+                        iters.add(it);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        iters.sort(java.util.Comparator.reverseOrder());
+        for (int it : iters) {
+            Path model = modelPath(prefix, it);
+            try {
+                boolean finite = true;
+                for (List<WeightBlob> blobs : CaffeWeights.byLayer(CaffeFiles.readNet(model), model.toString()).values()) {
+                    for (WeightBlob b : blobs) {
+                        finite &= NonFinite.describe(b.data()) == null;
+                    }
+                }
+                if (finite) {
+                    return model;
+                }
+            } catch (RuntimeException unreadable) {
+                // a damaged file is not a good snapshot; try the one before
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Deletes the hidden temporary files that {@link org.graft.io.AtomicFiles} leaves when a run is killed
+     * while writing a snapshot of this prefix ({@code .<prefix>_iter_N.caffemodel.<hex>.tmp}); returns them.
+     */
+    public static List<Path> removeStaleTemporaries(Path prefix) {
+        Path dir = prefix.toAbsolutePath().getParent();
+        java.util.regex.Pattern temp = java.util.regex.Pattern.compile("\\." + java.util.regex.Pattern.quote(prefix.getFileName() + "_iter_")
+                + "\\d+\\.(caffemodel|solverstate)\\.[0-9a-f]+\\.tmp");
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (temp.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    removed.add(p);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new CaffeFormatException("cannot clean temporary snapshot files in " + dir + ": " + e.getMessage());
+        }
+        return removed;
+    }
+
     /** The learned weights of a net as a V2 NetParameter. */
     public static NetParameter toNetParameter(Net net) {
         List<LayerBlobs> layers = new ArrayList<>();
@@ -90,10 +156,21 @@ public final class Snapshots {
         }
     }
 
+    /**
+     * Reads a solver state for {@code --resume}; a momentum history holding NaN or infinite values is
+     * refused here, before anything is built or written, so a diverged state cannot overwrite good snapshots.
+     */
     public static State readState(Path file) {
         SolverState st = CaffeFiles.readSolverState(file);
         if (!st.hasLearnedNet()) {
             throw new CaffeFormatException(file + ": the solver state names no learned_net (model file)");
+        }
+        for (int i = 0; i < st.getHistoryCount(); i++) {
+            String bad = NonFinite.describe(CaffeWeights.decode(st.getHistory(i), file + " history " + i).data());
+            if (bad != null) {
+                throw new CaffeFormatException(file + ": momentum history blob " + i + " holds " + bad
+                        + "; the run had diverged when it was written; resume from an earlier snapshot");
+            }
         }
         Path model = Path.of(st.getLearnedNet());
         if (!model.isAbsolute()) {
@@ -104,7 +181,12 @@ public final class Snapshots {
 
     /** Restores weights and momentum history into a solver built for the same net. */
     public static void restore(State state, SgdSolver solver) {
-        WeightLoader.load(solver.net(), state.learnedNet(), true);
+        restore(state, solver, false);
+    }
+
+    /** @param allowNonFinite load NaN / infinite weights with a warning instead of refusing them */
+    public static void restore(State state, SgdSolver solver, boolean allowNonFinite) {
+        WeightLoader.load(solver.net(), state.learnedNet(), true, allowNonFinite);
         List<Param> params = solver.params();
         SolverState st = state.proto();
         if (st.getHistoryCount() != params.size()) {
@@ -113,8 +195,15 @@ public final class Snapshots {
         }
         for (int i = 0; i < params.size(); i++) {
             Blob b = params.get(i).blob();
-            WeightBlob h = CaffeWeights.conform(CaffeWeights.decode(st.getHistory(i), "history " + i),
-                    b.shape(), params.get(i).name(), i);
+            WeightBlob h = CaffeWeights.decode(st.getHistory(i), state.file() + " history blob " + i);
+            try {
+                h = CaffeWeights.conform(h, b.shape(), params.get(i).name(), i);
+            } catch (CaffeFormatException e) {
+                // conform's words are about a layer's weights; here a history blob does not fit a parameter
+                throw new CaffeFormatException(state.file() + ": momentum history blob " + i + " has shape " + h
+                        + " but parameter " + i + " of the net (" + b.name() + ") is " + b.shapeString()
+                        + "; was the solver state written for another net?");
+            }
             ClBuffer buf = solver.history().get(i);
             solver.net().engine().cl().writeFloats(buf, 0, h.data(), 0, h.data().length);
         }
@@ -132,8 +221,33 @@ public final class Snapshots {
          * @return names of the layers that were copied
          */
         public static List<String> load(Net net, Path file, boolean strict) {
+            return load(net, file, strict, true);
+        }
+
+        /**
+         * As {@link #load(Net, Path, boolean)}; weights holding NaN or infinite values are named by layer
+         * and blob, and refused unless {@code allowNonFinite} (then a warning on standard error).
+         */
+        public static List<String> load(Net net, Path file, boolean strict, boolean allowNonFinite) {
             NetParameter np = CaffeFiles.readNet(file);
             Map<String, List<WeightBlob>> byLayer = CaffeWeights.byLayer(np, file.toString());
+            List<String> nonFinite = new ArrayList<>();
+            for (Layer l : net.layers()) {
+                List<WeightBlob> blobs = l.params().isEmpty() ? null : byLayer.get(l.name());
+                for (int i = 0; blobs != null && i < blobs.size(); i++) {
+                    String bad = NonFinite.describe(blobs.get(i).data());
+                    if (bad != null) {
+                        nonFinite.add("layer '" + l.name() + "' blob " + i + " (" + (i == 0 ? "weights" : "bias") + "): " + bad);
+                    }
+                }
+            }
+            if (!nonFinite.isEmpty()) {
+                String where = file + " holds non-finite weights: " + String.join("; ", nonFinite);
+                if (!allowNonFinite) {
+                    throw new CaffeFormatException(where + " (a diverged run?); pass --allow-nonfinite to load them anyway");
+                }
+                System.err.println("warning: " + where);
+            }
             List<String> copied = new ArrayList<>();
             for (Layer l : net.layers()) {
                 if (l.params().isEmpty()) {

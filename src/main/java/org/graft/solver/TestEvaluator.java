@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.engine.Blob;
+import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Pass;
 import org.graft.net.Net;
 import org.graft.net.NetBuilder.PhaseNet;
@@ -52,6 +53,11 @@ public final class TestEvaluator {
             for (int o = 0; o < outputs.size(); o++) {
                 Blob b = net.blob(outputs.get(o).blob());
                 sums[o] += b.download()[0];
+            }
+            try {
+                net.checkLabels();
+            } catch (LabelOutOfRangeException e) {
+                throw test.explain(e);
             }
         }
         Map<Output, Double> out = new LinkedHashMap<>();

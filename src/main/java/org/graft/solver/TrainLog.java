@@ -19,9 +19,19 @@ public final class TrainLog implements AutoCloseable {
     private final Writer out;
     private final Path file;
 
-    public TrainLog(Path file, boolean append) {
+    /**
+     * A log for a run that starts at iteration {@code resumedAt} (-1 for a fresh run, which starts the
+     * file over). A resumed run keeps the rows the interrupted run wrote before that iteration (and its
+     * test at that iteration, which the resumed run does not repeat) and drops the rest, which the resumed
+     * run writes again: without this, re-run iterations appear twice.
+     */
+    public TrainLog(Path file, int resumedAt) {
         this.file = file;
+        boolean append = resumedAt >= 0;
         try {
+            if (append && Files.isRegularFile(file)) {
+                keepRowsBefore(file, resumedAt);
+            }
             Files.createDirectories(file.toAbsolutePath().getParent());
             boolean exists = Files.exists(file) && Files.size(file) > 0;
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -31,6 +41,28 @@ public final class TrainLog implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training log " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void keepRowsBefore(Path file, int resumedAt) throws IOException {
+        java.util.List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        StringBuilder kept = new StringBuilder();
+        boolean dropped = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", 3);
+            boolean keep = i == 0 || cells.length < 2 || !cells[1].matches("\\d{1,10}");
+            if (!keep) {
+                long iter = Long.parseLong(cells[1]);
+                keep = iter < resumedAt || iter == resumedAt && cells[0].equals("test");
+            }
+            if (keep) {
+                kept.append(lines.get(i)).append('\n');
+            } else {
+                dropped = true;
+            }
+        }
+        if (dropped) {
+            org.graft.io.AtomicFiles.writeString(file, kept.toString());
         }
     }
 

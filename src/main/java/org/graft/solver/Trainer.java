@@ -11,7 +11,9 @@ import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeWeights;
 import org.graft.data.MeanImage;
 import org.graft.engine.Engine;
+import org.graft.io.DisplayPaths;
 import org.graft.kernels.GemmTuner;
+import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
 import org.graft.net.NetBuilder;
@@ -26,7 +28,11 @@ import org.graft.net.config.SolverConfig;
  */
 public final class Trainer {
     /** What the caller may override (command-line options). Null / negative means "as in the file". */
-    public record Options(Path weights, Path resume, Integer maxIter, Long seed, boolean progressBar) {
+    public record Options(Path weights, Path resume, Integer maxIter, Long seed, boolean progressBar, boolean allowNonFinite) {
+        public Options(Path weights, Path resume, Integer maxIter, Long seed, boolean progressBar) {
+            this(weights, resume, maxIter, seed, progressBar, false);
+        }
+
         public static Options defaults() {
             return new Options(null, null, null, null, false);
         }
@@ -68,9 +74,18 @@ public final class Trainer {
     public Result run() {
         SolverConfig solverCfg = config.requireSolver();
         if (options.maxIter() != null) {
+            if (options.maxIter() < 1) {
+                throw new IllegalArgumentException("--max-iter must lie in [1, " + Integer.MAX_VALUE + "], got " + options.maxIter());
+            }
             solverCfg = solverCfg.toBuilder().maxIter(options.maxIter()).build();
         }
         Snapshots.State resumeState = options.resume() != null ? Snapshots.readState(options.resume()) : null;
+        if (resumeState != null && resumeState.proto().getIter() >= solverCfg.maxIter()) {
+            // Resuming there would train nothing and write a snapshot over the state it started from.
+            throw new IllegalArgumentException("--resume " + options.resume() + " is at iteration " + resumeState.proto().getIter()
+                    + ", not below max_iter " + solverCfg.maxIter() + ": there is nothing left to train (raise max_iter or --max-iter"
+                    + " above " + resumeState.proto().getIter() + ")");
+        }
         long seed = options.seed() != null ? options.seed()
                 : solverCfg.hasRandomSeed() ? solverCfg.randomSeed()
                 : resumeState != null && resumeState.proto().hasGraftRandomSeed() ? resumeState.proto().getGraftRandomSeed()
@@ -82,6 +97,7 @@ public final class Trainer {
                 engine.device().describe(), engine.cl().backendName(), seed);
 
         long started = System.nanoTime();
+        engine.progress(out::println);
         try (PhaseNet train = NetBuilder.build(engine, config, Phase.TRAIN, seed, caffeMeanLoader(), 0);
              PhaseNet test = solverCfg.testIter() > 0 && !config.layersFor(Phase.TEST).isEmpty()
                      ? NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), 0) : null;
@@ -96,18 +112,25 @@ public final class Trainer {
                 inits.add(options.weights());
             }
             for (Path w : inits) {
-                List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false);
-                out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), w, String.join(", ", copied));
+                List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false, options.allowNonFinite());
+                out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), DisplayPaths.of(w), String.join(", ", copied));
             }
             if (resumeState != null) {
-                Snapshots.restore(resumeState, solver);
-                out.printf("Resumed from %s at iteration %d%n", resumeState.file(), solver.iter());
+                Snapshots.restore(resumeState, solver, options.allowNonFinite());
+                out.printf("Resumed from %s at iteration %d%n", DisplayPaths.of(resumeState.file()), solver.iter());
             }
             Path prefix = solverCfg.snapshotPrefix();
             Path logFile = prefix.resolveSibling(prefix.getFileName() + "_log.csv");
-            try (TrainLog log = new TrainLog(logFile, resumeState != null)) {
+            List<Path> stale = Snapshots.removeStaleTemporaries(prefix);
+            if (!stale.isEmpty()) {
+                out.printf("Removed %d temporary file(s) left by an interrupted snapshot: %s%n", stale.size(),
+                        String.join(", ", stale.stream().map(p -> p.getFileName().toString()).toList()));
+            }
+            try (TrainLog log = new TrainLog(logFile, resumeState != null ? solver.iter() : -1)) {
                 return loop(solverCfg, train, test, solver, log, seed, started);
             }
+        } finally {
+            engine.progress(null);
         }
     }
 
@@ -146,9 +169,12 @@ public final class Trainer {
         ArrayDeque<Double> window = new ArrayDeque<>();
         double windowSum = 0;
         double lastLoss = Double.NaN;
+        double lowestLoss = Double.POSITIVE_INFINITY;
         long windowStart = System.nanoTime();
         int windowIters = 0;
-        double avgIterSeconds = Double.NaN;
+        // The ETA comes from steady-state iterations only: the first one also compiles programs and
+        // tunes GEMM shapes (minutes on a new device) and would inflate it by orders of magnitude.
+        long steadyStart = 0;
         Path lastModel = null;
         int startIter = solver.iter();
         int lastSnapshot = -1;
@@ -165,9 +191,17 @@ public final class Trainer {
             }
             train.feed();
             double lr = solver.learningRate();
-            lastLoss = solver.step();
+            try {
+                lastLoss = solver.step();
+            } catch (LabelOutOfRangeException e) {
+                throw train.explain(e);
+            } catch (DivergedException e) {
+                throw diverged(e, cfg, lowestLoss, lastLoss);
+            }
+            lowestLoss = Math.min(lowestLoss, lastLoss);
             if (solver.iter() == startIter + 1) {
                 out.println(preparation(solver.net().engine()));
+                steadyStart = System.nanoTime();
             }
             window.addLast(lastLoss);
             windowSum += lastLoss;
@@ -179,14 +213,14 @@ public final class Trainer {
             if (cfg.display() > 0 && (iter % cfg.display() == 0 || done == maxIter)) {
                 double secs = (System.nanoTime() - windowStart) / 1e9;
                 double ips = windowIters * (double) batch / secs;
-                avgIterSeconds = secs / windowIters;
                 double smoothed = windowSum / window.size();
-                double eta = (maxIter - done) * avgIterSeconds;
+                int steadyIters = done - (startIter + 1);
+                double eta = steadyIters > 0 ? (maxIter - done) * (System.nanoTime() - steadyStart) / 1e9 / steadyIters : Double.NaN;
                 if (bar != null) {
                     bar.clear();
                 }
                 out.printf(Locale.ROOT, "Iteration %d/%d, loss = %.4f (smoothed %.4f), lr = %.3g, %.1f images/s, ETA %s%n",
-                        iter, maxIter, lastLoss, smoothed, lr, ips, duration(eta));
+                        iter, maxIter, lastLoss, smoothed, lr, ips, Double.isNaN(eta) ? "after the first iterations" : duration(eta));
                 log.train(iter, lastLoss, smoothed, lr, ips, (System.nanoTime() - started) / 1e9);
                 windowStart = System.nanoTime();
                 windowIters = 0;
@@ -201,7 +235,7 @@ public final class Trainer {
                 if (bar != null) {
                     bar.clear();
                 }
-                out.printf("Snapshot: %s (+ %s)%n", lastModel, state.getFileName());
+                out.printf("Snapshot: %s (+ %s)%n", DisplayPaths.of(lastModel), state.getFileName());
             }
         }
         if (bar != null) {
@@ -210,12 +244,15 @@ public final class Trainer {
         if (cfg.snapshotAfterTrain() && lastSnapshot != solver.iter()) {
             Path state = Snapshots.write(cfg.snapshotPrefix(), solver);
             lastModel = Snapshots.modelPath(cfg.snapshotPrefix(), solver.iter());
-            out.printf("Snapshot: %s (+ %s)%n", lastModel, state.getFileName());
+            out.printf("Snapshot: %s (+ %s)%n", DisplayPaths.of(lastModel), state.getFileName());
         }
         TestPoint last = null;
         if (evaluator != null) {
             last = test(evaluator, solver, cfg, log, solver.iter(), started);
             tests.add(last);
+        }
+        if (evaluator == null) {
+            plotCurves(log.file());
         }
         double wall = (System.nanoTime() - started) / 1e9;
         int trained = solver.iter() - startIter;
@@ -227,6 +264,28 @@ public final class Trainer {
         }
         return new Result(solver.iter(), last == null ? Double.NaN : last.top1(), last == null ? Double.NaN : last.top5(),
                 last == null ? Double.NaN : last.loss(), lastLoss, wall, ips, tests, lastModel, seed);
+    }
+
+    /**
+     * The divergence told truthfully: the newest snapshot whose weights are all finite (each candidate is
+     * read and checked), and a likely cause only when the losses show one (they rose before the NaN).
+     */
+    private static DivergedException diverged(DivergedException e, SolverConfig cfg, double lowest, double last) {
+        StringBuilder msg = new StringBuilder(e.getMessage());
+        Path good = Snapshots.lastFiniteModel(cfg.snapshotPrefix(), (int) e.iteration());
+        if (good != null) {
+            msg.append(". The newest snapshot with finite weights is ").append(good).append(" (resume with --resume ")
+                    .append(good.resolveSibling(good.getFileName().toString().replace(".caffemodel", ".solverstate"))).append(')');
+        } else {
+            msg.append(". No snapshot with finite weights was written before it");
+        }
+        if (Double.isFinite(last) && Double.isFinite(lowest) && last > 2 * lowest) {
+            msg.append(String.format(Locale.ROOT, ". The loss rose from %.4g to %.4g first: a lower base_lr usually helps", lowest, last));
+        } else if (Double.isFinite(last)) {
+            msg.append(String.format(Locale.ROOT, ". The loss had not been rising (last %.4g, lowest %.4g): check the data and the"
+                    + " initial weights for NaN or infinite values", last, lowest));
+        }
+        return new DivergedException(e.iteration(), msg.toString());
     }
 
     private TestPoint test(TestEvaluator evaluator, SgdSolver solver, SolverConfig cfg, TrainLog log, int iter, long started) {
@@ -241,7 +300,17 @@ public final class Trainer {
         }
         out.printf(Locale.ROOT, "Test at iteration %d:%s%n", iter, sb);
         log.test(iter, loss, top1, top5, (System.nanoTime() - started) / 1e9);
+        plotCurves(log.file());
         return new TestPoint(iter, loss, top1, top5);
+    }
+
+    /** Redraws the curves PNG next to the log; a failure to draw is reported but does not stop training. */
+    private void plotCurves(Path logFile) {
+        try {
+            TrainingCurves.plot(List.of(logFile), TrainingCurves.pngFor(logFile));
+        } catch (RuntimeException e) {
+            out.println("warning: could not draw " + TrainingCurves.pngFor(logFile) + ": " + e.getMessage());
+        }
     }
 
     static String pct(double v) {

@@ -155,7 +155,7 @@ class CaffeFilesTest {
     }
 
     @Test
-    void skipsUnknownTextFields() throws IOException {
+    void refusesUnknownTextFieldsUnlessLenientThenSkipsThem() throws IOException {
         Path file = write("fork.prototxt", """
                 name: "ForkNet"
                 fork_net_option: "x"
@@ -167,7 +167,16 @@ class CaffeFilesTest {
                   convolution_param { num_output: 8 kernel_size: 3 fork_speed: FAST }
                 }
                 """);
-        NetParameter net = CaffeFiles.readNetText(file);
+        assertThatThrownBy(() -> CaffeFiles.readNetText(file)).isInstanceOf(CaffeFormatException.class)
+                .hasMessageContaining("fork.prototxt:2:1: NetParameter has no field 'fork_net_option'")
+                .hasMessageContaining("has no field 'fork_speed'").hasMessageContaining("--lenient");
+        CaffeFiles.lenient(true);
+        NetParameter net;
+        try {
+            net = CaffeFiles.readNetText(file);
+        } finally {
+            CaffeFiles.lenient(false);
+        }
         assertThat(net.getName()).isEqualTo("ForkNet");
         assertThat(net.getLayer(0).getConvolutionParam().getNumOutput()).isEqualTo(8);
         assertThat(net.getLayer(0).getConvolutionParam().getKernelSizeList()).containsExactly(3);

@@ -109,6 +109,24 @@ class AccuracyLayerTest {
     }
 
     @Test
+    void nanScoresAreNeverCountedAsCorrect() {
+        float nan = Float.NaN;
+        float[] allNan = {nan, nan, nan, nan, nan, nan, nan, nan};
+        // Issue 12: a model with NaN weights scored 100% because every comparison with NaN is false.
+        assertThat(run("2x4", 1, 1, null, allNan, new float[] {0, 3})).isZero();
+        assertThat(run("2x4", 1, 4, null, allNan, new float[] {0, 3})).isZero();
+        // A NaN in another class is not beaten by the true class: wrong at top-1, right at top-2.
+        float[] oneNan = {0.9f, nan, 0.1f, 0.2f};
+        assertThat(run("1x4", 1, 1, null, oneNan, new float[] {0})).isZero();
+        assertThat(run("1x4", 1, 2, null, oneNan, new float[] {0})).isEqualTo(1f);
+        for (int k : new int[] {1, 2, 4}) {
+            assertThat(AccuracyReference.accuracy(allNan, new float[] {0, 3}, 2, 4, 1, k, null)).isZero();
+            assertThat(run("1x4", 1, k, null, oneNan, new float[] {0}))
+                    .isEqualTo(AccuracyReference.accuracy(oneNan, new float[] {0}, 1, 4, 1, k, null));
+        }
+    }
+
+    @Test
     void badLabelIsReported() {
         Engine e = TestEngines.get();
         AccuracyLayer layer = new AccuracyLayer("acc", AccuracyLayer.Spec.defaults());

@@ -10,7 +10,7 @@ import java.util.function.Function;
  * One JSON object of a net.json, with its allowed field names. Creating it rejects unknown fields
  * (listing the known ones); the getters convert and range-check values, failing at the value's position.
  */
-final class Fields {
+public final class Fields {
     private final Doc doc;
     private final Node node;
     private final List<String> known;
@@ -237,7 +237,7 @@ final class Fields {
     }
 
     /** The known name closest to a misspelt one, when it is close enough to be a likely typo. */
-    static String closest(String word, Collection<String> candidates) {
+    public static String closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
