@@ -64,6 +64,14 @@ public abstract class Layer implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether force_backward may make this layer compute bottom {@code i}'s gradient (Caffe's
+     * AllowForceBackward): not for labels, nor for layers that have no gradient.
+     */
+    public boolean allowForceBackward(int bottom) {
+        return true;
+    }
+
     /** Floating-point operations of one forward pass, for the benchmark's GFLOP/s (0 if negligible). */
     public long forwardFlops() {
         return 0;

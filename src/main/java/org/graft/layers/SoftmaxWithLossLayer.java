@@ -79,6 +79,12 @@ public final class SoftmaxWithLossLayer extends Layer {
         return true;
     }
 
+    /** The labels (bottom 1) have no gradient, as in Caffe's LossLayer. */
+    @Override
+    public boolean allowForceBackward(int bottom) {
+        return bottom != 1;
+    }
+
     /** The softmax of the last forward pass (layer-owned, same shape as the scores). */
     public Blob probabilities() {
         return probabilities;

@@ -93,14 +93,14 @@ public final class NetBuilder {
                             ParamSpec ps = lc.paramSpec(p);
                             mults.add(new float[] {ps.lrMult(), ps.decayMult()});
                         }
-                        entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults));
+                        entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults, lc.propagateDown()));
                     }
                 }
             }
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("net '" + cfg.name() + "' has no data or Input layer in phase " + phase);
             }
-            Net net = new Net(engine, cfg.name() + "/" + phase, inputs, entries);
+            Net net = new Net(engine, cfg.name() + "/" + phase, inputs, entries, cfg.forceBackward());
             return new PhaseNet(net, feeds, layers);
         } catch (RuntimeException e) {
             feeds.forEach(DataFeed::close);

@@ -110,11 +110,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         return 0;
     }
 
-    /** True if propagate_down says bottom {@code i} needs no gradient; absent means the net decides. */
-    public boolean propagateDownForbidden(int i) {
-        return i < propagateDown.size() && !propagateDown.get(i);
-    }
-
     public LayerConfig withName(String newName) {
         return toBuilder().name(newName).build();
     }

@@ -108,7 +108,6 @@ class NetConfigLoaderTest {
         LayerConfig loss = net.layers().get(10);
         assertThat(loss.lossWeight(0)).isEqualTo(2f);
         assertThat(loss.propagateDown()).containsExactly(true, false);
-        assertThat(loss.propagateDownForbidden(1)).isTrue();
         assertThat(loss.lossParam()).isEqualTo(new LossParam(255, LossParam.Normalization.BATCH_SIZE));
         assertThat(loss.softmaxParam()).isEqualTo(SoftmaxParam.DEFAULT);
         assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyParam(5, 1, -1));
