@@ -81,7 +81,7 @@ class NetConfigErrorsTest {
         ConfigException e = error(json);
         assertAt(e, json, "\"blobs_lr\"");
         assertThat(e.jsonPath()).isEqualTo("layers[1].blobs_lr");
-        assertThat(e.problem()).contains("unknown field \"blobs_lr\" in a layer").contains("loss_weight, include");
+        assertThat(e.problem()).contains("unknown field \"blobs_lr\" in a layer").contains("loss_weight, param, propagate_down, include");
     }
 
     @Test
@@ -178,7 +178,7 @@ class NetConfigErrorsTest {
         ConfigException e = error(pool);
         assertAt(e, pool, "\"STOCHASTIC\"");
         assertThat(e.jsonPath()).isEqualTo("layers[1].pooling_param.pool");
-        assertThat(e.problem()).isEqualTo("expected one of \"MAX\", \"AVE\", found \"STOCHASTIC\"");
+        assertThat(e.problem()).isEqualTo("expected one of \"MAX\", \"AVE\", found \"STOCHASTIC\" (stochastic pooling is not implemented)");
 
         String lower = net("""
                 {"name": "p", "type": "Pooling", "bottom": ["data"], "top": ["p"], "pooling_param": {"pool": "max", "kernel_size": 2}}""");
