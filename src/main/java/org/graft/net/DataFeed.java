@@ -58,6 +58,8 @@ public final class DataFeed implements AutoCloseable {
                     }
                     case CIFAR -> cifar(p.source());
                     case LMDB -> new LmdbDataset(p.source());
+                    case LEVELDB -> throw new DataException("layer '" + lc.name() + "': LevelDB is not read; convert the database"
+                            + " to LMDB with Caffe's convert_imageset --backend=lmdb");
                 };
                 batch = p.batchSize();
                 classes = p.classes();

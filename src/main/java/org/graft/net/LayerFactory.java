@@ -37,16 +37,12 @@ public final class LayerFactory {
             }
             case POOLING -> {
                 PoolingParam p = lc.poolingParam();
-                PoolingLayer.Method m = p.pool() == PoolingParam.Pool.MAX ? PoolingLayer.Method.MAX : PoolingLayer.Method.AVE;
-                PoolingLayer.RoundMode r = p.roundMode() == PoolingParam.RoundMode.FLOOR ? PoolingLayer.RoundMode.FLOOR : PoolingLayer.RoundMode.CEIL;
-                yield new PoolingLayer(name, new PoolingLayer.Spec(m, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
-                        p.padH(), p.padW(), p.globalPooling(), r));
+                yield new PoolingLayer(name, new PoolingLayer.Spec(p.pool(), p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
+                        p.padH(), p.padW(), p.globalPooling(), p.roundMode()));
             }
             case LRN -> {
                 LrnParam p = lc.lrnParam();
-                LRNLayer.NormRegion region = p.normRegion() == LrnParam.NormRegion.WITHIN_CHANNEL
-                        ? LRNLayer.NormRegion.WITHIN_CHANNEL : LRNLayer.NormRegion.ACROSS_CHANNELS;
-                yield new LRNLayer(name, new LRNLayer.Spec(p.localSize(), p.alpha(), p.beta(), p.k(), region));
+                yield new LRNLayer(name, new LRNLayer.Spec(p.localSize(), p.alpha(), p.beta(), p.k(), p.normRegion()));
             }
             case RELU -> new ReLULayer(name, new ReLULayer.Spec(lc.reluParam().negativeSlope()));
             case DROPOUT -> new DropoutLayer(name, new DropoutLayer.Spec(lc.dropoutParam().dropoutRatio()));
@@ -57,8 +53,8 @@ public final class LayerFactory {
             case SOFTMAX -> new SoftmaxLayer(name, new SoftmaxLayer.Spec(lc.softmaxParam().axis()));
             case SOFTMAX_WITH_LOSS -> {
                 LossParam lp = lc.lossParam();
-                SoftmaxWithLossLayer.Normalization n = SoftmaxWithLossLayer.Normalization.valueOf(lp.normalization().name());
-                yield new SoftmaxWithLossLayer(name, new SoftmaxWithLossLayer.Spec(lc.softmaxParam().axis(), lp.ignoreLabel(), n));
+                yield new SoftmaxWithLossLayer(name, new SoftmaxWithLossLayer.Spec(lc.softmaxParam().axis(), lp.ignoreLabel(),
+                        lp.normalization()));
             }
             case ACCURACY -> {
                 AccuracyParam p = lc.accuracyParam();

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.graft.caffe.proto.Caffe;
 import org.graft.caffe.proto.Caffe.LayerParameter;
+import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 
 /**
@@ -292,8 +292,7 @@ public final class NetBinder {
             throw at.error(path + ".max", "expected max >= min (" + f.getMin() + "), found " + f.getMax());
         }
         atLeast(f.getStd(), 0, path + ".std");
-        Filler.VarianceNorm norm = Filler.VarianceNorm.valueOf(f.getVarianceNorm().name());
-        return new Filler(type, f.getValue(), f.getMin(), f.getMax(), f.getMean(), f.getStd(), norm);
+        return new Filler(type, f.getValue(), f.getMin(), f.getMax(), f.getMean(), f.getStd(), f.getVarianceNorm());
     }
 
     private int axisOne(int axis, String path) {
@@ -372,14 +371,12 @@ public final class NetBinder {
     }
 
     private PoolingParam pooling(Caffe.PoolingParameter p, String path) {
-        PoolingParam.Pool pool = PoolingParam.Pool.valueOf(p.getPool().name());
         int[] kernel = heightWidth(path, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
                 p.hasKernelH(), p.getKernelH(), "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
         int[] stride = heightWidth(path, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
                 p.hasStrideH(), p.getStrideH(), "stride_w", p.hasStrideW(), p.getStrideW(), 1);
         int[] pad = heightWidth(path, "pad", p.hasPad() ? List.of(p.getPad()) : List.of(), "pad_h", p.hasPadH(), p.getPadH(),
                 "pad_w", p.hasPadW(), p.getPadW(), 0);
-        PoolingParam.RoundMode round = PoolingParam.RoundMode.valueOf(p.getRoundMode().name());
         if (p.getGlobalPooling()) {
             if (kernel != null) {
                 throw at.error(path + "." + (p.hasKernelSize() ? "kernel_size" : "kernel_h"),
@@ -391,7 +388,7 @@ public final class NetBinder {
             if (pad != null && (pad[0] != 0 || pad[1] != 0)) {
                 throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "global_pooling needs pad 0 (Caffe's rule)");
             }
-            return new PoolingParam(pool, 0, 0, 1, 1, 0, 0, true, round);
+            return new PoolingParam(p.getPool(), 0, 0, 1, 1, 0, 0, true, p.getRoundMode());
         }
         if (kernel == null) {
             throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w, or global_pooling: true)");
@@ -402,7 +399,7 @@ public final class NetBinder {
             throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "pad (" + pad[0] + "x" + pad[1]
                     + ") must be smaller than the kernel (" + kernel[0] + "x" + kernel[1] + "), as Caffe requires");
         }
-        return new PoolingParam(pool, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, round);
+        return new PoolingParam(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
     }
 
     private LrnParam lrn(Caffe.LRNParameter p, String path) {
@@ -410,7 +407,7 @@ public final class NetBinder {
         if (size % 2 == 0) {
             throw at.error(path + ".local_size", "expected an odd local_size (the window is centred), found " + size);
         }
-        return new LrnParam(size, p.getAlpha(), p.getBeta(), LrnParam.NormRegion.valueOf(p.getNormRegion().name()), p.getK());
+        return new LrnParam(size, p.getAlpha(), p.getBeta(), p.getNormRegion(), p.getK());
     }
 
     private DropoutParam dropout(Caffe.DropoutParameter p, String path) {
@@ -431,8 +428,7 @@ public final class NetBinder {
     }
 
     private static LossParam loss(Caffe.LossParameter p) {
-        return new LossParam(p.hasIgnoreLabel() ? p.getIgnoreLabel() : null,
-                LossParam.Normalization.valueOf(p.getNormalization().name()));
+        return new LossParam(p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization());
     }
 
     private AccuracyParam accuracy(Caffe.AccuracyParameter p, String path) {
@@ -485,13 +481,13 @@ public final class NetBinder {
         if (!p.hasBackend()) {
             throw at.error(path + ".backend", "missing required field \"backend\" (one of \"IDX\", \"CIFAR\", \"LMDB\")");
         }
-        DataParam.Backend backend = DataParam.Backend.valueOf(p.getBackend().name());
+        Caffe.DataParameter.DB backend = p.getBackend();
         Path labels = p.hasLabelSource() ? path(p.getLabelSource(), path + ".label_source") : null;
-        if (backend == DataParam.Backend.IDX && labels == null) {
+        if (backend == Caffe.DataParameter.DB.IDX && labels == null) {
             throw at.error(path + ".label_source", "missing required field \"label_source\" (backend IDX reads the labels from a second IDX file)");
         }
-        if (backend != DataParam.Backend.IDX && labels != null) {
-            throw at.error(path + ".label_source", "label_source is only for backend IDX; " + backend.jsonName()
+        if (backend != Caffe.DataParameter.DB.IDX && labels != null) {
+            throw at.error(path + ".label_source", "label_source is only for backend IDX; " + backend.name()
                     + " stores the labels with the images");
         }
         Integer limit = p.hasLimit() ? atLeast(p.getLimit(), 1, path + ".limit") : null;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.graft.caffe.proto.Caffe;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written
@@ -114,7 +115,7 @@ public final class NetConfigWriter {
 
     private static Map<String, Object> pooling(PoolingParam p) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pool", p.pool().jsonName());
+        m.put("pool", p.pool().name());
         if (p.globalPooling()) {
             m.put("global_pooling", true);
         } else {
@@ -122,7 +123,7 @@ public final class NetConfigWriter {
             putPair(m, "stride", "stride_h", "stride_w", p.strideH(), p.strideW(), 1);
             putPair(m, "pad", "pad_h", "pad_w", p.padH(), p.padW(), 0);
         }
-        putIf(m, "round_mode", p.roundMode().jsonName(), p.roundMode() != PoolingParam.RoundMode.CEIL);
+        putIf(m, "round_mode", p.roundMode().name(), p.roundMode() != Caffe.PoolingParameter.RoundMode.CEIL);
         return m;
     }
 
@@ -132,7 +133,7 @@ public final class NetConfigWriter {
         putIf(m, "local_size", p.localSize(), p.localSize() != d.localSize());
         putIf(m, "alpha", p.alpha(), p.alpha() != d.alpha());
         putIf(m, "beta", p.beta(), p.beta() != d.beta());
-        putIf(m, "norm_region", p.normRegion().jsonName(), p.normRegion() != d.normRegion());
+        putIf(m, "norm_region", p.normRegion().name(), p.normRegion() != d.normRegion());
         putIf(m, "k", p.k(), p.k() != d.k());
         return m;
     }
@@ -151,7 +152,7 @@ public final class NetConfigWriter {
     private static Map<String, Object> loss(LossParam p) {
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
-        putIf(m, "normalization", p.normalization().jsonName(), p.normalization() != LossParam.Normalization.VALID);
+        putIf(m, "normalization", p.normalization().name(), p.normalization() != Caffe.LossParameter.NormalizationMode.VALID);
         return m;
     }
 
@@ -185,7 +186,7 @@ public final class NetConfigWriter {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", p.source().toString());
         putIf(m, "label_source", p.labelSource() == null ? null : p.labelSource().toString(), p.labelSource() != null);
-        m.put("backend", p.backend().jsonName());
+        m.put("backend", p.backend().name());
         m.put("batch_size", p.batchSize());
         putList(m, "classes", p.classes());
         putIf(m, "shuffle", p.shuffle(), p.shuffle() != null);
@@ -244,7 +245,7 @@ public final class NetConfigWriter {
         putIf(o, "max", f.max(), f.max() != d.max());
         putIf(o, "mean", f.mean(), f.mean() != d.mean());
         putIf(o, "std", f.std(), f.std() != d.std());
-        putIf(o, "variance_norm", f.varianceNorm().jsonName(), f.varianceNorm() != d.varianceNorm());
+        putIf(o, "variance_norm", f.varianceNorm().name(), f.varianceNorm() != d.varianceNorm());
         m.put(key, o);
     }
 
