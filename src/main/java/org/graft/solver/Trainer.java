@@ -84,7 +84,7 @@ public final class Trainer {
         long started = System.nanoTime();
         try (PhaseNet train = NetBuilder.build(engine, config, Phase.TRAIN, seed, caffeMeanLoader(), 0);
              PhaseNet test = solverCfg.testIter() > 0 && !config.layersFor(Phase.TEST).isEmpty()
-                     ? NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), 0) : null;
+                     ? buildTestNet(engine, config, train, seed, 0, false) : null;
              SgdSolver solver = new SgdSolver(engine, solverCfg, train.net(), seed)) {
             describeData(train, test);
             NetBuilder.fill(train.net(), train.layers(), seed);
@@ -109,6 +109,12 @@ public final class Trainer {
                 return loop(solverCfg, train, test, solver, log, seed, started);
             }
         }
+    }
+
+    /** The TEST phase's net as training builds it, beside the TRAIN net {@code train}. */
+    public static PhaseNet buildTestNet(Engine engine, NetConfig config, PhaseNet train, long seed, int batchOverride,
+                                        boolean shapesOnly) {
+        return NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), batchOverride, shapesOnly);
     }
 
     private void describeData(PhaseNet train, PhaseNet test) {
