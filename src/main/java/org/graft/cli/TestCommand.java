@@ -68,7 +68,7 @@ final class TestCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Testing '%s' with %s on %s: %d batch(es) of %d%n", cfg.name(), weights,
                     engine.device().describe(), n, batch);
             TestEvaluator evaluator = new TestEvaluator(test);
-            Map<TestEvaluator.Output, Double> r = evaluator.run(test.net(), n);
+            Map<TestEvaluator.Output, Double> r = evaluator.run(n);
             for (Map.Entry<TestEvaluator.Output, Double> e : r.entrySet()) {
                 TestEvaluator.Output o = e.getKey();
                 System.out.printf(Locale.ROOT, "  %s = %.4f%s%n", o.blob(), e.getValue(),

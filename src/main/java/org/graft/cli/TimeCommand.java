@@ -86,9 +86,9 @@ final class TimeCommand implements Callable<Integer> {
             NetTimer.randomInputs(pn.net(), numClasses(cfg), 1);
             NetBuilder.fill(pn.net(), pn.layers(), 1);
             if (test != null) {
-                // One test pass, as training runs them: the TEST net holds the trained weights and its activations.
+                // One test pass, as training runs them: the TEST net's activations (its weights are the TRAIN net's).
                 NetTimer.randomInputs(test.net(), numClasses(cfg), 1);
-                new TestEvaluator(test).run(pn.net(), 1);
+                new TestEvaluator(test).run(1);
             }
             engine.cl().resetPeak();
             NetTimer.Report r = null;

@@ -384,29 +384,6 @@ public final class Net implements AutoCloseable {
         return out;
     }
 
-    /** Copies parameter values from another net layer by layer name (e.g. train net → test net). */
-    public void copyParamsFrom(Net other) {
-        Map<String, Layer> byName = new HashMap<>();
-        for (Layer l : other.layers()) {
-            byName.put(l.name(), l);
-        }
-        for (Layer l : layers()) {
-            Layer src = byName.get(l.name());
-            if (src == null || l.params().isEmpty()) {
-                continue;
-            }
-            for (int p = 0; p < l.params().size() && p < src.params().size(); p++) {
-                Blob d = l.params().get(p).blob();
-                Blob s = src.params().get(p).blob();
-                if (d.count() != s.count()) {
-                    throw new IllegalStateException("layer '" + l.name() + "' parameter " + p + " differs in shape between nets: "
-                            + s.shapeString() + " vs " + d.shapeString());
-                }
-                engine.cl().copy(s.data(), 0, d.data(), 0, d.count() * 4L);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Implicit splits (Caffe's InsertSplits): each produced blob consumed by more than one layer gets
     // a Split layer right after its producer, and each consumer reads its own copy.

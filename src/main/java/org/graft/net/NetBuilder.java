@@ -54,6 +54,16 @@ public final class NetBuilder {
      */
     public static PhaseNet build(Engine engine, NetConfig cfg, Phase phase, long seed, DataFeed.MeanImageLoader means,
                                  int batchOverride, boolean shapesOnly) {
+        return build(engine, cfg, phase, seed, means, batchOverride, shapesOnly, null);
+    }
+
+    /**
+     * @param sharesWith null, or a built net (the TRAIN one) whose parameter blobs the layers of the same name
+     *                   use instead of their own, as Caffe's TEST net does: no second copy on the device, and
+     *                   always the current weights. Their multipliers stay {@code sharesWith}'s.
+     */
+    public static PhaseNet build(Engine engine, NetConfig cfg, Phase phase, long seed, DataFeed.MeanImageLoader means,
+                                 int batchOverride, boolean shapesOnly, Net sharesWith) {
         List<LayerConfig> layers = cfg.layersFor(phase);
         Map<String, int[]> inputs = new LinkedHashMap<>();
         List<DataFeed> feeds = new ArrayList<>();
@@ -88,10 +98,20 @@ public final class NetBuilder {
                     }
                     default -> {
                         Layer layer = LayerFactory.create(lc);
+                        Layer source = sharesWith == null ? null : sharesWith.layer(lc.name());
                         List<float[]> mults = new ArrayList<>();
-                        for (int p = 0; p < lc.learnableBlobs(); p++) {
-                            ParamSpec ps = lc.paramSpec(p);
-                            mults.add(new float[] {ps.lrMult(), ps.decayMult()});
+                        if (source != null && !source.params().isEmpty()) {
+                            try {
+                                layer.shareParams(source);
+                            } catch (RuntimeException e) {
+                                layer.close();
+                                throw e;
+                            }
+                        } else {
+                            for (int p = 0; p < lc.learnableBlobs(); p++) {
+                                ParamSpec ps = lc.paramSpec(p);
+                                mults.add(new float[] {ps.lrMult(), ps.decayMult()});
+                            }
                         }
                         entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults, lc.propagateDown()));
                     }

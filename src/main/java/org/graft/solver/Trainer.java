@@ -111,10 +111,14 @@ public final class Trainer {
         }
     }
 
-    /** The TEST phase's net as training builds it, beside the TRAIN net {@code train}. */
+    /**
+     * The TEST phase's net as training builds it, beside the TRAIN net {@code train}: its layers share the
+     * TRAIN layers' parameter blobs by name (Caffe's ShareTrainedLayersWith), so it always tests the current
+     * weights and holds no copy of them.
+     */
     public static PhaseNet buildTestNet(Engine engine, NetConfig config, PhaseNet train, long seed, int batchOverride,
                                         boolean shapesOnly) {
-        return NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), batchOverride, shapesOnly);
+        return NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), batchOverride, shapesOnly, train.net());
     }
 
     private void describeData(PhaseNet train, PhaseNet test) {
@@ -236,7 +240,7 @@ public final class Trainer {
     }
 
     private TestPoint test(TestEvaluator evaluator, SgdSolver solver, SolverConfig cfg, TrainLog log, int iter, long started) {
-        Map<TestEvaluator.Output, Double> r = evaluator.run(solver.net(), cfg.testIter());
+        Map<TestEvaluator.Output, Double> r = evaluator.run(cfg.testIter());
         double top1 = TestEvaluator.accuracy(r, 1);
         double top5 = TestEvaluator.accuracy(r, 5);
         double loss = TestEvaluator.loss(r);

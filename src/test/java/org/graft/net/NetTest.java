@@ -231,6 +231,37 @@ class NetTest {
     }
 
     @Test
+    void theTestNetSharesTheTrainNetsParameterBlobs() {
+        String json = """
+                {"name": "shared", "layers": [
+                  {"name": "in", "type": "Input", "top": ["data", "label"], "include": [{"phase": "TRAIN"}],
+                   "input_param": {"shape": [{"dim": [4, 3]}, {"dim": [4]}]}},
+                  {"name": "in", "type": "Input", "top": ["data", "label"], "include": [{"phase": "TEST"}],
+                   "input_param": {"shape": [{"dim": [2, 3]}, {"dim": [2]}]}},
+                  {"name": "ip", "type": "InnerProduct", "bottom": ["data"], "top": ["ip"],
+                   "param": [{"lr_mult": 1}, {"lr_mult": 2}], "inner_product_param": {"num_output": 5}},
+                  {"name": "loss", "type": "SoftmaxWithLoss", "bottom": ["ip", "label"], "top": ["loss"]}]}
+                """;
+        NetConfig cfg = NetConfigLoader.parse(json, Path.of("shared.json"));
+        try (NetBuilder.PhaseNet train = NetBuilder.build(e, cfg, Phase.TRAIN, 1, null, 0)) {
+            Layer trainIp = train.net().layer("ip");
+            float[] weights = Rand.uniform(new Random(2), 15, -1, 1);
+            try (NetBuilder.PhaseNet test = NetBuilder.build(e, cfg, Phase.TEST, 1, null, 0, false, train.net())) {
+                Layer testIp = test.net().layer("ip");
+                for (int p = 0; p < 2; p++) {
+                    assertThat(testIp.params().get(p).blob()).isSameAs(trainIp.params().get(p).blob());
+                }
+                assertThat(test.net().blob("ip").shape()).containsExactly(2, 5);
+                trainIp.params().get(0).blob().upload(weights);
+                assertThat(testIp.params().get(0).blob().download()).containsExactly(weights);
+            }
+            // Closing the TEST net leaves the TRAIN net's blobs, and their multipliers, alone.
+            assertThat(trainIp.params().get(0).blob().download()).containsExactly(weights);
+            assertThat(trainIp.params().get(1).lrMult()).isEqualTo(2f);
+        }
+    }
+
+    @Test
     void reportsUnknownBottomsAndBadInPlaceUse() {
         assertThatThrownBy(() -> new Net(e, "t", inputs(1), List.of(
                 entry(new ReLULayer("r", new ReLULayer.Spec(0f)), List.of("nothing"), List.of("x")))))
