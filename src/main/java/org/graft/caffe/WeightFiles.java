@@ -3,9 +3,13 @@ package org.graft.caffe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
 import org.graft.caffe.proto.Caffe.NetParameter;
+import org.graft.engine.Blob;
+import org.graft.layers.Layer;
+import org.graft.net.Net;
 import org.graft.net.config.NetConfig;
 
 /**
@@ -51,5 +55,41 @@ public final class WeightFiles {
                     + " of net '" + cfg.name() + "'; an exported model needs the blobs of every learned layer");
         }
         return f;
+    }
+
+    /**
+     * Loads a caffemodel's learned blobs into a built net by layer name (Caffe's CopyTrainedLayersFrom).
+     *
+     * @param strict every layer of the net that has parameters must be found (resume); otherwise layers
+     *               absent from the file keep their fillers (fine-tuning, transfer)
+     * @return names of the layers that were copied
+     */
+    public static List<String> load(Net net, Path file, boolean strict) {
+        NetParameter np = CaffeFiles.readNet(file);
+        Map<String, List<WeightBlob>> byLayer = CaffeWeights.byLayer(np, file.toString());
+        List<String> copied = new ArrayList<>();
+        for (Layer l : net.layers()) {
+            if (l.params().isEmpty()) {
+                continue;
+            }
+            List<WeightBlob> blobs = byLayer.get(l.name());
+            if (blobs == null) {
+                if (strict) {
+                    throw new CaffeFormatException(file + ": has no weights for layer '" + l.name() + "'");
+                }
+                continue;
+            }
+            if (blobs.size() != l.params().size()) {
+                throw new CaffeFormatException(file + ": layer '" + l.name() + "' has " + blobs.size()
+                        + " blobs in the file but " + l.params().size() + " in the net (incompatible number of blobs)");
+            }
+            for (int i = 0; i < blobs.size(); i++) {
+                Blob b = l.params().get(i).blob();
+                WeightBlob w = CaffeWeights.conform(blobs.get(i), b.shape(), l.name(), i);
+                b.upload(w.data());
+            }
+            copied.add(l.name());
+        }
+        return copied;
     }
 }

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.graft.caffe.WeightFiles;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Phase;
-import org.graft.net.NetBuilder;
 import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.NetBuilder;
 import org.graft.net.config.NetConfig;
-import org.graft.solver.Snapshots;
 import org.graft.solver.TestEvaluator;
 import org.graft.solver.Trainer;
 import picocli.CommandLine.Command;
@@ -46,8 +46,8 @@ final class TestCommand implements Callable<Integer> {
         NetConfig cfg = TestOutputs.augment(Models.load(net, solver));
         try (Engine engine = device.open();
              PhaseNet test = NetBuilder.build(engine, cfg, Phase.TEST, 0, Trainer.caffeMeanLoader(), 0)) {
-            NetBuilder.fill(test.net(), test.layers(), 0);
-            List<String> copied = Snapshots.WeightLoader.load(test.net(), weights, false);
+            test.fill(0);
+            List<String> copied = WeightFiles.load(test.net(), weights, false);
             List<String> missing = new ArrayList<>();
             for (Layer l : test.net().layers()) {
                 if (!l.params().isEmpty() && !copied.contains(l.name())) {

@@ -68,6 +68,11 @@ public abstract class Layer implements AutoCloseable {
         adoptParams();
     }
 
+    /** Whether this layer's parameters are another layer's ({@link #shareParams}). */
+    public boolean sharesParams() {
+        return sharedParams;
+    }
+
     /** Called when parameters were shared into {@link #params}: layers keeping them in fields pick them up. */
     protected void adoptParams() {
     }

@@ -30,6 +30,14 @@ public final class NetBuilder {
             }
         }
 
+        /**
+         * Fills every parameter this net owns from its layer's fillers, seeded by (seed, layer name, blob
+         * index); parameters shared from another net are that net's to fill.
+         */
+        public void fill(long seed) {
+            NetBuilder.fill(net, layers, seed);
+        }
+
         public int batchSize() {
             return feeds.isEmpty() ? net.blob(net.inputNames().get(0)).shape(0) : feeds.get(0).batchSize();
         }
@@ -129,13 +137,15 @@ public final class NetBuilder {
         }
     }
 
-    /** Fills every parameter from its layer's fillers, seeded by (seed, layer name, blob index). */
-    public static void fill(Net net, List<LayerConfig> layers, long seed) {
+    private static void fill(Net net, List<LayerConfig> layers, long seed) {
         Map<String, LayerConfig> byName = new LinkedHashMap<>();
         for (LayerConfig lc : layers) {
             byName.put(lc.name(), lc);
         }
         for (Layer l : net.layers()) {
+            if (l.sharesParams()) {
+                continue;
+            }
             LayerConfig lc = byName.get(l.name());
             List<Param> ps = l.params();
             for (int i = 0; i < ps.size(); i++) {

@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeFormatException;
 import org.graft.caffe.CaffeWeights;
 import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
+import org.graft.caffe.WeightFiles;
 import org.graft.caffe.proto.Caffe.NetParameter;
 import org.graft.caffe.proto.Caffe.SolverState;
 import org.graft.engine.Blob;
@@ -104,7 +104,7 @@ public final class Snapshots {
 
     /** Restores weights and momentum history into a solver built for the same net. */
     public static void restore(State state, SgdSolver solver) {
-        WeightLoader.load(solver.net(), state.learnedNet(), true);
+        WeightFiles.load(solver.net(), state.learnedNet(), true);
         List<Param> params = solver.params();
         SolverState st = state.proto();
         if (st.getHistoryCount() != params.size()) {
@@ -119,45 +119,5 @@ public final class Snapshots {
             solver.net().engine().cl().writeFloats(buf, 0, h.data(), 0, h.data().length);
         }
         solver.setIter(st.getIter());
-    }
-
-    /** Loads learned weights by layer name (as Caffe's CopyTrainedLayersFrom). */
-    public static final class WeightLoader {
-        private WeightLoader() {
-        }
-
-        /**
-         * @param strict every layer of the net that has parameters must be found (resume); otherwise layers
-         *               absent from the file keep their fillers (fine-tuning, transfer)
-         * @return names of the layers that were copied
-         */
-        public static List<String> load(Net net, Path file, boolean strict) {
-            NetParameter np = CaffeFiles.readNet(file);
-            Map<String, List<WeightBlob>> byLayer = CaffeWeights.byLayer(np, file.toString());
-            List<String> copied = new ArrayList<>();
-            for (Layer l : net.layers()) {
-                if (l.params().isEmpty()) {
-                    continue;
-                }
-                List<WeightBlob> blobs = byLayer.get(l.name());
-                if (blobs == null) {
-                    if (strict) {
-                        throw new CaffeFormatException(file + ": has no weights for layer '" + l.name() + "'");
-                    }
-                    continue;
-                }
-                if (blobs.size() != l.params().size()) {
-                    throw new CaffeFormatException(file + ": layer '" + l.name() + "' has " + blobs.size()
-                            + " blobs in the file but " + l.params().size() + " in the net (incompatible number of blobs)");
-                }
-                for (int i = 0; i < blobs.size(); i++) {
-                    Blob b = l.params().get(i).blob();
-                    WeightBlob w = CaffeWeights.conform(blobs.get(i), b.shape(), l.name(), i);
-                    b.upload(w.data());
-                }
-                copied.add(l.name());
-            }
-            return copied;
-        }
     }
 }

@@ -9,13 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeWeights;
+import org.graft.caffe.WeightFiles;
 import org.graft.data.MeanImage;
 import org.graft.engine.Engine;
 import org.graft.kernels.GemmTuner;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
-import org.graft.net.NetBuilder;
 import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.NetBuilder;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.SolverConfig;
 
@@ -87,7 +88,7 @@ public final class Trainer {
                      ? buildTestNet(engine, config, train, seed, 0, false) : null;
              SgdSolver solver = new SgdSolver(engine, solverCfg, train.net(), seed)) {
             describeData(train, test);
-            NetBuilder.fill(train.net(), train.layers(), seed);
+            train.fill(seed);
             List<Path> inits = new ArrayList<>();
             if (config.init() != null && config.init().weights() != null) {
                 inits.add(config.init().weights());
@@ -96,7 +97,7 @@ public final class Trainer {
                 inits.add(options.weights());
             }
             for (Path w : inits) {
-                List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false);
+                List<String> copied = WeightFiles.load(train.net(), w, false);
                 out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), w, String.join(", ", copied));
             }
             if (resumeState != null) {
