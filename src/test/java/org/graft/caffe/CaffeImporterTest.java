@@ -1,5 +1,6 @@
 package org.graft.caffe;
 
+import org.graft.layers.LRNLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,6 @@ import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.LossParam;
-import org.graft.net.config.LrnParam;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.ParamSpec;
@@ -180,8 +180,8 @@ class CaffeImporterTest {
         assertThat(new int[] {pool.kernelH(), pool.kernelW(), pool.strideH(), pool.padW()}).containsExactly(3, 3, 2, 1);
         assertThat(pool.roundMode()).isEqualTo(Caffe.PoolingParameter.RoundMode.FLOOR);
         assertThat(layer(c, "gpool").poolingParam().globalPooling()).isTrue();
-        assertThat(layer(c, "lrn1").lrnParam()).isEqualTo(new LrnParam(3, 0.001f, 0.6f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL, 2f));
-        assertThat(layer(c, "lrn2").lrnParam()).isEqualTo(new LrnParam(7, 1f, 0.75f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS, 1f));
+        assertThat(layer(c, "lrn1").lrnParam()).isEqualTo(new LRNLayer.Spec(3, 0.001f, 0.6f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
+        assertThat(layer(c, "lrn2").lrnParam()).isEqualTo(new LRNLayer.Spec(7, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(layer(c, "leaky").reluParam().negativeSlope()).isEqualTo(0.1f);
         assertThat(layer(c, "drop").dropoutParam().dropoutRatio()).isEqualTo(0.3f);
 

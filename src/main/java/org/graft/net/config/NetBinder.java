@@ -12,7 +12,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe;
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.DropoutLayer;
+import org.graft.layers.LRNLayer;
 import org.graft.layers.Phase;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
 
 /**
  * Checks a Caffe {@code NetParameter} and binds it to a {@link NetConfig}: the one place a net's settings
@@ -241,13 +246,13 @@ public final class NetBinder {
             case POOLING -> b.pooling(pooling(required(l, type, "pooling_param", "kernel_size and stride, or global_pooling", path)
                     .getPoolingParam(), path + ".pooling_param"));
             case LRN -> b.lrn(lrn(l.getLrnParam(), path + ".lrn_param"));
-            case RELU -> b.relu(new ReluParam(l.getReluParam().getNegativeSlope()));
+            case RELU -> b.relu(new ReLULayer.Spec(l.getReluParam().getNegativeSlope()));
             case DROPOUT -> b.dropout(dropout(l.getDropoutParam(), path + ".dropout_param"));
             case INNER_PRODUCT -> b.innerProduct(innerProduct(required(l, type, "inner_product_param", "num_output", path)
                     .getInnerProductParam(), path + ".inner_product_param"));
-            case SOFTMAX -> b.softmax(new SoftmaxParam(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
+            case SOFTMAX -> b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
             case SOFTMAX_WITH_LOSS -> {
-                b.softmax(new SoftmaxParam(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
+                b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
                 b.loss(loss(l.getLossParam()));
             }
             case ACCURACY -> b.accuracy(accuracy(l.getAccuracyParam(), path + ".accuracy_param"));
@@ -402,20 +407,20 @@ public final class NetBinder {
         return new PoolingParam(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
     }
 
-    private LrnParam lrn(Caffe.LRNParameter p, String path) {
+    private LRNLayer.Spec lrn(Caffe.LRNParameter p, String path) {
         int size = atLeast(p.getLocalSize(), 1, path + ".local_size");
         if (size % 2 == 0) {
             throw at.error(path + ".local_size", "expected an odd local_size (the window is centred), found " + size);
         }
-        return new LrnParam(size, p.getAlpha(), p.getBeta(), p.getNormRegion(), p.getK());
+        return new LRNLayer.Spec(size, p.getAlpha(), p.getBeta(), p.getK(), p.getNormRegion());
     }
 
-    private DropoutParam dropout(Caffe.DropoutParameter p, String path) {
+    private DropoutLayer.Spec dropout(Caffe.DropoutParameter p, String path) {
         float ratio = p.getDropoutRatio();
         if (!(ratio >= 0f && ratio < 1f)) {
             throw at.error(path + ".dropout_ratio", "expected dropout_ratio in [0, 1), found " + ratio);
         }
-        return new DropoutParam(ratio);
+        return new DropoutLayer.Spec(ratio);
     }
 
     private InnerProductParam innerProduct(Caffe.InnerProductParameter p, String path) {
@@ -431,8 +436,8 @@ public final class NetBinder {
         return new LossParam(p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization());
     }
 
-    private AccuracyParam accuracy(Caffe.AccuracyParameter p, String path) {
-        return new AccuracyParam(atLeast(p.getTopK(), 1, path + ".top_k"), axisOne(p.getAxis(), path),
+    private AccuracyLayer.Spec accuracy(Caffe.AccuracyParameter p, String path) {
+        return new AccuracyLayer.Spec(atLeast(p.getTopK(), 1, path + ".top_k"), axisOne(p.getAxis(), path),
                 p.hasIgnoreLabel() ? p.getIgnoreLabel() : null);
     }
 

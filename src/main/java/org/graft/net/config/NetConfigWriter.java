@@ -10,6 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.DropoutLayer;
+import org.graft.layers.LRNLayer;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written
@@ -77,14 +82,14 @@ public final class NetConfigWriter {
         putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
         putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
         putParam(m, "lrn_param", l.lrnParam() == null ? null : lrn(l.lrnParam()));
-        if (l.dropoutParam() != null && !l.dropoutParam().equals(DropoutParam.DEFAULT)) {
+        if (l.dropoutParam() != null && !l.dropoutParam().equals(new DropoutLayer.Spec(0.5f))) {
             m.put("dropout_param", Map.of("dropout_ratio", l.dropoutParam().dropoutRatio()));
         }
         putParam(m, "inner_product_param", l.innerProductParam() == null ? null : innerProduct(l.innerProductParam()));
-        if (l.reluParam() != null && !l.reluParam().equals(ReluParam.DEFAULT)) {
+        if (l.reluParam() != null && !l.reluParam().equals(new ReLULayer.Spec())) {
             m.put("relu_param", Map.of("negative_slope", l.reluParam().negativeSlope()));
         }
-        if (l.softmaxParam() != null && !l.softmaxParam().equals(SoftmaxParam.DEFAULT)) {
+        if (l.softmaxParam() != null && !l.softmaxParam().equals(SoftmaxLayer.Spec.defaults())) {
             m.put("softmax_param", Map.of("axis", l.softmaxParam().axis()));
         }
         putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
@@ -127,13 +132,13 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> lrn(LrnParam p) {
-        LrnParam d = LrnParam.DEFAULT;
+    private static Map<String, Object> lrn(LRNLayer.Spec p) {
+        LRNLayer.Spec d = LRNLayer.Spec.defaults();
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "local_size", p.localSize(), p.localSize() != d.localSize());
         putIf(m, "alpha", p.alpha(), p.alpha() != d.alpha());
         putIf(m, "beta", p.beta(), p.beta() != d.beta());
-        putIf(m, "norm_region", p.normRegion().name(), p.normRegion() != d.normRegion());
+        putIf(m, "norm_region", p.region().name(), p.region() != d.region());
         putIf(m, "k", p.k(), p.k() != d.k());
         return m;
     }
@@ -156,7 +161,7 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> accuracy(AccuracyParam p) {
+    private static Map<String, Object> accuracy(AccuracyLayer.Spec p) {
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "top_k", p.topK(), p.topK() != 1);
         putIf(m, "axis", p.axis(), p.axis() != 1);

@@ -1,5 +1,9 @@
 package org.graft.net.config;
 
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.LRNLayer;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -96,8 +100,7 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(3).reluParam().negativeSlope()).isEqualTo(0.1f);
         assertThat(net.layers().get(4).poolingParam()).isEqualTo(new PoolingParam(Caffe.PoolingParameter.PoolMethod.AVE, 3, 2, 2, 1,
                 1, 0, false, Caffe.PoolingParameter.RoundMode.FLOOR));
-        assertThat(net.layers().get(5).lrnParam()).isEqualTo(new LrnParam(3, 0.0001f, 0.5f,
-                Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL, 2f));
+        assertThat(net.layers().get(5).lrnParam()).isEqualTo(new LRNLayer.Spec(3, 0.0001f, 0.5f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
         assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingParam.global(Caffe.PoolingParameter.PoolMethod.MAX));
         assertThat(net.layers().get(7).top()).containsExactly("g1", "g2");
         InnerProductParam ip = net.layers().get(8).innerProductParam();
@@ -110,8 +113,8 @@ class NetConfigLoaderTest {
         assertThat(loss.lossWeight(0)).isEqualTo(2f);
         assertThat(loss.propagateDown()).containsExactly(true, false);
         assertThat(loss.lossParam()).isEqualTo(new LossParam(255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
-        assertThat(loss.softmaxParam()).isEqualTo(SoftmaxParam.DEFAULT);
-        assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyParam(5, 1, -1));
+        assertThat(loss.softmaxParam()).isEqualTo(SoftmaxLayer.Spec.defaults());
+        assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyLayer.Spec(5, 1, -1));
 
         SolverConfig s = net.solver();
         assertThat(s).isEqualTo(new SolverConfig(0.01, SolverConfig.LrPolicy.MULTISTEP, 0.1, 0, 0, List.of(100, 200),
@@ -166,10 +169,9 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(1).convolutionParam()).isEqualTo(ConvolutionParam.square(4, 3, 1, 0));
         assertThat(net.layers().get(1).paramSpec(1)).isEqualTo(ParamSpec.DEFAULT);
         assertThat(net.layers().get(1).lossWeight(0)).isZero();
-        assertThat(net.layers().get(2).reluParam()).isEqualTo(ReluParam.DEFAULT);
+        assertThat(net.layers().get(2).reluParam()).isEqualTo(new ReLULayer.Spec());
         assertThat(net.layers().get(3).poolingParam()).isEqualTo(PoolingParam.max(2, 1));
-        assertThat(net.layers().get(4).lrnParam()).isEqualTo(new LrnParam(5, 1f, 0.75f,
-                Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS, 1f));
+        assertThat(net.layers().get(4).lrnParam()).isEqualTo(new LRNLayer.Spec(5, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(net.layers().get(5).dropoutParam().dropoutRatio()).isEqualTo(0.5f);
         assertThat(net.layers().get(6).innerProductParam()).isEqualTo(InnerProductParam.of(2));
         assertThat(net.layers().get(7).softmaxParam().axis()).isEqualTo(1);
