@@ -12,13 +12,13 @@ import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
 import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.layers.Phase;
+import org.graft.layers.PoolingLayer;
 import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.NetConfig;
-import org.graft.net.config.PoolingParam;
 
 /**
  * The shapes of the learnable blobs a net's layers expect, worked out from the config alone (no device,
@@ -109,7 +109,7 @@ public final class WeightShapes {
                             convOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.dilationW())});
                 }
                 case POOLING -> {
-                    PoolingParam p = l.poolingParam();
+                    PoolingLayer.Spec p = l.poolingParam();
                     tops.add(new int[] {dim(in, 0), dim(in, 1),
                             p.globalPooling() ? 1 : poolOut(dim(in, 2), p.kernelH(), p.strideH(), p.padH(), p.roundMode()),
                             p.globalPooling() ? 1 : poolOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.roundMode())});

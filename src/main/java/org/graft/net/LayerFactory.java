@@ -15,7 +15,6 @@ import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LossParam;
-import org.graft.net.config.PoolingParam;
 
 /**
  * Creates the compute layer a (validated) layer config describes. Layers whose settings are one Caffe
@@ -36,11 +35,7 @@ public final class LayerFactory {
                 yield new ConvolutionLayer(name, new ConvolutionLayer.Spec(p.numOutput(), p.kernelH(), p.kernelW(), p.strideH(),
                         p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), p.group(), p.biasTerm()));
             }
-            case POOLING -> {
-                PoolingParam p = lc.poolingParam();
-                yield new PoolingLayer(name, new PoolingLayer.Spec(p.pool(), p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
-                        p.padH(), p.padW(), p.globalPooling(), p.roundMode()));
-            }
+            case POOLING -> new PoolingLayer(name, lc.poolingParam());
             case LRN -> new LRNLayer(name, lc.lrnParam());
             case RELU -> new ReLULayer(name, lc.reluParam());
             case DROPOUT -> new DropoutLayer(name, lc.dropoutParam());

@@ -1,6 +1,7 @@
 package org.graft.caffe;
 
 import org.graft.layers.LRNLayer;
+import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import org.graft.net.config.LossParam;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.ParamSpec;
-import org.graft.net.config.PoolingParam;
 import org.graft.net.config.SolverConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,8 +175,8 @@ class CaffeImporterTest {
         assertThat(dw.padH()).isEqualTo(1);
         assertThat(dw.weightFiller()).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
 
-        PoolingParam pool = layer(c, "pool").poolingParam();
-        assertThat(pool.pool()).isEqualTo(Caffe.PoolingParameter.PoolMethod.AVE);
+        PoolingLayer.Spec pool = layer(c, "pool").poolingParam();
+        assertThat(pool.method()).isEqualTo(Caffe.PoolingParameter.PoolMethod.AVE);
         assertThat(new int[] {pool.kernelH(), pool.kernelW(), pool.strideH(), pool.padW()}).containsExactly(3, 3, 2, 1);
         assertThat(pool.roundMode()).isEqualTo(Caffe.PoolingParameter.RoundMode.FLOOR);
         assertThat(layer(c, "gpool").poolingParam().globalPooling()).isTrue();

@@ -7,6 +7,7 @@ import org.graft.layers.AccuracyLayer;
 import org.graft.layers.DropoutLayer;
 import org.graft.layers.LRNLayer;
 import org.graft.layers.Phase;
+import org.graft.layers.PoolingLayer;
 import org.graft.layers.ReLULayer;
 import org.graft.layers.SoftmaxLayer;
 
@@ -19,7 +20,7 @@ import org.graft.layers.SoftmaxLayer;
 public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
                           List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
                           List<Boolean> propagateDown,
-                          ConvolutionParam convolutionParam, PoolingParam poolingParam, LRNLayer.Spec lrnParam,
+                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam, LRNLayer.Spec lrnParam,
                           DropoutLayer.Spec dropoutParam, InnerProductParam innerProductParam, ReLULayer.Spec reluParam,
                           SoftmaxLayer.Spec softmaxParam, LossParam lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
@@ -146,7 +147,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private final List<NetStateRule> exclude = new ArrayList<>();
         private final List<Boolean> propagateDown = new ArrayList<>();
         private ConvolutionParam convolution;
-        private PoolingParam pooling;
+        private PoolingLayer.Spec pooling;
         private LRNLayer.Spec lrn;
         private DropoutLayer.Spec dropout;
         private InnerProductParam innerProduct;
@@ -209,7 +210,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder pooling(PoolingParam p) {
+        public Builder pooling(PoolingLayer.Spec p) {
             pooling = p;
             return this;
         }

@@ -16,6 +16,7 @@ import org.graft.layers.AccuracyLayer;
 import org.graft.layers.DropoutLayer;
 import org.graft.layers.LRNLayer;
 import org.graft.layers.Phase;
+import org.graft.layers.PoolingLayer;
 import org.graft.layers.ReLULayer;
 import org.graft.layers.SoftmaxLayer;
 
@@ -375,7 +376,7 @@ public final class NetBinder {
                 filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path));
     }
 
-    private PoolingParam pooling(Caffe.PoolingParameter p, String path) {
+    private PoolingLayer.Spec pooling(Caffe.PoolingParameter p, String path) {
         int[] kernel = heightWidth(path, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
                 p.hasKernelH(), p.getKernelH(), "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
         int[] stride = heightWidth(path, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
@@ -393,7 +394,7 @@ public final class NetBinder {
             if (pad != null && (pad[0] != 0 || pad[1] != 0)) {
                 throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "global_pooling needs pad 0 (Caffe's rule)");
             }
-            return new PoolingParam(p.getPool(), 0, 0, 1, 1, 0, 0, true, p.getRoundMode());
+            return new PoolingLayer.Spec(p.getPool(), 0, 0, 1, 1, 0, 0, true, p.getRoundMode());
         }
         if (kernel == null) {
             throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w, or global_pooling: true)");
@@ -404,7 +405,7 @@ public final class NetBinder {
             throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "pad (" + pad[0] + "x" + pad[1]
                     + ") must be smaller than the kernel (" + kernel[0] + "x" + kernel[1] + "), as Caffe requires");
         }
-        return new PoolingParam(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
+        return new PoolingLayer.Spec(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
     }
 
     private LRNLayer.Spec lrn(Caffe.LRNParameter p, String path) {

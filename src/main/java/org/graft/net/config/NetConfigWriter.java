@@ -13,6 +13,7 @@ import org.graft.caffe.proto.Caffe;
 import org.graft.layers.AccuracyLayer;
 import org.graft.layers.DropoutLayer;
 import org.graft.layers.LRNLayer;
+import org.graft.layers.PoolingLayer;
 import org.graft.layers.ReLULayer;
 import org.graft.layers.SoftmaxLayer;
 
@@ -118,9 +119,9 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> pooling(PoolingParam p) {
+    private static Map<String, Object> pooling(PoolingLayer.Spec p) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pool", p.pool().name());
+        m.put("pool", p.method().name());
         if (p.globalPooling()) {
             m.put("global_pooling", true);
         } else {

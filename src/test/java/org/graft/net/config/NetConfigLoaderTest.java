@@ -2,6 +2,7 @@ package org.graft.net.config;
 
 import org.graft.layers.AccuracyLayer;
 import org.graft.layers.LRNLayer;
+import org.graft.layers.PoolingLayer;
 import org.graft.layers.ReLULayer;
 import org.graft.layers.SoftmaxLayer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,10 +99,10 @@ class NetConfigLoaderTest {
         assertThat(conv.learnableBlobs()).isEqualTo(2);
 
         assertThat(net.layers().get(3).reluParam().negativeSlope()).isEqualTo(0.1f);
-        assertThat(net.layers().get(4).poolingParam()).isEqualTo(new PoolingParam(Caffe.PoolingParameter.PoolMethod.AVE, 3, 2, 2, 1,
+        assertThat(net.layers().get(4).poolingParam()).isEqualTo(new PoolingLayer.Spec(Caffe.PoolingParameter.PoolMethod.AVE, 3, 2, 2, 1,
                 1, 0, false, Caffe.PoolingParameter.RoundMode.FLOOR));
         assertThat(net.layers().get(5).lrnParam()).isEqualTo(new LRNLayer.Spec(3, 0.0001f, 0.5f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
-        assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingParam.global(Caffe.PoolingParameter.PoolMethod.MAX));
+        assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.MAX));
         assertThat(net.layers().get(7).top()).containsExactly("g1", "g2");
         InnerProductParam ip = net.layers().get(8).innerProductParam();
         assertThat(ip).isEqualTo(new InnerProductParam(10, false, Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE),
@@ -170,7 +171,7 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(1).paramSpec(1)).isEqualTo(ParamSpec.DEFAULT);
         assertThat(net.layers().get(1).lossWeight(0)).isZero();
         assertThat(net.layers().get(2).reluParam()).isEqualTo(new ReLULayer.Spec());
-        assertThat(net.layers().get(3).poolingParam()).isEqualTo(PoolingParam.max(2, 1));
+        assertThat(net.layers().get(3).poolingParam()).isEqualTo(PoolingLayer.Spec.max(2, 1));
         assertThat(net.layers().get(4).lrnParam()).isEqualTo(new LRNLayer.Spec(5, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(net.layers().get(5).dropoutParam().dropoutRatio()).isEqualTo(0.5f);
         assertThat(net.layers().get(6).innerProductParam()).isEqualTo(InnerProductParam.of(2));

@@ -1,5 +1,6 @@
 package org.graft.net.config;
 
+import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class NetConfigWriterTest {
                         Filler.uniform(-0.5f, 0.5f), 1)).build();
         LayerConfig relu = LayerConfig.builder("relu", LayerType.RELU).bottom("conv").top("conv").build();
         LayerConfig pool = LayerConfig.builder("pool", LayerType.POOLING).bottom("conv").top("pool")
-                .pooling(PoolingParam.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
+                .pooling(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
         LayerConfig fc = LayerConfig.builder("fc", LayerType.INNER_PRODUCT).bottom("pool").top("fc")
                 .innerProduct(InnerProductParam.of(5).withFillers(Filler.positiveUnitball(), Filler.constant(0.1f))).build();
         LayerConfig loss = LayerConfig.builder("loss", LayerType.SOFTMAX_WITH_LOSS).bottom("fc", "label").top("loss")
