@@ -88,21 +88,13 @@ final class LayerImport {
         }
         if (l.hasConvolutionParam()) {
             Caffe.ConvolutionParameter.Builder p = l.getConvolutionParamBuilder();
-            if (p.hasWeightFiller()) {
-                sparse(p.getWeightFillerBuilder(), where);
-            }
-            if (p.hasBiasFiller()) {
-                sparse(p.getBiasFillerBuilder(), where);
-            }
+            sparse(p.hasWeightFiller() ? p.getWeightFillerBuilder() : null, where);
+            sparse(p.hasBiasFiller() ? p.getBiasFillerBuilder() : null, where);
         }
         if (l.hasInnerProductParam()) {
             Caffe.InnerProductParameter.Builder p = l.getInnerProductParamBuilder();
-            if (p.hasWeightFiller()) {
-                sparse(p.getWeightFillerBuilder(), where);
-            }
-            if (p.hasBiasFiller()) {
-                sparse(p.getBiasFillerBuilder(), where);
-            }
+            sparse(p.hasWeightFiller() ? p.getWeightFillerBuilder() : null, where);
+            sparse(p.hasBiasFiller() ? p.getBiasFillerBuilder() : null, where);
         }
         dropUnsupported(l, where, "");
         return l.build();
@@ -122,8 +114,11 @@ final class LayerImport {
         return p.build();
     }
 
-    /** The sparse gaussian is not implemented; the dense one is the closest. */
+    /** The sparse gaussian is not implemented; the dense one is the closest. {@code f} null: no filler given. */
     private void sparse(FillerParameter.Builder f, String where) {
+        if (f == null) {
+            return;
+        }
         if (f.getSparse() > 0) {
             warnings.accept(file + ": " + where + ": the sparse gaussian filler (sparse: " + f.getSparse()
                     + ") is not implemented; a dense gaussian is used");
