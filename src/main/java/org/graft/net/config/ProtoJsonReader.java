@@ -51,8 +51,10 @@ final class ProtoJsonReader {
         Descriptor d = b.getDescriptorForType();
         for (Node.Member m : node.members.values()) {
             FieldDescriptor f = field(d, m.key());
-            if (f != null && d == Caffe.NetParameter.getDescriptor() && f.getNumber() == Caffe.NetParameter.LAYER_FIELD_NUMBER) {
-                layersKey = m.key();
+            FieldDescriptor refused = d.findFieldByName(m.key());
+            if (f == null && refused != null && unsupported(refused) != null) {
+                throw doc.error(m.line(), m.column(), Node.child(node.path, m.key()), "\"" + m.key()
+                        + "\" is a Caffe field Graft does not implement: " + unsupported(refused));
             }
             if (f == null) {
                 List<String> known = knownFields(d);
@@ -61,17 +63,17 @@ final class ProtoJsonReader {
                 throw doc.error(m.line(), m.column(), Node.child(node.path, m.key()),
                         "unknown field \"" + m.key() + "\" in " + what + hint + "; known fields: " + String.join(", ", known));
             }
+            if (d == Caffe.NetParameter.getDescriptor() && f.getNumber() == Caffe.NetParameter.LAYER_FIELD_NUMBER) {
+                layersKey = m.key();
+            }
             Node v = m.value();
             nodes.put(v.path, v);
             keys.put(v.path, m);
             if (f.isRepeated()) {
+                if (v.kind != Node.Kind.ARRAY && !singleValueAllowed(f)) {
+                    throw doc.error(v, "expected an array [ ... ], found " + v.describe());
+                }
                 List<Node> items = v.kind == Node.Kind.ARRAY ? v.items : List.of(v);
-                if (v.kind != Node.Kind.ARRAY && f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                    throw doc.error(v, "expected an array [ ... ], found " + v.describe());
-                }
-                if (v.kind != Node.Kind.ARRAY && !spatial(f)) {
-                    throw doc.error(v, "expected an array [ ... ], found " + v.describe());
-                }
                 for (Node item : items) {
                     nodes.put(item.path, item);
                     b.addRepeatedField(f, value(f, item, b));
@@ -84,9 +86,9 @@ final class ProtoJsonReader {
 
     /**
      * Caffe's repeated spatial sizes (kernel_size, stride, pad, dilation) are written as one number for
-     * both axes as often as a list; every other repeated field takes a list.
+     * both axes as often as a list, and a net has one test_iter; every other repeated field takes a list.
      */
-    private static boolean spatial(FieldDescriptor f) {
+    private static boolean singleValueAllowed(FieldDescriptor f) {
         return f.getContainingType() == Caffe.ConvolutionParameter.getDescriptor()
                 || f.getContainingType() == Caffe.SolverParameter.getDescriptor() && f.getName().equals("test_iter");
     }
