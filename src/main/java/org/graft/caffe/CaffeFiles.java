@@ -24,7 +24,7 @@ import org.graft.caffe.proto.Caffe.SolverState;
 import org.graft.io.AtomicFiles;
 import org.graft.io.HeapBudget;
 import org.graft.io.InputFiles;
-import org.graft.net.config.Fields;
+import org.graft.net.config.Closest;
 
 /**
  * Reads and writes Caffe's files: binary nets ({@code .caffemodel}), text nets ({@code .prototxt}),
@@ -234,7 +234,7 @@ public final class CaffeFiles {
             String type = m.group(3);
             String field = m.group(4);
             Descriptors.Descriptor d = root.getFile().findMessageTypeByName(type.substring(type.lastIndexOf('.') + 1));
-            String close = d == null ? null : Fields.closest(field, d.getFields().stream().map(Descriptors.FieldDescriptor::getName).toList());
+            String close = d == null ? null : Closest.to(field, d.getFields().stream().map(Descriptors.FieldDescriptor::getName).toList());
             out.add(m.group(1) + ":" + m.group(2) + ": " + type.substring(type.indexOf('.') + 1) + " has no field '" + field + "'"
                     + (close != null ? " (did you mean '" + close + "'?)" : ""));
         }

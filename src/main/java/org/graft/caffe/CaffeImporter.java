@@ -9,26 +9,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.graft.caffe.proto.Caffe;
 import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe.NetParameter;
 import org.graft.caffe.proto.Caffe.SolverParameter;
-import org.graft.layers.Phase;
 import org.graft.net.config.ConfigException;
-import org.graft.net.config.InitConfig;
-import org.graft.net.config.LayerConfig;
+import org.graft.net.config.NetBinder;
 import org.graft.net.config.NetConfig;
-import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.NetConfigWriter;
-import org.graft.net.config.SolverConfig;
 
 /**
  * Turns a Caffe net description ({@code .prototxt}, any vintage) and optionally its solver into a
  * {@link NetConfig}, i.e. a net.json. The net is first upgraded to V2 ({@link NetUpgrader}, Caffe's own
- * upgrade path), then each layer is mapped field by field ({@link LayerImport}); a solver with separate
+ * upgrade path), then each layer's Caffe leniencies are made explicit ({@link LayerImport}); a solver with separate
  * {@code train_net} and {@code test_net} files has them joined into one net with phases
  * ({@link PhaseMerge}). Caffe's relative paths are resolved as {@link CaffePaths} describes and written
- * absolute. The result is checked by the net.json loader itself, as if read from the file it will be
- * written to, so an imported net loads exactly like a hand-written one.
+ * absolute. The result is checked and bound by {@link NetBinder}, as every net is, as if read from the
+ * file it will be written to, so an imported net loads exactly like a hand-written one.
  * <p>
  * Problems that stop the import are {@link CaffeFormatException}s naming the file and the layer;
  * things Caffe would silently ignore, and data paths that do not exist, are returned as warnings.
@@ -70,9 +67,9 @@ public final class CaffeImporter {
     public static Result importNet(NetParameter v2, Path file, Path target, Path workingDir) {
         CaffeImporter imp = new CaffeImporter(workingDir);
         imp.sources.add(file);
-        List<LayerConfig> layers = imp.layers(v2, file);
-        NetConfig cfg = new NetConfig(netName(v2, file), v2.getForceBackward(), layers, null, null, null);
-        return imp.validate(cfg, file, target);
+        NetParameter net = NetParameter.newBuilder().setName(netName(v2, file)).setForceBackward(v2.getForceBackward())
+                .addAllLayer(imp.layers(v2, file)).build();
+        return imp.bind(net, file, target);
     }
 
     /**
@@ -166,25 +163,23 @@ public final class CaffeImporter {
             }
         }
 
-        List<LayerConfig> layers = layers(trainNet, trainFile);
+        List<LayerParameter> layers = layers(trainNet, trainFile);
         if (testNet != null) {
-            layers = PhaseMerge.merge(PhaseMerge.forPhase(layers, Phase.TRAIN),
-                    PhaseMerge.forPhase(layers(testNet, testFile), Phase.TEST));
+            layers = PhaseMerge.merge(PhaseMerge.forPhase(layers, Caffe.Phase.TRAIN),
+                    PhaseMerge.forPhase(layers(testNet, testFile), Caffe.Phase.TEST));
         }
-        String name = netName(trainNet, trainFile);
-        SolverConfig solverConfig = null;
-        InitConfig init = null;
+        NetParameter.Builder joined = NetParameter.newBuilder().setName(netName(trainNet, trainFile))
+                .setForceBackward(trainNet.getForceBackward()).addAllLayer(layers);
         if (sp != null) {
-            solverConfig = SolverImport.convert(sp, solver, solverPaths, warnings::add);
+            joined.setSolver(SolverImport.prepare(sp, solver, solverPaths, warnings::add));
             if (sp.getWeightsCount() > 0) {
-                init = new InitConfig(solverPaths.resolve(sp.getWeights(0), "weights"));
+                joined.setInit(Caffe.GraftInit.newBuilder().setWeights(solverPaths.resolve(sp.getWeights(0), "weights").toString()));
                 if (sp.getWeightsCount() > 1) {
                     warnings.add(solver + ": " + sp.getWeightsCount() + " weights files; only the first is used");
                 }
             }
         }
-        NetConfig cfg = new NetConfig(name, trainNet.getForceBackward(), layers, solverConfig, init, null);
-        return validate(cfg, trainFile, target);
+        return bind(joined.build(), trainFile, target);
     }
 
     private NetParameter readNet(Path file) {
@@ -193,13 +188,13 @@ public final class CaffeImporter {
         return NetUpgrader.upgrade(CaffeFiles.readNetTextRaw(file), file.toString(), warnings::add);
     }
 
-    private List<LayerConfig> layers(NetParameter v2, Path file) {
+    private List<LayerParameter> layers(NetParameter v2, Path file) {
         CaffePaths paths = new CaffePaths(workingDir, file, warnings::add);
         LayerImport imp = new LayerImport(file, paths, warnings::add);
-        List<LayerConfig> out = new ArrayList<>();
+        List<LayerParameter> out = new ArrayList<>();
         List<LayerParameter> ls = v2.getLayerList();
         for (int i = 0; i < ls.size(); i++) {
-            out.add(imp.convert(ls.get(i), i));
+            out.add(imp.prepare(ls.get(i), i));
         }
         if (out.isEmpty()) {
             throw new CaffeFormatException(file + ": the net has no layers");
@@ -217,27 +212,29 @@ public final class CaffeImporter {
         return dot > 0 ? f.substring(0, dot) : f;
     }
 
-    /** Runs the net.json loader's checks on the result; its complaints are re-worded to name the Caffe layer. */
-    private Result validate(NetConfig cfg, Path source, Path target) {
-        String json = NetConfigWriter.toJson(cfg);
+    /**
+     * Checks and binds the prepared net as any net is ({@link NetBinder}), as if read from {@code target}
+     * (every path in it is absolute by now); its complaints are re-worded to name the Caffe layer.
+     */
+    private Result bind(NetParameter net, Path source, Path target) {
         try {
-            NetConfig checked = NetConfigLoader.parse(json, target);
-            return new Result(checked, json, List.copyOf(warnings), List.copyOf(sources));
+            NetConfig checked = NetBinder.bind(net, target);
+            return new Result(checked, NetConfigWriter.toJson(checked), List.copyOf(warnings), List.copyOf(sources));
         } catch (ConfigException e) {
-            throw new CaffeFormatException(source + ": " + where(e.jsonPath(), cfg) + e.problem(), e);
+            throw new CaffeFormatException(source + ": " + where(e.jsonPath(), net) + e.problem(), e);
         }
     }
 
-    private static String where(String jsonPath, NetConfig cfg) {
+    private static String where(String jsonPath, NetParameter net) {
         if (jsonPath == null || jsonPath.isEmpty()) {
             return "";
         }
         Matcher m = LAYER_PATH.matcher(jsonPath);
         if (m.matches()) {
             int i = Integer.parseInt(m.group(1));
-            if (i < cfg.layers().size()) {
-                LayerConfig l = cfg.layers().get(i);
-                return "layer '" + l.name() + "' (" + l.type().jsonName() + ")" + (m.group(2).isEmpty() ? "" : " " + m.group(2)) + ": ";
+            if (i < net.getLayerCount()) {
+                LayerParameter l = net.getLayer(i);
+                return "layer '" + l.getName() + "' (" + l.getType() + ")" + (m.group(2).isEmpty() ? "" : " " + m.group(2)) + ": ";
             }
         }
         return jsonPath + ": ";

@@ -2,8 +2,8 @@ package org.graft.caffe;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.graft.layers.Phase;
-import org.graft.net.config.LayerConfig;
+import org.graft.caffe.proto.Caffe;
+import org.graft.caffe.proto.Caffe.LayerParameter;
 
 /**
  * Joins a solver's separate {@code train_net} and {@code test_net} (the paper's imagenet_train and
@@ -16,12 +16,19 @@ final class PhaseMerge {
     private PhaseMerge() {
     }
 
-    /** The layers of {@code net} that exist in {@code phase}, without their (now satisfied) rules. */
-    static List<LayerConfig> forPhase(List<LayerConfig> net, Phase phase) {
-        return net.stream().filter(l -> l.includedIn(phase)).map(PhaseMerge::withoutRules).toList();
+    /** The layers of {@code net} that exist in {@code phase} (Caffe's include/exclude rules), without their rules. */
+    static List<LayerParameter> forPhase(List<LayerParameter> net, Caffe.Phase phase) {
+        return net.stream().filter(l -> includedIn(l, phase)).map(l -> l.toBuilder().clearInclude().clearExclude().build()).toList();
     }
 
-    static List<LayerConfig> merge(List<LayerConfig> train, List<LayerConfig> test) {
+    private static boolean includedIn(LayerParameter l, Caffe.Phase phase) {
+        if (l.getIncludeCount() > 0) {
+            return l.getIncludeList().stream().anyMatch(r -> !r.hasPhase() || r.getPhase() == phase);
+        }
+        return l.getExcludeList().stream().noneMatch(r -> !r.hasPhase() || r.getPhase() == phase);
+    }
+
+    static List<LayerParameter> merge(List<LayerParameter> train, List<LayerParameter> test) {
         int n = train.size();
         int m = test.size();
         int[][] lcs = new int[n + 1][m + 1];
@@ -30,8 +37,8 @@ final class PhaseMerge {
                 lcs[i][j] = train.get(i).equals(test.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
             }
         }
-        List<LayerConfig> out = new ArrayList<>();
-        List<LayerConfig> pendingTest = new ArrayList<>();
+        List<LayerParameter> out = new ArrayList<>();
+        List<LayerParameter> pendingTest = new ArrayList<>();
         int i = 0;
         int j = 0;
         while (i < n || j < m) {
@@ -42,11 +49,11 @@ final class PhaseMerge {
                 i++;
                 j++;
             } else if (j == m || i < n && lcs[i + 1][j] >= lcs[i][j + 1]) {
-                out.add(only(train.get(i), Phase.TRAIN));
+                out.add(only(train.get(i), Caffe.Phase.TRAIN));
                 i++;
             } else {
                 // Held back so that a gap lists the TRAIN layers first, then the TEST ones.
-                pendingTest.add(only(test.get(j), Phase.TEST));
+                pendingTest.add(only(test.get(j), Caffe.Phase.TEST));
                 j++;
             }
         }
@@ -54,14 +61,7 @@ final class PhaseMerge {
         return out;
     }
 
-    private static LayerConfig only(LayerConfig l, Phase phase) {
-        return withoutRules(l).toBuilder().include(phase).build();
-    }
-
-    static LayerConfig withoutRules(LayerConfig l) {
-        return new LayerConfig(l.name(), l.type(), l.bottom(), l.top(), l.param(), l.lossWeight(), List.of(), List.of(),
-                l.propagateDown(), l.convolutionParam(), l.poolingParam(), l.lrnParam(), l.dropoutParam(),
-                l.innerProductParam(), l.reluParam(), l.softmaxParam(), l.lossParam(), l.accuracyParam(), l.inputParam(),
-                l.transformParam(), l.dataParam(), l.imageDataParam());
+    private static LayerParameter only(LayerParameter l, Caffe.Phase phase) {
+        return l.toBuilder().addInclude(Caffe.NetStateRule.newBuilder().setPhase(phase)).build();
     }
 }

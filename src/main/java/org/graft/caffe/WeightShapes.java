@@ -10,14 +10,15 @@ import java.util.Map;
 import java.util.Set;
 import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
+import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.layers.Phase;
+import org.graft.layers.PoolingLayer;
 import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.NetConfig;
-import org.graft.net.config.PoolingParam;
 
 /**
  * The shapes of the learnable blobs a net's layers expect, worked out from the config alone (no device,
@@ -108,7 +109,7 @@ public final class WeightShapes {
                             convOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.dilationW())});
                 }
                 case POOLING -> {
-                    PoolingParam p = l.poolingParam();
+                    PoolingLayer.Spec p = l.poolingParam();
                     tops.add(new int[] {dim(in, 0), dim(in, 1),
                             p.globalPooling() ? 1 : poolOut(dim(in, 2), p.kernelH(), p.strideH(), p.padH(), p.roundMode()),
                             p.globalPooling() ? 1 : poolOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.roundMode())});
@@ -166,12 +167,12 @@ public final class WeightShapes {
         return in < 0 ? -1 : (in + 2 * pad - (dilation * (k - 1) + 1)) / stride + 1;
     }
 
-    private static int poolOut(int in, int k, int stride, int pad, PoolingParam.RoundMode round) {
+    private static int poolOut(int in, int k, int stride, int pad, RoundMode round) {
         if (in < 0) {
             return -1;
         }
         int span = in + 2 * pad - k;
-        int out = (round == PoolingParam.RoundMode.CEIL ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
+        int out = (round == RoundMode.CEIL ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
         if (pad > 0 && (out - 1) * stride >= in + pad) {
             out--;  // Caffe: the last window must start inside the image
         }

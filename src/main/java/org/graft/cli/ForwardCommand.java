@@ -10,21 +10,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.graft.caffe.WeightFiles;
 import org.graft.data.Npy;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Pass;
 import org.graft.layers.Phase;
-import org.graft.net.ForwardProbe;
 import org.graft.net.ForwardProbe.Capture;
-import org.graft.net.NetBuilder;
+import org.graft.net.ForwardProbe;
 import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.NetBuilder;
 import org.graft.net.config.BlobShape;
 import org.graft.net.config.InputParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.NetConfig;
-import org.graft.solver.Snapshots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,7 +95,7 @@ public final class ForwardCommand implements Callable<Integer> {
         LayerConfig inputLayer = deploy.layersFor(Phase.TEST).get(0);
         String inputBlob = inputLayer.top().get(0);
         try (PhaseNet pn = NetBuilder.build(engine, deploy, Phase.TEST, 0, null, input.shape()[0])) {
-            NetBuilder.fill(pn.net(), pn.layers(), 0);
+            pn.fill(0);
             List<String> withParams = new ArrayList<>();
             for (Layer l : pn.net().layers()) {
                 if (!l.params().isEmpty()) {
@@ -103,7 +103,7 @@ public final class ForwardCommand implements Callable<Integer> {
                 }
             }
             if (weights != null) {
-                List<String> copied = Snapshots.WeightLoader.load(pn.net(), weights, false);
+                List<String> copied = WeightFiles.load(pn.net(), weights, false);
                 notes.accept("Weights from " + weights + " for " + copied.size() + " layer(s): " + String.join(", ", copied));
                 withParams.removeAll(copied);
                 if (!withParams.isEmpty() && !allowMissing) {

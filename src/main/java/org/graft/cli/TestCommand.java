@@ -1,18 +1,19 @@
 package org.graft.cli;
 
+import org.graft.engine.NonFinite;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.graft.caffe.WeightFiles;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Phase;
-import org.graft.net.NetBuilder;
 import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.NetBuilder;
 import org.graft.net.config.NetConfig;
-import org.graft.solver.Snapshots;
 import org.graft.solver.TestEvaluator;
 import org.graft.solver.Trainer;
 import picocli.CommandLine.Command;
@@ -52,8 +53,8 @@ final class TestCommand implements Callable<Integer> {
         NetConfig cfg = TestOutputs.augment(Models.load(net, solver));
         try (Engine engine = device.open();
              PhaseNet test = NetBuilder.build(engine, cfg, Phase.TEST, 0, Trainer.caffeMeanLoader(), 0)) {
-            NetBuilder.fill(test.net(), test.layers(), 0);
-            List<String> copied = Snapshots.WeightLoader.load(test.net(), weights, false, allowNonFinite);
+            test.fill(0);
+            List<String> copied = WeightFiles.load(test.net(), weights, false, allowNonFinite);
             List<String> missing = new ArrayList<>();
             for (Layer l : test.net().layers()) {
                 if (!l.params().isEmpty() && !copied.contains(l.name())) {
@@ -78,7 +79,7 @@ final class TestCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Testing '%s' with %s on %s: %d batch(es) of %d%n", cfg.name(), weights,
                     engine.device().describe(), n, batch);
             TestEvaluator evaluator = new TestEvaluator(test);
-            Map<TestEvaluator.Output, Double> r = evaluator.run(test.net(), n);
+            Map<TestEvaluator.Output, Double> r = evaluator.run(n);
             for (Map.Entry<TestEvaluator.Output, Double> e : r.entrySet()) {
                 TestEvaluator.Output o = e.getKey();
                 System.out.printf(Locale.ROOT, "  %s = %.4f%s%n", o.blob(), e.getValue(),

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.graft.caffe.WeightShapes;
+import org.graft.layers.AccuracyLayer;
 import org.graft.layers.Phase;
-import org.graft.net.config.AccuracyParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.NetConfig;
@@ -72,6 +72,6 @@ final class TestOutputs {
 
     private static LayerConfig accuracy(String name, int k, String scores, String label) {
         return LayerConfig.builder(name, LayerType.ACCURACY).bottom(scores, label).top(name)
-                .accuracy(AccuracyParam.topK(k)).include(Phase.TEST).build();
+                .accuracy(new AccuracyLayer.Spec(k, 1, null)).include(Phase.TEST).build();
     }
 }

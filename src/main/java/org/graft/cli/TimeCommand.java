@@ -14,6 +14,7 @@ import org.graft.net.NetDescription;
 import org.graft.net.NetTimer;
 import org.graft.net.config.NetConfig;
 import org.graft.solver.StepTimer;
+import org.graft.solver.TestEvaluator;
 import org.graft.solver.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +50,10 @@ final class TimeCommand implements Callable<Integer> {
             + "(for nets whose data files are absent, e.g. 3,227,227 for CaffeNet).")
     String inputShape;
 
+    @Option(names = "--with-test-net", description = "TRAIN phase: also build the TEST phase's net beside it, as 'train' does, so that the"
+            + " peak device memory is training's (the TEST net is not timed).")
+    boolean withTestNet;
+
     @Mixin
     DeviceOptions device;
 
@@ -65,6 +70,9 @@ final class TimeCommand implements Callable<Integer> {
         if (batch < 0) {
             throw new IllegalArgumentException("--batch must be >= 1 (or 0 for the model's), got " + batch);
         }
+        if (withTestNet && !train) {
+            throw new IllegalArgumentException("--with-test-net builds the TEST net beside the TRAIN one; it needs --phase train");
+        }
         if (stepOnly && !train) {
             throw new IllegalArgumentException("--step-only times training steps; it needs --phase train");
         }
@@ -73,9 +81,15 @@ final class TimeCommand implements Callable<Integer> {
             cfg = SyntheticInputs.replaceDataLayers(cfg, SyntheticInputs.parseImageShape(inputShape));
         }
         try (Engine engine = device.open();
-             PhaseNet pn = NetBuilder.build(engine, cfg, train ? Phase.TRAIN : Phase.TEST, 1, Trainer.caffeMeanLoader(), batch, true)) {
+             PhaseNet pn = NetBuilder.build(engine, cfg, train ? Phase.TRAIN : Phase.TEST, 1, Trainer.caffeMeanLoader(), batch, true);
+             PhaseNet test = withTestNet ? Trainer.buildTestNet(engine, cfg, pn, 1, batch, true) : null) {
             NetTimer.randomInputs(pn.net(), numClasses(cfg), 1);
-            NetBuilder.fill(pn.net(), pn.layers(), 1);
+            pn.fill(1);
+            if (test != null) {
+                // One test pass, as training runs them: the TEST net's activations (its weights are the TRAIN net's).
+                NetTimer.randomInputs(test.net(), numClasses(cfg), 1);
+                new TestEvaluator(test).run(1);
+            }
             engine.cl().resetPeak();
             NetTimer.Report r = null;
             if (!stepOnly) {

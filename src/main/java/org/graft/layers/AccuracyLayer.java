@@ -51,6 +51,12 @@ public final class AccuracyLayer extends Layer implements LabelledLayer {
         return 2;
     }
 
+    /** Accuracy has no gradient (Caffe would abort in its Backward instead). */
+    @Override
+    public boolean allowForceBackward(int bottom) {
+        return false;
+    }
+
     @Override
     public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;

@@ -131,6 +131,16 @@ public final class ConvolutionLayer extends Layer {
         }
     }
 
+    @Override
+    protected void adoptParams() {
+        weights = params.get(0);
+        bias = params.size() > 1 ? params.get(1) : null;
+        if (spec.biasTerm() != (bias != null)) {
+            throw new IllegalArgumentException("layer '" + name + "': bias_term is " + spec.biasTerm() + " but the shared layer has "
+                    + params.size() + " parameter blob(s)");
+        }
+    }
+
     private void setUpParams(int channelsPerGroup, int[] shape) {
         int[] wShape = {spec.numOutput(), channelsPerGroup, spec.kernelH(), spec.kernelW()};
         if (weights == null) {

@@ -57,15 +57,17 @@ public final class InnerProductLayer extends Layer {
         int inputs = Blob.count(Arrays.copyOfRange(shape, axis, shape.length));
         int outer = Blob.count(Arrays.copyOfRange(shape, 0, axis));
         int n = spec.numOutput();
+        int[] weightShape = spec.transpose() ? new int[] {inputs, n} : new int[] {n, inputs};
         if (params.isEmpty()) {
-            Blob w = spec.transpose() ? newParam("weights", inputs, n) : newParam("weights", n, inputs);
+            Blob w = newParam("weights", weightShape);
             params.add(new Param(w.name(), w));
             if (spec.biasTerm()) {
                 Blob b = newParam("bias", n);
                 params.add(new Param(b.name(), b));
             }
-        } else if (inputs != k) {
-            throw shapeError("expected " + k + " inputs per row from axis " + axis + " (as the weights were shaped), found " + inputs, shape);
+        } else if (!Arrays.equals(params.get(0).blob().shape(), weightShape)) {
+            throw shapeError("the weights are shaped " + Arrays.toString(params.get(0).blob().shape()) + ", but " + inputs
+                    + " inputs per row from axis " + axis + " need " + Arrays.toString(weightShape), shape);
         }
         this.k = inputs;
         this.m = outer;

@@ -3,6 +3,7 @@ package org.graft.layers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.graft.caffe.proto.Caffe.LRNParameter.NormRegion;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.NdRange;
@@ -17,8 +18,6 @@ import org.graft.opencl.ClKernel;
  */
 public final class LRNLayer extends Layer {
     private static final String KERNELS = "lrn.cl";
-
-    public enum NormRegion { ACROSS_CHANNELS, WITHIN_CHANNEL }
 
     /** Caffe's LRNParameter (defaults: local_size 5, alpha 1, beta 0.75, k 1, ACROSS_CHANNELS). */
     public record Spec(int localSize, float alpha, float beta, float k, NormRegion region) {

@@ -23,6 +23,8 @@ public abstract class Layer implements AutoCloseable {
     protected final String name;
     protected Engine engine;
     protected final List<Param> params = new ArrayList<>();
+    /** True when {@link #params} are another layer's (Caffe's TEST net shares the TRAIN net's); that layer closes them. */
+    private boolean sharedParams;
 
     protected Layer(String name) {
         this.name = name;
@@ -45,6 +47,36 @@ public abstract class Layer implements AutoCloseable {
         return params;
     }
 
+    /**
+     * Makes this layer use {@code source}'s parameter blobs instead of allocating its own, as Caffe's TEST
+     * net shares the TRAIN net's: one copy on the device, always the current weights. Call before the
+     * first {@link #setUp}, which then checks the shapes; the blobs stay {@code source}'s to close.
+     */
+    public final void shareParams(Layer source) {
+        if (!params.isEmpty()) {
+            throw new IllegalStateException("layer '" + name + "' already has its own parameters");
+        }
+        if (!source.type().equals(type())) {
+            throw new IllegalArgumentException("layer '" + name + "' (" + type() + ") cannot share the parameters of layer '"
+                    + source.name() + "' (" + source.type() + ")");
+        }
+        if (source.params().isEmpty()) {
+            return;
+        }
+        params.addAll(source.params());
+        sharedParams = true;
+        adoptParams();
+    }
+
+    /** Whether this layer's parameters are another layer's ({@link #shareParams}). */
+    public boolean sharesParams() {
+        return sharedParams;
+    }
+
+    /** Called when parameters were shared into {@link #params}: layers keeping them in fields pick them up. */
+    protected void adoptParams() {
+    }
+
     /** Number of bottoms this layer takes (checked by the net); -1 for "any". */
     public int exactBottoms() {
         return 1;
@@ -62,6 +94,14 @@ public abstract class Layer implements AutoCloseable {
     /** True for layers that produce a loss in top[0] (the net seeds its diff with the loss weight). */
     public boolean isLoss() {
         return false;
+    }
+
+    /**
+     * Whether force_backward may make this layer compute bottom {@code i}'s gradient (Caffe's
+     * AllowForceBackward): not for labels, nor for layers that have no gradient.
+     */
+    public boolean allowForceBackward(int bottom) {
+        return true;
     }
 
     /** Floating-point operations of one forward pass, for the benchmark's GFLOP/s (0 if negligible). */
@@ -85,6 +125,9 @@ public abstract class Layer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sharedParams) {
+            return;
+        }
         for (Param p : params) {
             p.blob().close();
         }

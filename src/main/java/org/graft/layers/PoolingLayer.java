@@ -3,6 +3,8 @@ package org.graft.layers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
+import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.NdRange;
@@ -19,19 +21,17 @@ public final class PoolingLayer extends Layer {
     /** Largest window (kernel_h·kernel_w) whose loops are compiled in as constants. */
     static final int MAX_UNROLLED_WINDOW = 64;
 
-    public enum Method { MAX, AVE }
-
-    /** How the pooled size is rounded (Caffe's round_mode; older Caffe always uses CEIL). */
-    public enum RoundMode { CEIL, FLOOR }
-
     /**
      * Caffe's PoolingParameter. With {@code globalPooling} the kernel is the whole input and must be
      * given as 0, pad 0 and stride 1 (Caffe's rule).
      */
-    public record Spec(Method method, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+    public record Spec(PoolMethod method, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                        boolean globalPooling, RoundMode roundMode) {
         public Spec {
             Objects.requireNonNull(method, "method");
+            if (method == PoolMethod.STOCHASTIC) {
+                throw new IllegalArgumentException("stochastic pooling is not implemented (MAX and AVE are)");
+            }
             Objects.requireNonNull(roundMode, "roundMode");
         }
 
@@ -40,7 +40,7 @@ public final class PoolingLayer extends Layer {
         }
 
         public static Spec max(int kernel, int stride, int pad) {
-            return new Spec(Method.MAX, kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
+            return new Spec(PoolMethod.MAX, kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
         }
 
         public static Spec ave(int kernel, int stride) {
@@ -48,10 +48,10 @@ public final class PoolingLayer extends Layer {
         }
 
         public static Spec ave(int kernel, int stride, int pad) {
-            return new Spec(Method.AVE, kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
+            return new Spec(PoolMethod.AVE, kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
         }
 
-        public static Spec global(Method method) {
+        public static Spec global(PoolMethod method) {
             return new Spec(method, 0, 0, 1, 1, 0, 0, true, RoundMode.CEIL);
         }
 
@@ -167,7 +167,7 @@ public final class PoolingLayer extends Layer {
         this.kernelW = kw;
         this.pooledH = ph;
         this.pooledW = pw;
-        if (spec.method() == Method.MAX) {
+        if (spec.method() == PoolMethod.MAX) {
             long need = (long) shape[0] * shape[1] * ph * pw;
             if (need > argmaxCapacity) {
                 if (argmax != null) {
@@ -185,7 +185,7 @@ public final class PoolingLayer extends Layer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        if (spec.method() == Method.MAX) {
+        if (spec.method() == PoolMethod.MAX) {
             ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_forward");
             geometryArgs(k).arg(11, x.data()).arg(12, y.data()).arg(13, argmax);
             NdRange.run(engine, k, pooledW, pooledH, planes());
@@ -204,7 +204,7 @@ public final class PoolingLayer extends Layer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        String kernel = spec.method() == Method.MAX ? "max_pool_backward" : "ave_pool_backward";
+        String kernel = spec.method() == PoolMethod.MAX ? "max_pool_backward" : "ave_pool_backward";
         ClKernel k;
         if (fixedGeometry()) {
             // One work-item per slot of stride_w input columns (see pooling.cl).
@@ -221,7 +221,7 @@ public final class PoolingLayer extends Layer {
 
     private void bindBackwardBuffers(ClKernel k, int first, Blob x, Blob y) {
         k.arg(first, y.diff());
-        if (spec.method() == Method.MAX) {
+        if (spec.method() == PoolMethod.MAX) {
             k.arg(first + 1, argmax).arg(first + 2, x.diff());
         } else {
             k.arg(first + 1, x.diff());

@@ -2,6 +2,7 @@ package org.graft.layers;
 
 import java.util.Arrays;
 import java.util.List;
+import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.PairSum;
@@ -19,23 +20,11 @@ import org.graft.opencl.ClKernel;
 public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
     private static final String KERNELS = "softmax_loss.cl";
 
-    /** Caffe's LossParameter.NormalizationMode: what the summed loss is divided by. */
-    public enum Normalization {
-        /** All positions, ignored ones included: outer × inner. */
-        FULL,
-        /** Positions whose label is not ignored (Caffe's default). */
-        VALID,
-        /** outer (the batch size for axis 1). */
-        BATCH_SIZE,
-        /** 1: the plain sum. */
-        NONE
-    }
-
     /**
      * SoftmaxParameter.axis (1), LossParameter.ignore_label (none when null) and
      * LossParameter.normalization (VALID).
      */
-    public record Spec(int axis, Integer ignoreLabel, Normalization normalization) {
+    public record Spec(int axis, Integer ignoreLabel, NormalizationMode normalization) {
         public Spec {
             if (normalization == null) {
                 throw new IllegalArgumentException("SoftmaxWithLoss normalization must not be null (Caffe's default is VALID)");
@@ -43,7 +32,7 @@ public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
         }
 
         public static Spec defaults() {
-            return new Spec(1, null, Normalization.VALID);
+            return new Spec(1, null, NormalizationMode.VALID);
         }
     }
 
@@ -77,6 +66,12 @@ public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
     @Override
     public boolean isLoss() {
         return true;
+    }
+
+    /** The labels (bottom 1) have no gradient, as in Caffe's LossLayer. */
+    @Override
+    public boolean allowForceBackward(int bottom) {
+        return bottom != 1;
     }
 
     /** The softmax of the last forward pass (layer-owned, same shape as the scores). */

@@ -11,15 +11,15 @@ import org.graft.layers.ReLULayer;
 import org.graft.layers.SoftmaxLayer;
 import org.graft.layers.SoftmaxWithLossLayer;
 import org.graft.layers.SplitLayer;
-import org.graft.net.config.AccuracyParam;
 import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LossParam;
-import org.graft.net.config.LrnParam;
-import org.graft.net.config.PoolingParam;
 
-/** Creates the compute layer a (validated) layer config describes. Data and Input layers are not layers here. */
+/**
+ * Creates the compute layer a (validated) layer config describes. Layers whose settings are one Caffe
+ * message get their Spec as the config holds it; Data and Input layers are not layers here.
+ */
 public final class LayerFactory {
     private LayerFactory() {
     }
@@ -35,35 +35,21 @@ public final class LayerFactory {
                 yield new ConvolutionLayer(name, new ConvolutionLayer.Spec(p.numOutput(), p.kernelH(), p.kernelW(), p.strideH(),
                         p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), p.group(), p.biasTerm()));
             }
-            case POOLING -> {
-                PoolingParam p = lc.poolingParam();
-                PoolingLayer.Method m = p.pool() == PoolingParam.Pool.MAX ? PoolingLayer.Method.MAX : PoolingLayer.Method.AVE;
-                PoolingLayer.RoundMode r = p.roundMode() == PoolingParam.RoundMode.FLOOR ? PoolingLayer.RoundMode.FLOOR : PoolingLayer.RoundMode.CEIL;
-                yield new PoolingLayer(name, new PoolingLayer.Spec(m, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
-                        p.padH(), p.padW(), p.globalPooling(), r));
-            }
-            case LRN -> {
-                LrnParam p = lc.lrnParam();
-                LRNLayer.NormRegion region = p.normRegion() == LrnParam.NormRegion.WITHIN_CHANNEL
-                        ? LRNLayer.NormRegion.WITHIN_CHANNEL : LRNLayer.NormRegion.ACROSS_CHANNELS;
-                yield new LRNLayer(name, new LRNLayer.Spec(p.localSize(), p.alpha(), p.beta(), p.k(), region));
-            }
-            case RELU -> new ReLULayer(name, new ReLULayer.Spec(lc.reluParam().negativeSlope()));
-            case DROPOUT -> new DropoutLayer(name, new DropoutLayer.Spec(lc.dropoutParam().dropoutRatio()));
+            case POOLING -> new PoolingLayer(name, lc.poolingParam());
+            case LRN -> new LRNLayer(name, lc.lrnParam());
+            case RELU -> new ReLULayer(name, lc.reluParam());
+            case DROPOUT -> new DropoutLayer(name, lc.dropoutParam());
             case INNER_PRODUCT -> {
                 InnerProductParam p = lc.innerProductParam();
                 yield new InnerProductLayer(name, new InnerProductLayer.Spec(p.numOutput(), p.biasTerm(), p.transpose(), p.axis()));
             }
-            case SOFTMAX -> new SoftmaxLayer(name, new SoftmaxLayer.Spec(lc.softmaxParam().axis()));
+            case SOFTMAX -> new SoftmaxLayer(name, lc.softmaxParam());
             case SOFTMAX_WITH_LOSS -> {
                 LossParam lp = lc.lossParam();
-                SoftmaxWithLossLayer.Normalization n = SoftmaxWithLossLayer.Normalization.valueOf(lp.normalization().name());
-                yield new SoftmaxWithLossLayer(name, new SoftmaxWithLossLayer.Spec(lc.softmaxParam().axis(), lp.ignoreLabel(), n));
+                yield new SoftmaxWithLossLayer(name, new SoftmaxWithLossLayer.Spec(lc.softmaxParam().axis(), lp.ignoreLabel(),
+                        lp.normalization()));
             }
-            case ACCURACY -> {
-                AccuracyParam p = lc.accuracyParam();
-                yield new AccuracyLayer(name, new AccuracyLayer.Spec(p.topK(), p.axis(), p.ignoreLabel()));
-            }
+            case ACCURACY -> new AccuracyLayer(name, lc.accuracyParam());
             case SPLIT -> new SplitLayer(name, lc.top().size());
             default -> throw new IllegalArgumentException("layer '" + name + "' of type " + lc.type().jsonName()
                     + " is a data layer, not a compute layer");

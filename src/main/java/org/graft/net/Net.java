@@ -29,17 +29,37 @@ import org.graft.layers.SplitLayer;
  */
 public final class Net implements AutoCloseable {
     /**
-     * One layer with the names of its bottoms and tops, optional loss weights (one per top) and optional
-     * per-parameter multipliers {lr_mult, decay_mult} (applied when the parameters are created).
+     * One layer with the names of its bottoms and tops, optional loss weights (one per top), optional
+     * per-parameter multipliers {lr_mult, decay_mult} (applied when the parameters are created) and
+     * optional propagate_down flags (one per bottom; empty = the net decides, as in Caffe).
      */
     public record Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights,
-                        List<float[]> multipliers) {
+                        List<float[]> multipliers, List<Boolean> propagateDown) {
+        public Entry {
+            if (!propagateDown.isEmpty() && propagateDown.size() != bottoms.size()) {
+                throw new IllegalArgumentException("layer '" + layer.name() + "': " + propagateDown.size()
+                        + " propagate_down flags for " + bottoms.size() + " bottoms");
+            }
+            for (int b = 0; b < propagateDown.size(); b++) {
+                if (propagateDown.get(b) && !layer.allowForceBackward(b)) {
+                    throw new IllegalArgumentException("layer '" + layer.name() + "' (" + layer.type()
+                            + "): propagate_down[" + b + "] is true, but bottom " + b + " has no gradient");
+                }
+            }
+            propagateDown = List.copyOf(propagateDown);
+        }
+
+        public Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights,
+                     List<float[]> multipliers) {
+            this(layer, bottoms, tops, lossWeights, multipliers, List.of());
+        }
+
         public Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights) {
-            this(layer, bottoms, tops, lossWeights, List.of());
+            this(layer, bottoms, tops, lossWeights, List.of(), List.of());
         }
 
         public Entry(Layer layer, List<String> bottoms, List<String> tops) {
-            this(layer, bottoms, tops, List.of(), List.of());
+            this(layer, bottoms, tops, List.of(), List.of(), List.of());
         }
     }
 
@@ -55,6 +75,11 @@ public final class Net implements AutoCloseable {
     private final List<float[]> lossWeights = new ArrayList<>();
 
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers) {
+        this(engine, name, inputs, layers, false);
+    }
+
+    /** @param forceBackward Caffe's force_backward: every layer computes the gradients of all its bottoms */
+    public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward) {
         this.engine = engine;
         this.name = name;
         this.inputShapes = new LinkedHashMap<>(inputs);
@@ -95,7 +120,7 @@ public final class Net implements AutoCloseable {
                 ps.get(p).multipliers(en.multipliers().get(p)[0], en.multipliers().get(p)[1]);
             }
         }
-        needsBackward = computeNeedsBackward();
+        needsBackward = computeNeedsBackward(forceBackward);
         for (int i = 0; i < entries.size(); i++) {
             Entry en = entries.get(i);
             float[] w = new float[en.tops().size()];
@@ -180,49 +205,77 @@ public final class Net implements AutoCloseable {
         }
     }
 
-    private boolean[] computeNeedsBackward() {
+    /**
+     * Which layers run backward and which bottoms get a gradient, as Caffe's Net::Init decides it:
+     * forward, a layer needs backward if it has a learnable parameter or a bottom that needs a gradient,
+     * and then so do its tops; a propagate_down flag overrides whether that bottom gets one. Backward, a
+     * layer whose output reaches no loss, or all of whose tops are skipped by their consumers, runs no
+     * backward. force_backward then makes every layer compute every bottom's gradient it allows.
+     */
+    private boolean[] computeNeedsBackward(boolean forceBackward) {
         int n = entries.size();
         boolean[] needs = new boolean[n];
         Set<Blob> blobNeeds = new HashSet<>();
         for (int i = 0; i < n; i++) {
+            List<Blob> bottoms = bottomBlobs.get(i);
+            List<Boolean> flags = entries.get(i).propagateDown();
             boolean need = false;
             for (Param p : entries.get(i).layer().params()) {
                 need |= !p.frozen();
             }
-            for (Blob b : bottomBlobs.get(i)) {
-                need |= blobNeeds.contains(b);
+            boolean[] pd = new boolean[bottoms.size()];
+            for (int b = 0; b < pd.length; b++) {
+                boolean blobNeed = blobNeeds.contains(bottoms.get(b));
+                pd[b] = flags.isEmpty() ? blobNeed : flags.get(b);
+                need |= blobNeed;
             }
+            propagateDown.add(pd);
             needs[i] = need;
             if (need) {
                 blobNeeds.addAll(topBlobs.get(i));
             }
         }
-        // Only layers whose output reaches a loss need gradients (e.g. Accuracy never does).
+        // Only layers whose output reaches a loss need gradients (e.g. Accuracy never does), and a layer
+        // none of whose consumers wants its gradient (propagate_down false) skips backward too.
         Set<Blob> reachesLoss = new HashSet<>();
+        Set<Blob> skipped = new HashSet<>();
         for (int i = n - 1; i >= 0; i--) {
-            Layer l = entries.get(i).layer();
-            boolean contributes = l.isLoss() || !entries.get(i).lossWeights().isEmpty();
+            boolean[] pd = propagateDown.get(i);
+            boolean contributes = entries.get(i).layer().isLoss() || !entries.get(i).lossWeights().isEmpty();
+            boolean allTopsSkipped = true;
             for (Blob t : topBlobs.get(i)) {
                 contributes |= reachesLoss.contains(t);
+                allTopsSkipped &= skipped.contains(t);
+            }
+            if (needs[i] && allTopsSkipped) {
+                needs[i] = false;
+                Arrays.fill(pd, false);
             }
             if (!contributes) {
                 needs[i] = false;
-            } else {
-                reachesLoss.addAll(bottomBlobs.get(i));
+            }
+            for (int b = 0; b < pd.length; b++) {
+                Blob bottom = bottomBlobs.get(i).get(b);
+                if (contributes) {
+                    reachesLoss.add(bottom);
+                } else {
+                    pd[b] = false;
+                }
+                if (!pd[b]) {
+                    skipped.add(bottom);
+                }
             }
         }
-        for (int i = 0; i < n; i++) {
-            boolean[] pd = new boolean[bottomBlobs.get(i).size()];
-            for (int b = 0; b < pd.length; b++) {
-                pd[b] = needs[i] && blobNeeds.contains(bottomBlobs.get(i).get(b)) && !isInput(bottomBlobs.get(i).get(b));
+        if (forceBackward) {
+            for (int i = 0; i < n; i++) {
+                needs[i] = true;
+                boolean[] pd = propagateDown.get(i);
+                for (int b = 0; b < pd.length; b++) {
+                    pd[b] |= entries.get(i).layer().allowForceBackward(b);
+                }
             }
-            propagateDown.add(pd);
         }
         return needs;
-    }
-
-    private boolean isInput(Blob b) {
-        return inputShapes.containsKey(b.name()) && blobs.get(b.name()) == b;
     }
 
     public void forward(Pass pass) {
@@ -367,29 +420,6 @@ public final class Net implements AutoCloseable {
         return out;
     }
 
-    /** Copies parameter values from another net layer by layer name (e.g. train net → test net). */
-    public void copyParamsFrom(Net other) {
-        Map<String, Layer> byName = new HashMap<>();
-        for (Layer l : other.layers()) {
-            byName.put(l.name(), l);
-        }
-        for (Layer l : layers()) {
-            Layer src = byName.get(l.name());
-            if (src == null || l.params().isEmpty()) {
-                continue;
-            }
-            for (int p = 0; p < l.params().size() && p < src.params().size(); p++) {
-                Blob d = l.params().get(p).blob();
-                Blob s = src.params().get(p).blob();
-                if (d.count() != s.count()) {
-                    throw new IllegalStateException("layer '" + l.name() + "' parameter " + p + " differs in shape between nets: "
-                            + s.shapeString() + " vs " + d.shapeString());
-                }
-                engine.cl().copy(s.data(), 0, d.data(), 0, d.count() * 4L);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Implicit splits (Caffe's InsertSplits): each produced blob consumed by more than one layer gets
     // a Split layer right after its producer, and each consumer reads its own copy.
@@ -440,7 +470,7 @@ public final class Net implements AutoCloseable {
                 tops.add(name);
                 actual.put(top + "@" + i, name);
             }
-            out.add(new Entry(en.layer(), bottoms, tops, en.lossWeights(), en.multipliers()));
+            out.add(new Entry(en.layer(), bottoms, tops, en.lossWeights(), en.multipliers(), en.propagateDown()));
             for (String top : en.tops()) {
                 emitSplit(top + "@" + i, en.layer().name(), consumers, actual, assigned, out);
             }

@@ -48,6 +48,14 @@ public final class NetBuilder {
             return e;
         }
 
+        /**
+         * Fills every parameter this net owns from its layer's fillers, seeded by (seed, layer name, blob
+         * index); parameters shared from another net are that net's to fill.
+         */
+        public void fill(long seed) {
+            NetBuilder.fill(net, layers, seed);
+        }
+
         public int batchSize() {
             return feeds.isEmpty() ? net.blob(net.inputNames().get(0)).shape(0) : feeds.get(0).batchSize();
         }
@@ -72,6 +80,16 @@ public final class NetBuilder {
      */
     public static PhaseNet build(Engine engine, NetConfig cfg, Phase phase, long seed, DataFeed.MeanImageLoader means,
                                  int batchOverride, boolean shapesOnly) {
+        return build(engine, cfg, phase, seed, means, batchOverride, shapesOnly, null);
+    }
+
+    /**
+     * @param sharesWith null, or a built net (the TRAIN one) whose parameter blobs the layers of the same name
+     *                   use instead of their own, as Caffe's TEST net does: no second copy on the device, and
+     *                   always the current weights. Their multipliers stay {@code sharesWith}'s.
+     */
+    public static PhaseNet build(Engine engine, NetConfig cfg, Phase phase, long seed, DataFeed.MeanImageLoader means,
+                                 int batchOverride, boolean shapesOnly, Net sharesWith) {
         List<LayerConfig> layers = cfg.layersFor(phase);
         Map<String, int[]> inputs = new LinkedHashMap<>();
         List<DataFeed> feeds = new ArrayList<>();
@@ -110,19 +128,29 @@ public final class NetBuilder {
                     }
                     default -> {
                         Layer layer = LayerFactory.create(lc);
+                        Layer source = sharesWith == null ? null : sharesWith.layer(lc.name());
                         List<float[]> mults = new ArrayList<>();
-                        for (int p = 0; p < lc.learnableBlobs(); p++) {
-                            ParamSpec ps = lc.paramSpec(p);
-                            mults.add(new float[] {ps.lrMult(), ps.decayMult()});
+                        if (source != null && !source.params().isEmpty()) {
+                            try {
+                                layer.shareParams(source);
+                            } catch (RuntimeException e) {
+                                layer.close();
+                                throw e;
+                            }
+                        } else {
+                            for (int p = 0; p < lc.learnableBlobs(); p++) {
+                                ParamSpec ps = lc.paramSpec(p);
+                                mults.add(new float[] {ps.lrMult(), ps.decayMult()});
+                            }
                         }
-                        entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults));
+                        entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults, lc.propagateDown()));
                     }
                 }
             }
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("net '" + cfg.name() + "' has no data or Input layer in phase " + phase);
             }
-            net = new Net(engine, cfg.name() + "/" + phase, inputs, entries);
+            net = new Net(engine, cfg.name() + "/" + phase, inputs, entries, cfg.forceBackward());
             for (DataFeed f : feeds) {
                 f.checkLabels(net);
             }
@@ -138,13 +166,15 @@ public final class NetBuilder {
         }
     }
 
-    /** Fills every parameter from its layer's fillers, seeded by (seed, layer name, blob index). */
-    public static void fill(Net net, List<LayerConfig> layers, long seed) {
+    private static void fill(Net net, List<LayerConfig> layers, long seed) {
         Map<String, LayerConfig> byName = new LinkedHashMap<>();
         for (LayerConfig lc : layers) {
             byName.put(lc.name(), lc);
         }
         for (Layer l : net.layers()) {
+            if (l.sharesParams()) {
+                continue;
+            }
             LayerConfig lc = byName.get(l.name());
             List<Param> ps = l.params();
             for (int i = 0; i < ps.size(); i++) {

@@ -1,6 +1,6 @@
 package org.graft.reference;
 
-import org.graft.layers.SoftmaxWithLossLayer.Normalization;
+import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 
 /**
  * Plain-Java softmax cross-entropy loss, the reference for {@code kernels/softmax_loss.cl} (Caffe's
@@ -26,7 +26,7 @@ public final class SoftmaxWithLossReference {
     }
 
     public static Result forward(float[] scores, float[] labels, int outer, int channels, int inner,
-                                 Integer ignoreLabel, Normalization normalization) {
+                                 Integer ignoreLabel, NormalizationMode normalization) {
         float[] p = SoftmaxReference.forward(scores, outer, channels, inner);
         double loss = 0;
         int valid = 0;
@@ -45,7 +45,7 @@ public final class SoftmaxWithLossReference {
         return new Result(p, (float) (loss / norm), norm);
     }
 
-    public static float normaliser(Normalization mode, int outer, int inner, int valid) {
+    public static float normaliser(NormalizationMode mode, int outer, int inner, int valid) {
         float n = switch (mode) {
             case FULL -> outer * inner;
             case VALID -> valid;

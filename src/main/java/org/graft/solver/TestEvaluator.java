@@ -39,12 +39,12 @@ public final class TestEvaluator {
         return outputs;
     }
 
-    /** Runs the test pass with the given net's current weights; returns averages keyed by output. */
-    public Map<Output, Double> run(Net trained, int iterations) {
+    /**
+     * Runs the test pass with the TEST net's weights (during training, the TRAIN net's: {@link
+     * Trainer#buildTestNet} shares them); returns averages keyed by output.
+     */
+    public Map<Output, Double> run(int iterations) {
         Net net = test.net();
-        if (trained != net) { // the test command evaluates the test net's own weights
-            net.copyParamsFrom(trained);
-        }
         test.feeds().forEach(f -> f.loader().resetTest());
         double[] sums = new double[outputs.size()];
         for (int it = 0; it < iterations; it++) {

@@ -1,5 +1,6 @@
 package org.graft.solver;
 
+import org.graft.engine.NonFinite;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeWeights;
+import org.graft.caffe.WeightFiles;
 import org.graft.data.MeanImage;
 import org.graft.engine.Engine;
 import org.graft.io.DisplayPaths;
@@ -16,8 +18,8 @@ import org.graft.kernels.GemmTuner;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
-import org.graft.net.NetBuilder;
 import org.graft.net.NetBuilder.PhaseNet;
+import org.graft.net.NetBuilder;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.SolverConfig;
 
@@ -100,10 +102,10 @@ public final class Trainer {
         engine.progress(out::println);
         try (PhaseNet train = NetBuilder.build(engine, config, Phase.TRAIN, seed, caffeMeanLoader(), 0);
              PhaseNet test = solverCfg.testIter() > 0 && !config.layersFor(Phase.TEST).isEmpty()
-                     ? NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), 0) : null;
+                     ? buildTestNet(engine, config, train, seed, 0, false) : null;
              SgdSolver solver = new SgdSolver(engine, solverCfg, train.net(), seed)) {
             describeData(train, test);
-            NetBuilder.fill(train.net(), train.layers(), seed);
+            train.fill(seed);
             List<Path> inits = new ArrayList<>();
             if (config.init() != null && config.init().weights() != null) {
                 inits.add(config.init().weights());
@@ -112,7 +114,7 @@ public final class Trainer {
                 inits.add(options.weights());
             }
             for (Path w : inits) {
-                List<String> copied = Snapshots.WeightLoader.load(train.net(), w, false, options.allowNonFinite());
+                List<String> copied = WeightFiles.load(train.net(), w, false, options.allowNonFinite());
                 out.printf("Initialised %d layer(s) from %s: %s%n", copied.size(), DisplayPaths.of(w), String.join(", ", copied));
             }
             if (resumeState != null) {
@@ -132,6 +134,16 @@ public final class Trainer {
         } finally {
             engine.progress(null);
         }
+    }
+
+    /**
+     * The TEST phase's net as training builds it, beside the TRAIN net {@code train}: its layers share the
+     * TRAIN layers' parameter blobs by name (Caffe's ShareTrainedLayersWith), so it always tests the current
+     * weights and holds no copy of them.
+     */
+    public static PhaseNet buildTestNet(Engine engine, NetConfig config, PhaseNet train, long seed, int batchOverride,
+                                        boolean shapesOnly) {
+        return NetBuilder.build(engine, config, Phase.TEST, seed, caffeMeanLoader(), batchOverride, shapesOnly, train.net());
     }
 
     private void describeData(PhaseNet train, PhaseNet test) {
@@ -289,7 +301,7 @@ public final class Trainer {
     }
 
     private TestPoint test(TestEvaluator evaluator, SgdSolver solver, SolverConfig cfg, TrainLog log, int iter, long started) {
-        Map<TestEvaluator.Output, Double> r = evaluator.run(solver.net(), cfg.testIter());
+        Map<TestEvaluator.Output, Double> r = evaluator.run(cfg.testIter());
         double top1 = TestEvaluator.accuracy(r, 1);
         double top5 = TestEvaluator.accuracy(r, 5);
         double loss = TestEvaluator.loss(r);

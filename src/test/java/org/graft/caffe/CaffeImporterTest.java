@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.layers.LRNLayer;
+import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,20 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.graft.net.config.ConvolutionParam;
-import org.graft.net.config.DataParam;
 import org.graft.net.config.Filler;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.LossParam;
-import org.graft.net.config.LrnParam;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.ParamSpec;
-import org.graft.net.config.PoolingParam;
 import org.graft.net.config.SolverConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +58,7 @@ class CaffeImporterTest {
         LayerConfig test = c.layersFor(Phase.TEST).get(0);
         assertThat(train.dataParam().batchSize()).isEqualTo(64);
         assertThat(test.dataParam().batchSize()).isEqualTo(100);
-        assertThat(train.dataParam().backend()).isEqualTo(DataParam.Backend.LMDB);
+        assertThat(train.dataParam().backend()).isEqualTo(Caffe.DataParameter.DB.LMDB);
         assertThat(train.transformParam().scale()).isEqualTo(0.00390625f);
         // Caffe's path is relative to its working directory (here tmp); written absolute.
         assertThat(train.dataParam().source()).isEqualTo(tmp.toAbsolutePath().resolve("examples/mnist/mnist_train_lmdb"));
@@ -173,22 +173,22 @@ class CaffeImporterTest {
         assertThat(dw.group()).isEqualTo(9);
         assertThat(dw.biasTerm()).isFalse();
         assertThat(dw.padH()).isEqualTo(1);
-        assertThat(dw.weightFiller()).isEqualTo(Filler.msra(Filler.VarianceNorm.AVERAGE));
+        assertThat(dw.weightFiller()).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
 
-        PoolingParam pool = layer(c, "pool").poolingParam();
-        assertThat(pool.pool()).isEqualTo(PoolingParam.Pool.AVE);
+        PoolingLayer.Spec pool = layer(c, "pool").poolingParam();
+        assertThat(pool.method()).isEqualTo(Caffe.PoolingParameter.PoolMethod.AVE);
         assertThat(new int[] {pool.kernelH(), pool.kernelW(), pool.strideH(), pool.padW()}).containsExactly(3, 3, 2, 1);
-        assertThat(pool.roundMode()).isEqualTo(PoolingParam.RoundMode.FLOOR);
+        assertThat(pool.roundMode()).isEqualTo(Caffe.PoolingParameter.RoundMode.FLOOR);
         assertThat(layer(c, "gpool").poolingParam().globalPooling()).isTrue();
-        assertThat(layer(c, "lrn1").lrnParam()).isEqualTo(new LrnParam(3, 0.001f, 0.6f, LrnParam.NormRegion.WITHIN_CHANNEL, 2f));
-        assertThat(layer(c, "lrn2").lrnParam()).isEqualTo(new LrnParam(7, 1f, 0.75f, LrnParam.NormRegion.ACROSS_CHANNELS, 1f));
+        assertThat(layer(c, "lrn1").lrnParam()).isEqualTo(new LRNLayer.Spec(3, 0.001f, 0.6f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
+        assertThat(layer(c, "lrn2").lrnParam()).isEqualTo(new LRNLayer.Spec(7, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(layer(c, "leaky").reluParam().negativeSlope()).isEqualTo(0.1f);
         assertThat(layer(c, "drop").dropoutParam().dropoutRatio()).isEqualTo(0.3f);
 
         InnerProductParam fc = layer(c, "fc").innerProductParam();
         assertThat(fc.numOutput()).isEqualTo(7);
         assertThat(fc.transpose()).isTrue();
-        assertThat(fc.weightFiller()).isEqualTo(Filler.xavier(Filler.VarianceNorm.FAN_OUT));
+        assertThat(fc.weightFiller()).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.FAN_OUT));
         assertThat(fc.biasFiller()).isEqualTo(Filler.uniform(-0.5f, 0.5f));
         assertThat(layer(c, "fc2").innerProductParam().weightFiller()).isEqualTo(Filler.positiveUnitball());
         assertThat(layer(c, "fc2").propagateDown()).containsExactly(false);
@@ -196,12 +196,12 @@ class CaffeImporterTest {
 
         LayerConfig loss = layer(c, "loss");
         assertThat(loss.lossWeight()).containsExactly(0.5f);
-        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, LossParam.Normalization.BATCH_SIZE));
+        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
         assertThat(loss.includedIn(Phase.TEST)).isFalse();
         assertThat(loss.includedIn(Phase.TRAIN)).isTrue();
         // Caffe's older boolean 'normalize: false' means dividing by the batch size; the loss without a top gets one.
         LayerConfig old = layer(c, "oldloss");
-        assertThat(old.lossParam().normalization()).isEqualTo(LossParam.Normalization.BATCH_SIZE);
+        assertThat(old.lossParam().normalization()).isEqualTo(Caffe.LossParameter.NormalizationMode.BATCH_SIZE);
         assertThat(old.top()).containsExactly("oldloss");
         assertThat(layer(c, "acc").accuracyParam().topK()).isEqualTo(5);
         assertThat(layer(c, "acc").accuracyParam().ignoreLabel()).isEqualTo(-1);
@@ -245,7 +245,7 @@ class CaffeImporterTest {
                 layer { name: "d" type: "Data" top: "d" data_param { source: "x" batch_size: 2 rand_skip: 5 } }
                 """);
         // No backend: Caffe's default, LevelDB, which Graft reads.
-        assertThat(r.config().layers().get(0).dataParam().backend()).isEqualTo(DataParam.Backend.LEVELDB);
+        assertThat(r.config().layers().get(0).dataParam().backend()).isEqualTo(Caffe.DataParameter.DB.LEVELDB);
         assertThat(r.warnings()).noneMatch(w -> w.contains("LevelDB"));
         assertThat(r.warnings()).anyMatch(w -> w.contains("rand_skip 5 is ignored"));
         // An empty net name (allowed by Caffe) becomes the file's name.

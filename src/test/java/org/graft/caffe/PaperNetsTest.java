@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.layers.Phase;
 import org.graft.net.NetBuilder;
@@ -47,7 +48,7 @@ class PaperNetsTest {
             if (l.type() == LayerType.DATA) {
                 DataParam d = l.dataParam();
                 TransformParam t = l.transformParam();
-                l = l.toBuilder().data(new DataParam(Path.of("/data"), d.batchSize(), DataParam.Backend.LMDB, d.labelSource(), d.classes(),
+                l = l.toBuilder().data(new DataParam(Path.of("/data"), d.batchSize(), Caffe.DataParameter.DB.LMDB, d.labelSource(), d.classes(),
                                 d.shuffle(), d.limit()))
                         .transform(new TransformParam(t.scale(), t.mirror(), t.cropSize(), t.meanFile() == null ? null : Path.of("/mean"),
                                 t.meanValue())).build();
@@ -65,7 +66,7 @@ class PaperNetsTest {
     void v0FilesReadTheirLevelDbsWithoutADataFormatWarning() {
         CaffeImporter.Result r = CaffeImporter.importFiles(null, PAPER.resolve("v0/half0A/imagenet_solver.prototxt"), tmp.resolve("net.json"), tmp);
         assertThat(r.config().layers().stream().filter(l -> l.type() == LayerType.DATA).map(l -> l.dataParam().backend()))
-                .containsOnly(DataParam.Backend.LEVELDB);
+                .containsOnly(Caffe.DataParameter.DB.LEVELDB);
         assertThat(r.warnings()).noneMatch(w -> w.contains("LevelDB") || w.contains("convert_imageset") || w.contains("backend"));
     }
 
@@ -163,7 +164,7 @@ class PaperNetsTest {
         long start = System.nanoTime();
         try (PhaseNet train = NetBuilder.build(TestEngines.get(), c, Phase.TRAIN, seed, null, 0);
              SgdSolver solver = new SgdSolver(TestEngines.get(), c.requireSolver(), train.net(), seed)) {
-            NetBuilder.fill(train.net(), train.layers(), seed);
+            train.fill(seed);
             assertThat(train.net().blob("fc8").shape()).containsExactly(4, 1000);
             assertThat(train.net().blob("pool5").shape()).containsExactly(4, 256, 6, 6);
             SplittableRandom r = new SplittableRandom(seed);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Random;
+import org.graft.caffe.proto.Caffe.LRNParameter.NormRegion;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
-import org.graft.layers.LRNLayer.NormRegion;
 import org.graft.layers.LRNLayer.Spec;
 import org.graft.reference.LRNReference;
 import org.graft.testing.Compare;

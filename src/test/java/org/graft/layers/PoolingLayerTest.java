@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Random;
+import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
+import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
-import org.graft.layers.PoolingLayer.Method;
-import org.graft.layers.PoolingLayer.RoundMode;
 import org.graft.layers.PoolingLayer.Spec;
-import org.graft.reference.PoolingReference;
 import org.graft.reference.PoolingReference.Geometry;
+import org.graft.reference.PoolingReference;
 import org.graft.testing.Compare;
 import org.graft.testing.GradientChecker;
 import org.graft.testing.Rand;
@@ -50,7 +50,7 @@ class PoolingLayerTest {
     }
 
     private static Spec spec(String method, int kH, int kW, int sH, int sW, int pH, int pW, String round, boolean global) {
-        Method m = Method.valueOf(method);
+        PoolMethod m = PoolMethod.valueOf(method);
         if (global) {
             return Spec.global(m);
         }
@@ -68,7 +68,7 @@ class PoolingLayerTest {
             t.bottom().uploadDiff(Rand.uniform(r, t.bottom().count(), 5, 6)); // stale values must be overwritten
             t.layer().backward(List.of(t.top()), List.of(t.bottom()), new boolean[] {true}, Pass.test());
             Geometry g = t.geometry();
-            if (spec.method() == Method.MAX) {
+            if (spec.method() == PoolMethod.MAX) {
                 int[] argmax = new int[g.topCount()];
                 Compare.close("max pool forward", t.top().download(), PoolingReference.maxForward(g, x, argmax), 0, 0);
                 Compare.close("max pool backward", t.bottom().downloadDiff(), PoolingReference.maxBackward(g, dy, argmax), 1e-6, REL);
@@ -143,7 +143,7 @@ class PoolingLayerTest {
     @Test
     void globalAverageOverLargePlane() {
         float[] x = Rand.uniform(new Random(3), 2 * 3 * 55 * 55, -1, 1);
-        assertThat(compareWithReference(Spec.global(Method.AVE), 2, 3, 55, 55, x, 3)).containsExactly(2, 3, 1, 1);
+        assertThat(compareWithReference(Spec.global(PoolMethod.AVE), 2, 3, 55, 55, x, 3)).containsExactly(2, 3, 1, 1);
     }
 
     @Test
@@ -203,7 +203,7 @@ class PoolingLayerTest {
     void padOnOneAxisAlsoDropsAnOutOfImageWindowOnTheOther() {
         // H: in 6, kernel 1, stride 3 gives 3 windows by ceil, the last starting at row 6; Caffe drops it
         // because the layer has padding (on W), which it tests as pad_h || pad_w.
-        try (PoolingLayer layer = new PoolingLayer("pool", new Spec(Method.MAX, 1, 3, 3, 2, 0, 1, false, RoundMode.CEIL))) {
+        try (PoolingLayer layer = new PoolingLayer("pool", new Spec(PoolMethod.MAX, 1, 3, 3, 2, 0, 1, false, RoundMode.CEIL))) {
             assertThat(layer.setUp(TestEngines.get(), List.<int[]>of(new int[] {1, 3, 6, 9})).get(0)).containsExactly(1, 3, 2, 5);
         }
     }
@@ -251,14 +251,14 @@ class PoolingLayerTest {
         "AVE 2/3 stride > kernel, AVE, 2, 3, 0"
     })
     void gradientCheck(String label, String method, int kernel, int stride, int pad) {
-        Spec spec = new Spec(Method.valueOf(method), kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
+        Spec spec = new Spec(PoolMethod.valueOf(method), kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
         gradientCheck(spec, 2, 3, 7, 8);
     }
 
     @Test
     void gradientCheckGlobal() {
-        gradientCheck(Spec.global(Method.MAX), 2, 3, 4, 5);
-        gradientCheck(Spec.global(Method.AVE), 2, 3, 4, 5);
+        gradientCheck(Spec.global(PoolMethod.MAX), 2, 3, 4, 5);
+        gradientCheck(Spec.global(PoolMethod.AVE), 2, 3, 4, 5);
     }
 
     private static void gradientCheck(Spec spec, int n, int c, int h, int w) {
@@ -266,7 +266,7 @@ class PoolingLayerTest {
         try (Case t = setUp(spec, n, c, h, w)) {
             Random r = new Random(77);
             int count = n * c * h * w;
-            float[] x = spec.method() == Method.MAX ? Rand.distinct(r, count, 0.05f) : Rand.uniform(r, count, -1, 1);
+            float[] x = spec.method() == PoolMethod.MAX ? Rand.distinct(r, count, 0.05f) : Rand.uniform(r, count, -1, 1);
             t.bottom().upload(x);
             new GradientChecker().check(e, t.layer(), List.of(t.bottom()), List.of(t.top()), new boolean[] {true}, Pass.test());
         }
@@ -299,9 +299,9 @@ class PoolingLayerTest {
                 .hasMessageContaining("p2").hasMessageContaining("kernel must be positive");
         assertThatThrownBy(() -> new PoolingLayer("p3", Spec.max(2, 0)))
                 .hasMessageContaining("p3").hasMessageContaining("stride must be positive");
-        assertThatThrownBy(() -> new PoolingLayer("p4", new Spec(Method.AVE, 3, 3, 1, 1, 0, 0, true, RoundMode.CEIL)))
+        assertThatThrownBy(() -> new PoolingLayer("p4", new Spec(PoolMethod.AVE, 3, 3, 1, 1, 0, 0, true, RoundMode.CEIL)))
                 .hasMessageContaining("p4").hasMessageContaining("global pooling");
-        assertThatThrownBy(() -> new PoolingLayer("p5", new Spec(Method.AVE, 0, 0, 2, 2, 0, 0, true, RoundMode.CEIL)))
+        assertThatThrownBy(() -> new PoolingLayer("p5", new Spec(PoolMethod.AVE, 0, 0, 2, 2, 0, 0, true, RoundMode.CEIL)))
                 .hasMessageContaining("p5").hasMessageContaining("stride 1");
         PoolingLayer layer = new PoolingLayer("p6", Spec.max(2, 2));
         assertThatThrownBy(() -> layer.setUp(TestEngines.get(), List.<int[]>of(new int[] {2, 3, 8})))

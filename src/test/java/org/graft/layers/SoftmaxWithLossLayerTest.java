@@ -8,9 +8,9 @@ import static org.graft.layers.SoftmaxLayerTest.prod;
 import java.util.List;
 import java.util.Random;
 import org.assertj.core.data.Offset;
+import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
-import org.graft.layers.SoftmaxWithLossLayer.Normalization;
 import org.graft.reference.SoftmaxWithLossReference;
 import org.graft.testing.Compare;
 import org.graft.testing.GradientChecker;
@@ -37,7 +37,7 @@ class SoftmaxWithLossLayerTest {
     /** Scores, labels, the layer and its top, set up and filled; closes everything. */
     private record Fixture(SoftmaxWithLossLayer layer, Blob scores, Blob labels, Blob loss, float[] x, float[] y,
                            int outer, int channels, int inner) implements AutoCloseable {
-        static Fixture make(String shapeText, int axis, Integer ignore, Normalization norm, long seed, float ignoreShare) {
+        static Fixture make(String shapeText, int axis, Integer ignore, NormalizationMode norm, long seed, float ignoreShare) {
             Engine e = TestEngines.get();
             int[] shape = parse(shapeText);
             int a = axis < 0 ? axis + shape.length : axis;
@@ -85,7 +85,7 @@ class SoftmaxWithLossLayerTest {
             return scores.downloadDiff();
         }
 
-        SoftmaxWithLossReference.Result reference(Integer ignore, Normalization norm) {
+        SoftmaxWithLossReference.Result reference(Integer ignore, NormalizationMode norm) {
             return SoftmaxWithLossReference.forward(x, y, outer, channels, inner, ignore, norm);
         }
 
@@ -114,7 +114,7 @@ class SoftmaxWithLossLayerTest {
         "13x17, 1, 3, BATCH_SIZE",
         "13x17, 1, 3, NONE"
     })
-    void matchesReference(String shape, int axis, Integer ignore, Normalization norm) {
+    void matchesReference(String shape, int axis, Integer ignore, NormalizationMode norm) {
         try (Fixture f = Fixture.make(shape, axis, ignore, norm, shape.hashCode() + axis, 0.3f)) {
             float loss = f.forward();
             SoftmaxWithLossReference.Result ref = f.reference(ignore, norm);
@@ -131,7 +131,7 @@ class SoftmaxWithLossLayerTest {
     void normalisationsDivideByTheirCounts() {
         // 6 samples, 2 of them ignored: FULL divides by 6, VALID by 4, BATCH_SIZE by 6 (axis 1, 2D), NONE by 1.
         float[] sums = new float[4];
-        Normalization[] modes = Normalization.values();
+        NormalizationMode[] modes = NormalizationMode.values();
         for (int m = 0; m < modes.length; m++) {
             try (Fixture f = Fixture.make("6x5", 1, 9, modes[m], 42, 0f)) {
                 f.y()[1] = 9;
@@ -141,15 +141,15 @@ class SoftmaxWithLossLayerTest {
                 Compare.close(modes[m] + " loss", new float[] {sums[m]}, new float[] {f.reference(9, modes[m]).loss()}, LOSS_ABS, LOSS_REL);
             }
         }
-        float total = sums[Normalization.NONE.ordinal()];
-        assertThat(sums[Normalization.FULL.ordinal()]).isCloseTo(total / 6, Offset.offset(1e-5f));
-        assertThat(sums[Normalization.VALID.ordinal()]).isCloseTo(total / 4, Offset.offset(1e-5f));
-        assertThat(sums[Normalization.BATCH_SIZE.ordinal()]).isCloseTo(total / 6, Offset.offset(1e-5f));
+        float total = sums[NormalizationMode.NONE.ordinal()];
+        assertThat(sums[NormalizationMode.FULL.ordinal()]).isCloseTo(total / 6, Offset.offset(1e-5f));
+        assertThat(sums[NormalizationMode.VALID.ordinal()]).isCloseTo(total / 4, Offset.offset(1e-5f));
+        assertThat(sums[NormalizationMode.BATCH_SIZE.ordinal()]).isCloseTo(total / 6, Offset.offset(1e-5f));
     }
 
     @Test
     void ignoredSamplesGetNoGradientAndAllIgnoredGivesZeroLoss() {
-        try (Fixture f = Fixture.make("4x3", 1, -1, Normalization.VALID, 5, 0f)) {
+        try (Fixture f = Fixture.make("4x3", 1, -1, NormalizationMode.VALID, 5, 0f)) {
             f.y()[2] = -1;
             f.labels().upload(f.y());
             f.forward();
@@ -167,7 +167,7 @@ class SoftmaxWithLossLayerTest {
 
     @Test
     void lossWeightIsReadFromTheTopDiff() {
-        try (Fixture f = Fixture.make("8x6", 1, null, Normalization.VALID, 11, 0f)) {
+        try (Fixture f = Fixture.make("8x6", 1, null, NormalizationMode.VALID, 11, 0f)) {
             f.forward();
             float[] one = f.backward(1f);
             float[] scaled = f.backward(2.5f);
@@ -183,14 +183,14 @@ class SoftmaxWithLossLayerTest {
 
     @Test
     void largeLogitsGiveAFiniteLoss() {
-        try (Fixture f = Fixture.make("3x4", 1, null, Normalization.VALID, 3, 0f)) {
+        try (Fixture f = Fixture.make("3x4", 1, null, NormalizationMode.VALID, 3, 0f)) {
             float[] x = {1000, -1000, 0, 500, -1000, -1000, -1000, -1000, 1000, 999, 998, -1000};
             float[] y = {1, 2, 0};
             f.scores().upload(x);
             f.labels().upload(y);
             float loss = f.forward();
             // Sample 0: p = exp(-2000) underflows, clamped to FLT_MIN: −log FLT_MIN ≈ 87.34.
-            float expected = SoftmaxWithLossReference.forward(x, y, 3, 4, 1, null, Normalization.VALID).loss();
+            float expected = SoftmaxWithLossReference.forward(x, y, 3, 4, 1, null, NormalizationMode.VALID).loss();
             assertThat(Float.isFinite(loss)).isTrue();
             assertThat(expected).isGreaterThan(87.33f / 3);
             Compare.close("large-logit loss", new float[] {loss}, new float[] {expected}, LOSS_ABS, LOSS_REL);
@@ -202,7 +202,7 @@ class SoftmaxWithLossLayerTest {
 
     @ParameterizedTest(name = "gradient {0} axis {1} ignore {2} {3}")
     @CsvSource({"4x5, 1, , VALID", "2x3x2x2, 1, 1, VALID", "2x3x4, 2, , FULL", "1x4, 1, , NONE", "3x4, 1, 0, BATCH_SIZE"})
-    void gradientCheck(String shape, int axis, Integer ignore, Normalization norm) {
+    void gradientCheck(String shape, int axis, Integer ignore, NormalizationMode norm) {
         Engine e = TestEngines.get();
         try (Fixture f = Fixture.make(shape, axis, ignore, norm, 99, 0.25f)) {
             new GradientChecker().check(e, f.layer(), List.of(f.scores(), f.labels()), List.of(f.loss()),
@@ -213,7 +213,7 @@ class SoftmaxWithLossLayerTest {
     @ParameterizedTest(name = "bad label {0}")
     @CsvSource({"10, 10", "-3, -3", "1e10, 1.0E10", "NaN, NaN"})
     void badLabelIsReportedWithLayerLabelAndClassCount(float bad, String shown) {
-        try (Fixture f = Fixture.make("5x10", 1, 255, Normalization.VALID, 8, 0f)) {
+        try (Fixture f = Fixture.make("5x10", 1, 255, NormalizationMode.VALID, 8, 0f)) {
             f.y()[3] = bad;
             f.labels().upload(f.y());
             f.layer().forward(List.of(f.scores(), f.labels()), List.of(f.loss()), Pass.train(0, 1));
@@ -238,7 +238,7 @@ class SoftmaxWithLossLayerTest {
         SoftmaxWithLossLayer layer = new SoftmaxWithLossLayer("loss", SoftmaxWithLossLayer.Spec.defaults());
         assertThatThrownBy(() -> layer.setUp(e, List.of(new int[] {4, 5}, new int[] {5})))
                 .hasMessageContaining("'loss'").hasMessageContaining("4 values");
-        try (Fixture f = Fixture.make("2x3", 1, null, Normalization.VALID, 1, 0f)) {
+        try (Fixture f = Fixture.make("2x3", 1, null, NormalizationMode.VALID, 1, 0f)) {
             f.forward();
             assertThatThrownBy(() -> f.layer().backward(List.of(f.loss()), List.of(f.scores(), f.labels()),
                     new boolean[] {true, true}, Pass.train(0, 1))).hasMessageContaining("labels");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
+import org.graft.caffe.proto.Caffe;
 import org.graft.net.config.Filler;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +84,7 @@ class FillersTest {
         assertThat(Fillers.fanIn(CONV)).isEqualTo(800);
         assertThat(Fillers.fanOut(CONV)).isEqualTo(1600);
         double[] n = {800, 1600, 1200};
-        Filler.VarianceNorm[] norms = {Filler.VarianceNorm.FAN_IN, Filler.VarianceNorm.FAN_OUT, Filler.VarianceNorm.AVERAGE};
+        Caffe.FillerParameter.VarianceNorm[] norms = {Caffe.FillerParameter.VarianceNorm.FAN_IN, Caffe.FillerParameter.VarianceNorm.FAN_OUT, Caffe.FillerParameter.VarianceNorm.AVERAGE};
         for (int i = 0; i < 3; i++) {
             float[] v = fill(Filler.xavier(norms[i]), CONV);
             double a = Math.sqrt(3 / n[i]);
@@ -95,7 +96,7 @@ class FillersTest {
     @Test
     void msraIsGaussianWithVarianceTwoOverN() {
         assertMoments(fill(Filler.msra(), CONV), 0, Math.sqrt(2.0 / 800));
-        assertMoments(fill(Filler.msra(Filler.VarianceNorm.FAN_OUT), CONV), 0, Math.sqrt(2.0 / 1600));
+        assertMoments(fill(Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT), CONV), 0, Math.sqrt(2.0 / 1600));
         // Inner-product weights (N_out, K): fan_in is K.
         assertMoments(fill(Filler.msra(), new int[] {100, 576}), 0, Math.sqrt(2.0 / 576));
     }

@@ -2,6 +2,7 @@ package org.graft.net.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.graft.caffe.proto.Caffe.DataParameter.DB;
 import org.graft.layers.Phase;
 
 /**
@@ -10,25 +11,8 @@ import org.graft.layers.Phase;
  * only these original class ids, relabelled 0..k-1 in the listed order; empty = all), shuffle (null =
  * the default: true in TRAIN, false in TEST) and limit (at most this many examples; null = all).
  */
-public record DataParam(Path source, int batchSize, Backend backend, Path labelSource, List<Integer> classes,
+public record DataParam(Path source, int batchSize, DB backend, Path labelSource, List<Integer> classes,
                         Boolean shuffle, Integer limit) {
-    /** The dataset formats Graft reads. */
-    public enum Backend implements JsonEnum {
-        /** MNIST-style IDX files (optionally gzip'd): images in source, labels in label_source. */
-        IDX,
-        /** The CIFAR-10/100 binary batches. */
-        CIFAR,
-        /** A Caffe LMDB of Datum records. */
-        LMDB,
-        /** A Caffe LevelDB of Datum records (Caffe's default backend; Snappy-compressed). */
-        LEVELDB;
-
-        @Override
-        public String jsonName() {
-            return name();
-        }
-    }
-
     public DataParam {
         classes = classes == null ? List.of() : List.copyOf(classes);
     }

@@ -1,13 +1,10 @@
 package org.graft.net.config;
 
 import java.math.BigInteger;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
- * The document being bound: its file (for messages), the folder relative paths are resolved against,
+ * The document being read: its file (for messages), the folder relative paths are resolved against,
  * and conversions from {@link Node}s to Java values that fail with the node's position.
  */
 final class Doc {
@@ -40,14 +37,6 @@ final class Doc {
             throw error(n, "expected a string, found " + n.describe());
         }
         return (String) n.scalar;
-    }
-
-    String asNonEmptyString(Node n) {
-        String s = asString(n);
-        if (s.isBlank()) {
-            throw error(n, "expected a non-empty string, found \"" + s + "\"");
-        }
-        return s;
     }
 
     boolean asBool(Node n) {
@@ -101,37 +90,5 @@ final class Doc {
             throw error(n, "expected a number within the range of a 32-bit float, found " + v);
         }
         return (float) v;
-    }
-
-    <E extends Enum<E> & JsonEnum> E asEnum(Node n, Class<E> type) {
-        E[] values = type.getEnumConstants();
-        String allowed = Arrays.stream(values).map(e -> "\"" + e.jsonName() + "\"").collect(Collectors.joining(", "));
-        if (n.kind != Node.Kind.STRING) {
-            throw error(n, "expected one of " + allowed + ", found " + n.describe());
-        }
-        String s = (String) n.scalar;
-        for (E e : values) {
-            if (e.jsonName().equals(s)) {
-                return e;
-            }
-        }
-        String hint = "";
-        for (E e : values) {
-            if (e.jsonName().equalsIgnoreCase(s)) {
-                hint = " (names are case-sensitive: did you mean \"" + e.jsonName() + "\"?)";
-            }
-        }
-        throw error(n, "expected one of " + allowed + ", found " + Node.quote(s) + hint);
-    }
-
-    /** A path as written, made absolute against the net.json's folder when relative. */
-    Path asPath(Node n) {
-        String s = asNonEmptyString(n);
-        try {
-            Path p = Path.of(s);
-            return (p.isAbsolute() ? p : baseDir.resolve(p)).normalize();
-        } catch (InvalidPathException e) {
-            throw error(n, "expected a file path, found " + Node.quote(s) + " (" + e.getReason() + ")");
-        }
     }
 }

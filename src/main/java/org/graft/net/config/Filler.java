@@ -1,5 +1,7 @@
 package org.graft.net.config;
 
+import org.graft.caffe.proto.Caffe.FillerParameter.VarianceNorm;
+
 /**
  * Caffe's FillerParameter: how a parameter blob is initialised. Defaults are Caffe's: type constant,
  * value 0, min 0, max 1, mean 0, std 1, variance_norm FAN_IN. The maths is in
@@ -20,16 +22,6 @@ public record Filler(Type type, float value, float min, float max, float mean, f
         @Override
         public String jsonName() {
             return jsonName;
-        }
-    }
-
-    /** Which fan the xavier and msra fillers divide by. */
-    public enum VarianceNorm implements JsonEnum {
-        FAN_IN, FAN_OUT, AVERAGE;
-
-        @Override
-        public String jsonName() {
-            return name();
         }
     }
 

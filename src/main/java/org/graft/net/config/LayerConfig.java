@@ -3,20 +3,26 @@ package org.graft.net.config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.DropoutLayer;
+import org.graft.layers.LRNLayer;
 import org.graft.layers.Phase;
+import org.graft.layers.PoolingLayer;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
 
 /**
  * One layer of a net.json, mirroring Caffe's V2 LayerParameter. Lists are never null (empty when absent).
  * The typed parameter that applies to the layer's type is never null either: when the file leaves it out
- * it holds Caffe's defaults (e.g. a ReLU layer always has a {@link ReluParam}); parameters that do not
+ * it holds Caffe's defaults (e.g. a ReLU layer always has a {@link ReLULayer.Spec}); parameters that do not
  * apply to the type are null. Data and ImageData layers always have a transform param.
  */
 public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
                           List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
                           List<Boolean> propagateDown,
-                          ConvolutionParam convolutionParam, PoolingParam poolingParam, LrnParam lrnParam,
-                          DropoutParam dropoutParam, InnerProductParam innerProductParam, ReluParam reluParam,
-                          SoftmaxParam softmaxParam, LossParam lossParam, AccuracyParam accuracyParam,
+                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam, LRNLayer.Spec lrnParam,
+                          DropoutLayer.Spec dropoutParam, InnerProductParam innerProductParam, ReLULayer.Spec reluParam,
+                          SoftmaxLayer.Spec softmaxParam, LossParam lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
                           ImageDataParam imageDataParam) {
     public LayerConfig {
@@ -32,15 +38,15 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         propagateDown = copy(propagateDown);
         // Caffe reads an absent sub-message as its defaults; doing it once here spares every reader a null check.
         switch (type) {
-            case LRN -> lrnParam = orDefault(lrnParam, LrnParam.DEFAULT);
-            case RELU -> reluParam = orDefault(reluParam, ReluParam.DEFAULT);
-            case DROPOUT -> dropoutParam = orDefault(dropoutParam, DropoutParam.DEFAULT);
-            case SOFTMAX -> softmaxParam = orDefault(softmaxParam, SoftmaxParam.DEFAULT);
+            case LRN -> lrnParam = orDefault(lrnParam, LRNLayer.Spec.defaults());
+            case RELU -> reluParam = orDefault(reluParam, new ReLULayer.Spec());
+            case DROPOUT -> dropoutParam = orDefault(dropoutParam, new DropoutLayer.Spec(0.5f));
+            case SOFTMAX -> softmaxParam = orDefault(softmaxParam, SoftmaxLayer.Spec.defaults());
             case SOFTMAX_WITH_LOSS -> {
-                softmaxParam = orDefault(softmaxParam, SoftmaxParam.DEFAULT);
+                softmaxParam = orDefault(softmaxParam, SoftmaxLayer.Spec.defaults());
                 lossParam = orDefault(lossParam, LossParam.DEFAULT);
             }
-            case ACCURACY -> accuracyParam = orDefault(accuracyParam, AccuracyParam.DEFAULT);
+            case ACCURACY -> accuracyParam = orDefault(accuracyParam, AccuracyLayer.Spec.defaults());
             case DATA, IMAGE_DATA -> transformParam = orDefault(transformParam, TransformParam.DEFAULT);
             default -> { }
         }
@@ -110,11 +116,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         return 0;
     }
 
-    /** True if propagate_down says bottom {@code i} needs no gradient; absent means the net decides. */
-    public boolean propagateDownForbidden(int i) {
-        return i < propagateDown.size() && !propagateDown.get(i);
-    }
-
     public LayerConfig withName(String newName) {
         return toBuilder().name(newName).build();
     }
@@ -146,14 +147,14 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private final List<NetStateRule> exclude = new ArrayList<>();
         private final List<Boolean> propagateDown = new ArrayList<>();
         private ConvolutionParam convolution;
-        private PoolingParam pooling;
-        private LrnParam lrn;
-        private DropoutParam dropout;
+        private PoolingLayer.Spec pooling;
+        private LRNLayer.Spec lrn;
+        private DropoutLayer.Spec dropout;
         private InnerProductParam innerProduct;
-        private ReluParam relu;
-        private SoftmaxParam softmax;
+        private ReLULayer.Spec relu;
+        private SoftmaxLayer.Spec softmax;
         private LossParam loss;
-        private AccuracyParam accuracy;
+        private AccuracyLayer.Spec accuracy;
         private InputParam input;
         private TransformParam transform;
         private DataParam data;
@@ -209,17 +210,17 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder pooling(PoolingParam p) {
+        public Builder pooling(PoolingLayer.Spec p) {
             pooling = p;
             return this;
         }
 
-        public Builder lrn(LrnParam p) {
+        public Builder lrn(LRNLayer.Spec p) {
             lrn = p;
             return this;
         }
 
-        public Builder dropout(DropoutParam p) {
+        public Builder dropout(DropoutLayer.Spec p) {
             dropout = p;
             return this;
         }
@@ -229,12 +230,12 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder relu(ReluParam p) {
+        public Builder relu(ReLULayer.Spec p) {
             relu = p;
             return this;
         }
 
-        public Builder softmax(SoftmaxParam p) {
+        public Builder softmax(SoftmaxLayer.Spec p) {
             softmax = p;
             return this;
         }
@@ -244,7 +245,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder accuracy(AccuracyParam p) {
+        public Builder accuracy(AccuracyLayer.Spec p) {
             accuracy = p;
             return this;
         }

@@ -15,13 +15,11 @@ final class NetChecks {
     /** Per phase: which layer index produced each blob so far, and which index used each layer name. */
     private final Map<Phase, Map<String, Integer>> producers = new EnumMap<>(Phase.class);
     private final Map<Phase, Map<String, Integer>> names = new EnumMap<>(Phase.class);
-    private final Doc doc;
-    private final List<Node> nodes;
+    private final Locations at;
     private final List<LayerConfig> layers;
 
-    private NetChecks(Doc doc, List<Node> nodes, List<LayerConfig> layers) {
-        this.doc = doc;
-        this.nodes = nodes;
+    private NetChecks(Locations at, List<LayerConfig> layers) {
+        this.at = at;
         this.layers = layers;
         for (Phase p : Phase.values()) {
             producers.put(p, new LinkedHashMap<>());
@@ -29,8 +27,8 @@ final class NetChecks {
         }
     }
 
-    static void check(Doc doc, List<Node> nodes, List<LayerConfig> layers) {
-        NetChecks checks = new NetChecks(doc, nodes, layers);
+    static void check(Locations at, List<LayerConfig> layers) {
+        NetChecks checks = new NetChecks(at, layers);
         for (int i = 0; i < layers.size(); i++) {
             for (Phase phase : Phase.values()) {
                 if (layers.get(i).includedIn(phase)) {
@@ -42,19 +40,20 @@ final class NetChecks {
 
     private void checkLayer(int i, Phase phase) {
         LayerConfig layer = layers.get(i);
-        Node node = nodes.get(i);
+        String node = at.layersKey() + "[" + i + "]";
         Integer sameName = names.get(phase).putIfAbsent(layer.name(), i);
         if (sameName != null) {
-            Node first = nodes.get(sameName);
-            throw doc.error(member(node, "name"), "duplicate layer name \"" + layer.name() + "\" in phase " + phase
-                    + " (layers[" + sameName + "] at line " + first.line + " has it too); names must be unique"
+            String first = at.layersKey() + "[" + sameName + "]";
+            int line = at.line(first);
+            throw at.error(node + ".name", "duplicate layer name \"" + layer.name() + "\" in phase " + phase
+                    + " (" + first + (line > 0 ? " at line " + line : "") + " has it too); names must be unique"
                     + " within a phase");
         }
         Map<String, Integer> made = producers.get(phase);
         for (int k = 0; k < layer.bottom().size(); k++) {
             String b = layer.bottom().get(k);
             if (!made.containsKey(b)) {
-                throw doc.error(item(node, "bottom", k), "bottom \"" + b + "\" of layer \"" + layer.name()
+                throw at.error(node + ".bottom[" + k + "]", "bottom \"" + b + "\" of layer \"" + layer.name()
                         + "\" is not produced by any earlier layer in phase " + phase + "; blobs available here: "
                         + (made.isEmpty() ? "none" : String.join(", ", made.keySet())));
             }
@@ -64,28 +63,18 @@ final class NetChecks {
             Integer writer = made.get(t);
             boolean inPlace = k < layer.bottom().size() && layer.bottom().get(k).equals(t);
             if (inPlace && !layer.type().allowsInPlace()) {
-                throw doc.error(item(node, "top", k), "a " + layer.type().jsonName()
+                throw at.error(node + ".top[" + k + "]", "a " + layer.type().jsonName()
                         + " layer cannot work in place (top \"" + t + "\" is also its bottom); only ReLU and Dropout can");
             }
             if (writer != null && !inPlace) {
-                throw doc.error(item(node, "top", k), "top \"" + t + "\" is already produced by layer \""
+                throw at.error(node + ".top[" + k + "]", "top \"" + t + "\" is already produced by layer \""
                         + layers.get(writer).name() + "\" in phase " + phase + "; only a ReLU or Dropout working in"
                         + " place (top = its bottom) may write a blob again");
             }
             if (layer.top().subList(0, k).contains(t)) {
-                throw doc.error(item(node, "top", k), "top \"" + t + "\" is listed twice");
+                throw at.error(node + ".top[" + k + "]", "top \"" + t + "\" is listed twice");
             }
             made.put(t, i);
         }
-    }
-
-    private static Node member(Node object, String key) {
-        Node.Member m = object.members.get(key);
-        return m == null ? object : m.value();
-    }
-
-    private static Node item(Node object, String key, int index) {
-        Node array = member(object, key);
-        return array.kind == Node.Kind.ARRAY && index < array.items.size() ? array.items.get(index) : array;
     }
 }

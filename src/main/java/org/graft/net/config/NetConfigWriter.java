@@ -9,6 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.graft.caffe.proto.Caffe;
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.DropoutLayer;
+import org.graft.layers.LRNLayer;
+import org.graft.layers.PoolingLayer;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written
@@ -76,14 +83,14 @@ public final class NetConfigWriter {
         putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
         putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
         putParam(m, "lrn_param", l.lrnParam() == null ? null : lrn(l.lrnParam()));
-        if (l.dropoutParam() != null && !l.dropoutParam().equals(DropoutParam.DEFAULT)) {
+        if (l.dropoutParam() != null && !l.dropoutParam().equals(new DropoutLayer.Spec(0.5f))) {
             m.put("dropout_param", Map.of("dropout_ratio", l.dropoutParam().dropoutRatio()));
         }
         putParam(m, "inner_product_param", l.innerProductParam() == null ? null : innerProduct(l.innerProductParam()));
-        if (l.reluParam() != null && !l.reluParam().equals(ReluParam.DEFAULT)) {
+        if (l.reluParam() != null && !l.reluParam().equals(new ReLULayer.Spec())) {
             m.put("relu_param", Map.of("negative_slope", l.reluParam().negativeSlope()));
         }
-        if (l.softmaxParam() != null && !l.softmaxParam().equals(SoftmaxParam.DEFAULT)) {
+        if (l.softmaxParam() != null && !l.softmaxParam().equals(SoftmaxLayer.Spec.defaults())) {
             m.put("softmax_param", Map.of("axis", l.softmaxParam().axis()));
         }
         putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
@@ -112,9 +119,9 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> pooling(PoolingParam p) {
+    private static Map<String, Object> pooling(PoolingLayer.Spec p) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pool", p.pool().jsonName());
+        m.put("pool", p.method().name());
         if (p.globalPooling()) {
             m.put("global_pooling", true);
         } else {
@@ -122,17 +129,17 @@ public final class NetConfigWriter {
             putPair(m, "stride", "stride_h", "stride_w", p.strideH(), p.strideW(), 1);
             putPair(m, "pad", "pad_h", "pad_w", p.padH(), p.padW(), 0);
         }
-        putIf(m, "round_mode", p.roundMode().jsonName(), p.roundMode() != PoolingParam.RoundMode.CEIL);
+        putIf(m, "round_mode", p.roundMode().name(), p.roundMode() != Caffe.PoolingParameter.RoundMode.CEIL);
         return m;
     }
 
-    private static Map<String, Object> lrn(LrnParam p) {
-        LrnParam d = LrnParam.DEFAULT;
+    private static Map<String, Object> lrn(LRNLayer.Spec p) {
+        LRNLayer.Spec d = LRNLayer.Spec.defaults();
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "local_size", p.localSize(), p.localSize() != d.localSize());
         putIf(m, "alpha", p.alpha(), p.alpha() != d.alpha());
         putIf(m, "beta", p.beta(), p.beta() != d.beta());
-        putIf(m, "norm_region", p.normRegion().jsonName(), p.normRegion() != d.normRegion());
+        putIf(m, "norm_region", p.region().name(), p.region() != d.region());
         putIf(m, "k", p.k(), p.k() != d.k());
         return m;
     }
@@ -151,11 +158,11 @@ public final class NetConfigWriter {
     private static Map<String, Object> loss(LossParam p) {
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
-        putIf(m, "normalization", p.normalization().jsonName(), p.normalization() != LossParam.Normalization.VALID);
+        putIf(m, "normalization", p.normalization().name(), p.normalization() != Caffe.LossParameter.NormalizationMode.VALID);
         return m;
     }
 
-    private static Map<String, Object> accuracy(AccuracyParam p) {
+    private static Map<String, Object> accuracy(AccuracyLayer.Spec p) {
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "top_k", p.topK(), p.topK() != 1);
         putIf(m, "axis", p.axis(), p.axis() != 1);
@@ -185,7 +192,7 @@ public final class NetConfigWriter {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", p.source().toString());
         putIf(m, "label_source", p.labelSource() == null ? null : p.labelSource().toString(), p.labelSource() != null);
-        m.put("backend", p.backend().jsonName());
+        m.put("backend", p.backend().name());
         m.put("batch_size", p.batchSize());
         putList(m, "classes", p.classes());
         putIf(m, "shuffle", p.shuffle(), p.shuffle() != null);
@@ -244,7 +251,7 @@ public final class NetConfigWriter {
         putIf(o, "max", f.max(), f.max() != d.max());
         putIf(o, "mean", f.mean(), f.mean() != d.mean());
         putIf(o, "std", f.std(), f.std() != d.std());
-        putIf(o, "variance_norm", f.varianceNorm().jsonName(), f.varianceNorm() != d.varianceNorm());
+        putIf(o, "variance_norm", f.varianceNorm().name(), f.varianceNorm() != d.varianceNorm());
         m.put(key, o);
     }
 

@@ -1,87 +1,139 @@
 package org.graft.net.config;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
+import org.graft.caffe.proto.Caffe.SolverParameter;
 
-/** Binds the {@code solver} object of a net.json to a {@link SolverConfig}. */
+/**
+ * Checks a Caffe {@code SolverParameter} (a net.json's {@code solver} block, or an imported solver) and
+ * binds it to a {@link SolverConfig}. Absent fields take caffe.proto's defaults, except those the chosen
+ * learning-rate policy's formula needs, which must be given.
+ */
 final class SolverBinder {
-    static final List<String> SOLVER_FIELDS = List.of("base_lr", "lr_policy", "gamma", "power", "stepsize",
-            "stepvalue", "max_iter", "momentum", "weight_decay", "display", "average_loss", "test_iter",
-            "test_interval", "test_initialization", "snapshot", "snapshot_prefix", "snapshot_after_train",
-            "random_seed", "clip_gradients", "iter_size", "type", "top_k_report");
+    private final Locations at;
+    private final String path;
 
-    private SolverBinder() {
+    private SolverBinder(Locations at, String path) {
+        this.at = at;
+        this.path = path;
     }
 
-    /** {@code netName} gives the default snapshot prefix: the net.json's folder plus the net's name. */
-    static SolverConfig bind(Doc doc, Node node, String netName) {
-        Fields f = Fields.of(doc, node, "the solver", SOLVER_FIELDS);
-        String type = f.string("type");
-        if (type != null && !type.equals("SGD")) {
-            throw f.error("type", "Graft implements only the \"SGD\" solver (Caffe's SGD with momentum), found "
-                    + Node.quote(type));
-        }
-        int iterSize = f.intAtLeast("iter_size", 1, 1);
-        if (iterSize != 1) {
-            throw f.error("iter_size", "Graft supports only iter_size 1 (no gradient accumulation), found " + iterSize);
-        }
-        double baseLr = doc.asDouble(f.require("base_lr", "the base learning rate"));
-        if (baseLr < 0) {
-            throw f.error("base_lr", "expected a learning rate >= 0, found " + baseLr);
-        }
-        Node policyNode = f.require("lr_policy", "one of fixed, step, multistep, exp, inv, poly, sigmoid");
-        SolverConfig.LrPolicy policy = doc.asEnum(policyNode, SolverConfig.LrPolicy.class);
-        int maxIter = f.requireIntAtLeast("max_iter", 0, "the number of training iterations");
+    /** {@code netName} gives the default snapshot prefix: the net file's folder plus the net's name. */
+    static SolverConfig bind(Locations at, SolverParameter s, String path, String netName) {
+        return new SolverBinder(at, path).solver(s, netName);
+    }
 
-        double gamma = requireFor(f, policyNode, policy, policy.needsGamma(), "gamma");
-        double power = requireFor(f, policyNode, policy, policy.needsPower(), "power");
-        requireFor(f, policyNode, policy, policy.needsStepsize(), "stepsize");
-        int stepsize = f.intAtLeast("stepsize", 0, policy == SolverConfig.LrPolicy.STEP ? 1 : 0);
-        List<Integer> stepvalue = f.ints("stepvalue", 0);
+    private String p(String field) {
+        return path + "." + field;
+    }
+
+    private SolverConfig solver(SolverParameter s, String netName) {
+        if (s.hasType() && !s.getType().equals("SGD")) {
+            throw at.error(p("type"), "Graft implements only the \"SGD\" solver (Caffe's SGD with momentum), found "
+                    + Node.quote(s.getType()));
+        }
+        int iterSize = NetBinder.atLeast(at, s.getIterSize(), 1, p("iter_size"));
+        if (iterSize != 1) {
+            throw at.error(p("iter_size"), "Graft supports only iter_size 1 (no gradient accumulation), found " + iterSize);
+        }
+        if (!s.hasBaseLr()) {
+            throw at.error(p("base_lr"), "missing required field \"base_lr\" (the base learning rate)");
+        }
+        double baseLr = exact(s.getBaseLr(), "base_lr");
+        if (baseLr < 0) {
+            throw at.error(p("base_lr"), "expected a learning rate >= 0, found " + baseLr);
+        }
+        SolverConfig.LrPolicy policy = policy(s);
+        if (!s.hasMaxIter()) {
+            throw at.error(p("max_iter"), "missing required field \"max_iter\" (the number of training iterations)");
+        }
+        int maxIter = NetBinder.atLeast(at, s.getMaxIter(), 0, p("max_iter"));
+        double gamma = requireFor(s.hasGamma(), s.getGamma(), policy, policy.needsGamma(), "gamma");
+        double power = requireFor(s.hasPower(), s.getPower(), policy, policy.needsPower(), "power");
+        requireFor(s.hasStepsize(), s.getStepsize(), policy, policy.needsStepsize(), "stepsize");
+        int stepsize = NetBinder.atLeast(at, s.getStepsize(), policy == SolverConfig.LrPolicy.STEP ? 1 : 0, p("stepsize"));
+        List<Integer> stepvalue = s.getStepvalueList();
         if (policy == SolverConfig.LrPolicy.MULTISTEP && stepvalue.isEmpty()) {
-            throw doc.error(policyNode.line, policyNode.column, Node.child(node.path, "stepvalue"),
+            throw at.errorAt(p("lr_policy"), p("stepvalue"),
                     "lr_policy \"multistep\" needs \"stepvalue\": the iterations at which lr is multiplied by gamma");
         }
-        for (int i = 1; i < stepvalue.size(); i++) {
-            if (stepvalue.get(i) <= stepvalue.get(i - 1)) {
-                throw doc.error(f.array("stepvalue").get(i), "stepvalue must be strictly increasing, found "
+        for (int i = 0; i < stepvalue.size(); i++) {
+            NetBinder.atLeast(at, stepvalue.get(i), 0, p("stepvalue[" + i + "]"));
+            if (i > 0 && stepvalue.get(i) <= stepvalue.get(i - 1)) {
+                throw at.error(p("stepvalue[" + i + "]"), "stepvalue must be strictly increasing, found "
                         + stepvalue.get(i) + " after " + stepvalue.get(i - 1));
             }
         }
         if (policy == SolverConfig.LrPolicy.POLY && maxIter < 1) {
-            throw f.error("max_iter", "lr_policy \"poly\" divides by max_iter; expected max_iter >= 1");
+            throw at.error(p("max_iter"), "lr_policy \"poly\" divides by max_iter; expected max_iter >= 1");
         }
-
-        int testIter = f.intAtLeast("test_iter", 0, 0);
-        int testInterval = f.intAtLeast("test_interval", 0, 0);
+        if (s.getTestIterCount() > 1) {
+            throw at.error(p("test_iter"), "Graft has one TEST phase: give one test_iter, found " + s.getTestIterCount());
+        }
+        int testIter = s.getTestIterCount() == 0 ? 0 : NetBinder.atLeast(at, s.getTestIter(0), 0, p("test_iter"));
+        int testInterval = NetBinder.atLeast(at, s.getTestInterval(), 0, p("test_interval"));
         if (testInterval > 0 && testIter == 0) {
-            throw f.error("test_iter", "test_interval is set, so test_iter (batches per test) must be >= 1");
+            throw at.error(p("test_iter"), "test_interval is set, so test_iter (batches per test) must be >= 1");
         }
-        long seed = f.longValue("random_seed", -1);
+        long seed = s.getRandomSeed();
         if (seed < -1) {
-            throw f.error("random_seed", "expected a seed >= 0, or -1 for \"pick one\", found " + seed);
+            throw at.error(p("random_seed"), "expected a seed >= 0, or -1 for \"pick one\", found " + seed);
         }
-        double clip = f.doubleValue("clip_gradients", -1);
+        double clip = exact(s.getClipGradients(), "clip_gradients");
         if (clip == 0) {
-            throw f.error("clip_gradients", "clip_gradients 0 would zero every gradient; give a positive L2 norm, or"
+            throw at.error(p("clip_gradients"), "clip_gradients 0 would zero every gradient; give a positive L2 norm, or"
                     + " -1 to turn clipping off");
         }
-        Path prefix = f.has("snapshot_prefix") ? f.path("snapshot_prefix") : doc.baseDir().resolve(netName).normalize();
-
+        Path prefix = s.hasSnapshotPrefix() ? NetBinder.path(at, s.getSnapshotPrefix(), p("snapshot_prefix"))
+                : at.doc().baseDir().resolve(netName).normalize();
+        for (int i = 0; i < s.getTopKReportCount(); i++) {
+            NetBinder.atLeast(at, s.getTopKReport(i), 1, p("top_k_report[" + i + "]"));
+        }
         return new SolverConfig(baseLr, policy, gamma, power, stepsize, stepvalue, maxIter,
-                f.doubleAtLeast("momentum", 0, 0), f.doubleAtLeast("weight_decay", 0, 0), f.intAtLeast("display", 0, 0),
-                f.intAtLeast("average_loss", 1, 1), testIter, testInterval, f.bool("test_initialization", true),
-                f.intAtLeast("snapshot", 0, 0), prefix, f.bool("snapshot_after_train", true), seed, clip, iterSize,
-                "SGD", f.ints("top_k_report", 1));
+                atLeast(exact(s.getMomentum(), "momentum"), "momentum"), atLeast(exact(s.getWeightDecay(), "weight_decay"), "weight_decay"),
+                NetBinder.atLeast(at, s.getDisplay(), 0, p("display")), NetBinder.atLeast(at, s.getAverageLoss(), 1, p("average_loss")),
+                testIter, testInterval, s.getTestInitialization(), NetBinder.atLeast(at, s.getSnapshot(), 0, p("snapshot")), prefix,
+                s.getSnapshotAfterTrain(), seed, clip, iterSize, "SGD", s.getTopKReportList());
+    }
+
+    private SolverConfig.LrPolicy policy(SolverParameter s) {
+        String allowed = Arrays.stream(SolverConfig.LrPolicy.values()).map(x -> "\"" + x.jsonName() + "\"")
+                .collect(Collectors.joining(", "));
+        if (!s.hasLrPolicy()) {
+            throw at.error(p("lr_policy"), "missing required field \"lr_policy\" (one of " + allowed.replace("\"", "") + ")");
+        }
+        for (SolverConfig.LrPolicy x : SolverConfig.LrPolicy.values()) {
+            if (x.jsonName().equals(s.getLrPolicy())) {
+                return x;
+            }
+        }
+        throw at.error(p("lr_policy"), "expected one of " + allowed + ", found " + Node.quote(s.getLrPolicy()));
+    }
+
+    /**
+     * caffe.proto's solver rates are floats, but Graft computes the learning rate in double: a number
+     * written in a net.json keeps the double value it was written with (as Graft has always used it).
+     */
+    private double exact(float value, String field) {
+        Double written = at.number(p(field));
+        return written != null && (float) (double) written == value ? written : value;
+    }
+
+    private double atLeast(double value, String field) {
+        if (value < 0) {
+            throw at.error(p(field), "expected a number >= 0.0, found " + value);
+        }
+        return value;
     }
 
     /** A number the policy's formula uses: required when {@code needed}, else 0 when absent. */
-    private static double requireFor(Fields f, Node policyNode, SolverConfig.LrPolicy policy, boolean needed,
-                                     String key) {
-        if (needed && !f.has(key)) {
-            throw f.doc().error(policyNode.line, policyNode.column, Node.child(f.node().path, key),
-                    "lr_policy \"" + policy.jsonName() + "\" needs \"" + key + "\"; see docs/net-json.md for its formula");
+    private double requireFor(boolean present, double value, SolverConfig.LrPolicy policy, boolean needed, String key) {
+        if (needed && !present) {
+            throw at.errorAt(p("lr_policy"), p(key), "lr_policy \"" + policy.jsonName() + "\" needs \"" + key
+                    + "\"; see docs/net-json.md for its formula");
         }
-        return f.doubleValue(key, 0);
+        return present ? exact((float) value, key) : 0;
     }
 }

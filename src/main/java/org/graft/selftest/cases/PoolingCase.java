@@ -3,14 +3,14 @@ package org.graft.selftest.cases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
+import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.engine.Engine;
 import org.graft.layers.Pass;
-import org.graft.layers.PoolingLayer;
-import org.graft.layers.PoolingLayer.Method;
-import org.graft.layers.PoolingLayer.RoundMode;
 import org.graft.layers.PoolingLayer.Spec;
-import org.graft.reference.PoolingReference;
+import org.graft.layers.PoolingLayer;
 import org.graft.reference.PoolingReference.Geometry;
+import org.graft.reference.PoolingReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -67,12 +67,12 @@ public final class PoolingCase {
         List<Shape> out = new ArrayList<>();
         if (kind == Kind.GLOBAL) {
             for (int[] in : GLOBAL_INPUTS) {
-                out.add(new Shape(Spec.global(Method.AVE), in));
-                out.add(new Shape(Spec.global(Method.MAX), in));
+                out.add(new Shape(Spec.global(PoolMethod.AVE), in));
+                out.add(new Shape(Spec.global(PoolMethod.MAX), in));
             }
             return out;
         }
-        Method m = Method.valueOf(kind.name());
+        PoolMethod m = PoolMethod.valueOf(kind.name());
         for (int[] v : WINDOWS) {
             out.add(new Shape(new Spec(m, v[4], v[5], v[6], v[7], v[8], v[9], false, v[10] == 1 ? RoundMode.CEIL : RoundMode.FLOOR),
                     new int[] {v[0], v[1], v[2], v[3]}));
@@ -94,11 +94,11 @@ public final class PoolingCase {
     public static Shape random(Kind kind, Random r) {
         int[] in = {1 + r.nextInt(3), 1 + r.nextInt(6), 1 + r.nextInt(14), 1 + r.nextInt(14)};
         if (kind == Kind.GLOBAL) {
-            return new Shape(Spec.global(r.nextBoolean() ? Method.MAX : Method.AVE), in);
+            return new Shape(Spec.global(r.nextBoolean() ? PoolMethod.MAX : PoolMethod.AVE), in);
         }
         while (true) {
             int kh = 1 + r.nextInt(4), kw = 1 + r.nextInt(4);
-            Spec s = new Spec(Method.valueOf(kind.name()), kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(kh), r.nextInt(kw),
+            Spec s = new Spec(PoolMethod.valueOf(kind.name()), kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(kh), r.nextInt(kw),
                     false, r.nextBoolean() ? RoundMode.CEIL : RoundMode.FLOOR);
             if (valid(s, in)) {
                 return new Shape(s, in);
@@ -134,14 +134,14 @@ public final class PoolingCase {
     public static SelfTestCase gradient() {
         return SelfTestCase.of("Pooling gradient", Cases.GRADIENT_TOLERANCE, (e, effort, r, t) -> {
             List<Spec> specs = List.of(
-                    new Spec(Method.MAX, 3, 3, 2, 2, 1, 1, false, RoundMode.CEIL),
-                    new Spec(Method.AVE, 3, 3, 2, 2, 1, 1, false, RoundMode.CEIL),
-                    Spec.global(Method.MAX),
-                    Spec.global(Method.AVE),
-                    new Spec(Method.MAX, 2, 2, 3, 3, 0, 0, false, RoundMode.CEIL),
-                    new Spec(Method.AVE, 2, 2, 3, 3, 0, 0, false, RoundMode.CEIL),
-                    new Spec(Method.MAX, 2, 2, 2, 2, 0, 0, false, RoundMode.CEIL),
-                    new Spec(Method.AVE, 3, 3, 1, 1, 0, 0, false, RoundMode.CEIL));
+                    new Spec(PoolMethod.MAX, 3, 3, 2, 2, 1, 1, false, RoundMode.CEIL),
+                    new Spec(PoolMethod.AVE, 3, 3, 2, 2, 1, 1, false, RoundMode.CEIL),
+                    Spec.global(PoolMethod.MAX),
+                    Spec.global(PoolMethod.AVE),
+                    new Spec(PoolMethod.MAX, 2, 2, 3, 3, 0, 0, false, RoundMode.CEIL),
+                    new Spec(PoolMethod.AVE, 2, 2, 3, 3, 0, 0, false, RoundMode.CEIL),
+                    new Spec(PoolMethod.MAX, 2, 2, 2, 2, 0, 0, false, RoundMode.CEIL),
+                    new Spec(PoolMethod.AVE, 3, 3, 1, 1, 0, 0, false, RoundMode.CEIL));
             List<Spec> run = effort.gradient(specs).size() < 2 ? specs.subList(0, 2) : effort.gradient(specs);
             for (Spec spec : run) {
                 int[] in = spec.globalPooling() ? new int[] {2, 3, 4, 5} : new int[] {2, 3, 7, 8};
@@ -167,7 +167,7 @@ public final class PoolingCase {
             rig.top(0).uploadDiff(dy);
             rig.bottom(0).uploadDiff(RandomData.uniform(r, rig.bottom(0).count(), 5, 6)); // stale values must be overwritten
             rig.backward(new boolean[] {true}, Pass.test());
-            if (spec.method() == Method.MAX) {
+            if (spec.method() == PoolMethod.MAX) {
                 int[] argmax = new int[g.topCount()];
                 t.compare("max pool forward", rig.top(0).download(), PoolingReference.maxForward(g, x, argmax), 0, 0);
                 t.compare("max pool backward", rig.bottom(0).downloadDiff(), PoolingReference.maxBackward(g, dy, argmax), MAX_BACKWARD_ABS, REL);
@@ -184,7 +184,7 @@ public final class PoolingCase {
         Random r = new Random(seed);
         try (LayerRig rig = LayerRig.of(e, new PoolingLayer("pool", s.spec()), s.in())) {
             int n = rig.bottom(0).count();
-            rig.bottom(0).upload(s.spec().method() == Method.MAX ? RandomData.distinct(r, n, 0.05f) : RandomData.uniform(r, n, -1, 1));
+            rig.bottom(0).upload(s.spec().method() == PoolMethod.MAX ? RandomData.distinct(r, n, 0.05f) : RandomData.uniform(r, n, -1, 1));
             t.gradient(rig.gradient(new GradientCheck(), new boolean[] {true}, Pass.test()));
         }
     }

@@ -2,11 +2,11 @@ package org.graft.selftest.cases;
 
 import java.util.List;
 import java.util.Random;
+import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 import org.graft.engine.Engine;
 import org.graft.layers.Pass;
-import org.graft.layers.SoftmaxWithLossLayer;
-import org.graft.layers.SoftmaxWithLossLayer.Normalization;
 import org.graft.layers.SoftmaxWithLossLayer.Spec;
+import org.graft.layers.SoftmaxWithLossLayer;
 import org.graft.reference.SoftmaxWithLossReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
@@ -28,7 +28,7 @@ public final class SoftmaxWithLossCase {
     public static final double GRAD_ABS = 1e-7;
     public static final double GRAD_REL = 3e-5;
 
-    public record Shape(int[] shape, int axis, Integer ignore, Normalization norm) {
+    public record Shape(int[] shape, int axis, Integer ignore, NormalizationMode norm) {
         @Override
         public String toString() {
             return RandomData.shape(shape) + " axis " + axis + (ignore == null ? "" : " ignore " + ignore) + " " + norm;
@@ -66,26 +66,26 @@ public final class SoftmaxWithLossCase {
     }
 
     public static final List<Shape> AWKWARD = List.of(
-            new Shape(new int[] {3, 4, 5, 2}, 2, -1, Normalization.BATCH_SIZE),
-            new Shape(new int[] {256, 1000}, 1, null, Normalization.VALID),
-            new Shape(new int[] {13, 17}, 1, 3, Normalization.NONE),
-            new Shape(new int[] {5, 10}, 1, null, Normalization.VALID),
-            new Shape(new int[] {1, 1000}, 1, null, Normalization.VALID),
-            new Shape(new int[] {600, 3}, 1, null, Normalization.FULL),
-            new Shape(new int[] {7, 1}, 1, null, Normalization.VALID),
-            new Shape(new int[] {2, 7, 3, 5}, 1, null, Normalization.VALID),
-            new Shape(new int[] {1, 5, 3, 3}, 1, 255, Normalization.VALID),
-            new Shape(new int[] {3, 4, 5, 2}, -1, 0, Normalization.NONE),
-            new Shape(new int[] {13, 17}, 1, 3, Normalization.FULL),
-            new Shape(new int[] {13, 17}, 1, 3, Normalization.VALID),
-            new Shape(new int[] {13, 17}, 1, 3, Normalization.BATCH_SIZE));
+            new Shape(new int[] {3, 4, 5, 2}, 2, -1, NormalizationMode.BATCH_SIZE),
+            new Shape(new int[] {256, 1000}, 1, null, NormalizationMode.VALID),
+            new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.NONE),
+            new Shape(new int[] {5, 10}, 1, null, NormalizationMode.VALID),
+            new Shape(new int[] {1, 1000}, 1, null, NormalizationMode.VALID),
+            new Shape(new int[] {600, 3}, 1, null, NormalizationMode.FULL),
+            new Shape(new int[] {7, 1}, 1, null, NormalizationMode.VALID),
+            new Shape(new int[] {2, 7, 3, 5}, 1, null, NormalizationMode.VALID),
+            new Shape(new int[] {1, 5, 3, 3}, 1, 255, NormalizationMode.VALID),
+            new Shape(new int[] {3, 4, 5, 2}, -1, 0, NormalizationMode.NONE),
+            new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.FULL),
+            new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.VALID),
+            new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.BATCH_SIZE));
 
     public static final List<Shape> GRADIENT = List.of(
-            new Shape(new int[] {2, 3, 2, 2}, 1, 1, Normalization.VALID),
-            new Shape(new int[] {4, 5}, 1, null, Normalization.VALID),
-            new Shape(new int[] {2, 3, 4}, 2, null, Normalization.FULL),
-            new Shape(new int[] {1, 4}, 1, null, Normalization.NONE),
-            new Shape(new int[] {3, 4}, 1, 0, Normalization.BATCH_SIZE));
+            new Shape(new int[] {2, 3, 2, 2}, 1, 1, NormalizationMode.VALID),
+            new Shape(new int[] {4, 5}, 1, null, NormalizationMode.VALID),
+            new Shape(new int[] {2, 3, 4}, 2, null, NormalizationMode.FULL),
+            new Shape(new int[] {1, 4}, 1, null, NormalizationMode.NONE),
+            new Shape(new int[] {3, 4}, 1, 0, NormalizationMode.BATCH_SIZE));
 
     private SoftmaxWithLossCase() {
     }
@@ -95,7 +95,7 @@ public final class SoftmaxWithLossCase {
             for (Shape s : effort.fixed(AWKWARD)) {
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
-            Normalization[] modes = Normalization.values();
+            NormalizationMode[] modes = NormalizationMode.values();
             for (int i = 0; i < effort.randomShapes(); i++) {
                 Shape s = new Shape(new int[] {1 + r.nextInt(100), 1 + r.nextInt(100)}, 1, r.nextBoolean() ? null : r.nextInt(5),
                         modes[r.nextInt(modes.length)]);

@@ -63,6 +63,26 @@ class NetConfigErrorsTest {
     }
 
     @Test
+    void aCaffeFieldGraftDoesNotImplementIsRefusedWithTheReason() {
+        String json = net("""
+                {"name": "c", "type": "Convolution", "bottom": ["data"], "top": ["c"],
+                     "convolution_param": {"num_output": 4, "kernel_size": 3, "engine": "CAFFE"}}""");
+        ConfigException e = error(json);
+        assertAt(e, json, "\"engine\"");
+        assertThat(e.jsonPath()).isEqualTo("layers[1].convolution_param.engine");
+        assertThat(e.problem()).isEqualTo("\"engine\" is a Caffe field Graft does not implement: Graft has one engine");
+    }
+
+    @Test
+    void theProtoNameOfTheLayerListWorksAndErrorsNameIt() {
+        String json = net("""
+                {"name": "r", "type": "ReLU", "bottom": ["nope"], "top": ["r"]}""").replace("\"layers\"", "\"layer\"");
+        ConfigException e = error(json);
+        assertAt(e, json, "\"nope\"");
+        assertThat(e.jsonPath()).isEqualTo("layer[1].bottom[0]");
+    }
+
+    @Test
     void unknownFieldListsTheKnownOnesAndSuggestsTheClosest() {
         String json = net("""
                 {"name": "c", "type": "Convolution", "bottom": ["data"], "top": ["c"],
@@ -81,7 +101,7 @@ class NetConfigErrorsTest {
         ConfigException e = error(json);
         assertAt(e, json, "\"blobs_lr\"");
         assertThat(e.jsonPath()).isEqualTo("layers[1].blobs_lr");
-        assertThat(e.problem()).contains("unknown field \"blobs_lr\" in a layer").contains("loss_weight, include");
+        assertThat(e.problem()).contains("unknown field \"blobs_lr\" in a layer").contains("loss_weight, param, propagate_down, include");
     }
 
     @Test
@@ -178,7 +198,7 @@ class NetConfigErrorsTest {
         ConfigException e = error(pool);
         assertAt(e, pool, "\"STOCHASTIC\"");
         assertThat(e.jsonPath()).isEqualTo("layers[1].pooling_param.pool");
-        assertThat(e.problem()).isEqualTo("expected one of \"MAX\", \"AVE\", found \"STOCHASTIC\"");
+        assertThat(e.problem()).isEqualTo("expected one of \"MAX\", \"AVE\", found \"STOCHASTIC\" (stochastic pooling is not implemented)");
 
         String lower = net("""
                 {"name": "p", "type": "Pooling", "bottom": ["data"], "top": ["p"], "pooling_param": {"pool": "max", "kernel_size": 2}}""");
@@ -408,7 +428,7 @@ class NetConfigErrorsTest {
         assertThat(error(solver("\"base_lr\": 0.1, \"lr_policy\": \"fixed\", \"max_iter\": 10, \"test_interval\": 100"))
                 .jsonPath()).isEqualTo("solver.test_iter");
         assertThat(error(solver("\"base_lr\": 0.1, \"lr_policy\": \"fixed\", \"max_iter\": 10, \"solver_mode\": \"GPU\""))
-                .problem()).contains("unknown field \"solver_mode\" in the solver");
+                .problem()).isEqualTo("\"solver_mode\" is a Caffe field Graft does not implement: the device is chosen on the command line");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package org.graft.net.config;
 
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.LRNLayer;
+import org.graft.layers.PoolingLayer;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +86,7 @@ class NetConfigLoaderTest {
         assertThat(data.top()).containsExactly("data", "label");
         assertThat(data.transformParam()).isEqualTo(new TransformParam(0.5f, true, 24, null, List.of(10f, 20.5f, 30f)));
         assertThat(data.dataParam()).isEqualTo(new DataParam(Path.of("/nets/full/data/train-images.gz"), 64,
-                DataParam.Backend.IDX, Path.of("/nets/full/data/train-labels.gz"), List.of(7, 2, 5), null, 1000));
+                Caffe.DataParameter.DB.IDX, Path.of("/nets/full/data/train-labels.gz"), List.of(7, 2, 5), null, 1000));
         LayerConfig testData = net.layers().get(1);
         assertThat(testData.transformParam().meanFile()).isEqualTo(Path.of("/nets/full/mean.binaryproto"));
         assertThat(testData.dataParam().source()).isEqualTo(Path.of("/abs/cifar"));
@@ -93,14 +99,13 @@ class NetConfigLoaderTest {
         assertThat(conv.learnableBlobs()).isEqualTo(2);
 
         assertThat(net.layers().get(3).reluParam().negativeSlope()).isEqualTo(0.1f);
-        assertThat(net.layers().get(4).poolingParam()).isEqualTo(new PoolingParam(PoolingParam.Pool.AVE, 3, 2, 2, 1,
-                1, 0, false, PoolingParam.RoundMode.FLOOR));
-        assertThat(net.layers().get(5).lrnParam()).isEqualTo(new LrnParam(3, 0.0001f, 0.5f,
-                LrnParam.NormRegion.WITHIN_CHANNEL, 2f));
-        assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingParam.global(PoolingParam.Pool.MAX));
+        assertThat(net.layers().get(4).poolingParam()).isEqualTo(new PoolingLayer.Spec(Caffe.PoolingParameter.PoolMethod.AVE, 3, 2, 2, 1,
+                1, 0, false, Caffe.PoolingParameter.RoundMode.FLOOR));
+        assertThat(net.layers().get(5).lrnParam()).isEqualTo(new LRNLayer.Spec(3, 0.0001f, 0.5f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
+        assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.MAX));
         assertThat(net.layers().get(7).top()).containsExactly("g1", "g2");
         InnerProductParam ip = net.layers().get(8).innerProductParam();
-        assertThat(ip).isEqualTo(new InnerProductParam(10, false, Filler.xavier(Filler.VarianceNorm.AVERAGE),
+        assertThat(ip).isEqualTo(new InnerProductParam(10, false, Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE),
                 Filler.DEFAULT, 1, true));
         assertThat(net.layers().get(8).learnableBlobs()).isEqualTo(1);
         assertThat(net.layers().get(9).dropoutParam().dropoutRatio()).isEqualTo(0.25f);
@@ -108,10 +113,9 @@ class NetConfigLoaderTest {
         LayerConfig loss = net.layers().get(10);
         assertThat(loss.lossWeight(0)).isEqualTo(2f);
         assertThat(loss.propagateDown()).containsExactly(true, false);
-        assertThat(loss.propagateDownForbidden(1)).isTrue();
-        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, LossParam.Normalization.BATCH_SIZE));
-        assertThat(loss.softmaxParam()).isEqualTo(SoftmaxParam.DEFAULT);
-        assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyParam(5, 1, -1));
+        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
+        assertThat(loss.softmaxParam()).isEqualTo(SoftmaxLayer.Spec.defaults());
+        assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyLayer.Spec(5, 1, -1));
 
         SolverConfig s = net.solver();
         assertThat(s).isEqualTo(new SolverConfig(0.01, SolverConfig.LrPolicy.MULTISTEP, 0.1, 0, 0, List.of(100, 200),
@@ -166,10 +170,9 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(1).convolutionParam()).isEqualTo(ConvolutionParam.square(4, 3, 1, 0));
         assertThat(net.layers().get(1).paramSpec(1)).isEqualTo(ParamSpec.DEFAULT);
         assertThat(net.layers().get(1).lossWeight(0)).isZero();
-        assertThat(net.layers().get(2).reluParam()).isEqualTo(ReluParam.DEFAULT);
-        assertThat(net.layers().get(3).poolingParam()).isEqualTo(PoolingParam.max(2, 1));
-        assertThat(net.layers().get(4).lrnParam()).isEqualTo(new LrnParam(5, 1f, 0.75f,
-                LrnParam.NormRegion.ACROSS_CHANNELS, 1f));
+        assertThat(net.layers().get(2).reluParam()).isEqualTo(new ReLULayer.Spec());
+        assertThat(net.layers().get(3).poolingParam()).isEqualTo(PoolingLayer.Spec.max(2, 1));
+        assertThat(net.layers().get(4).lrnParam()).isEqualTo(new LRNLayer.Spec(5, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(net.layers().get(5).dropoutParam().dropoutRatio()).isEqualTo(0.5f);
         assertThat(net.layers().get(6).innerProductParam()).isEqualTo(InnerProductParam.of(2));
         assertThat(net.layers().get(7).softmaxParam().axis()).isEqualTo(1);
@@ -199,10 +202,10 @@ class NetConfigLoaderTest {
 
     @Test
     void dataShufflesByDefaultInTrainOnly() {
-        DataParam d = new DataParam(Path.of("/x"), 1, DataParam.Backend.CIFAR, null, List.of(), null, null);
+        DataParam d = new DataParam(Path.of("/x"), 1, Caffe.DataParameter.DB.CIFAR, null, List.of(), null, null);
         assertThat(d.shuffle(Phase.TRAIN)).isTrue();
         assertThat(d.shuffle(Phase.TEST)).isFalse();
-        DataParam never = new DataParam(Path.of("/x"), 1, DataParam.Backend.CIFAR, null, List.of(), false, null);
+        DataParam never = new DataParam(Path.of("/x"), 1, Caffe.DataParameter.DB.CIFAR, null, List.of(), false, null);
         assertThat(never.shuffle(Phase.TRAIN)).isFalse();
     }
 

@@ -1,9 +1,11 @@
 package org.graft.net.config;
 
+import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,15 +37,15 @@ class NetConfigWriterTest {
                 .input(new InputParam(List.of(BlobShape.of(4, 3, 9, 7), BlobShape.of(4)))).build();
         LayerConfig conv = LayerConfig.builder("conv", LayerType.CONVOLUTION).bottom("data").top("conv")
                 .param(ParamSpec.of(0, 0), ParamSpec.of(0, 0))
-                .convolution(new ConvolutionParam(6, true, 3, 1, 2, 1, 0, 0, 1, 2, 3, Filler.msra(Filler.VarianceNorm.FAN_OUT),
+                .convolution(new ConvolutionParam(6, true, 3, 1, 2, 1, 0, 0, 1, 2, 3, Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT),
                         Filler.uniform(-0.5f, 0.5f), 1)).build();
         LayerConfig relu = LayerConfig.builder("relu", LayerType.RELU).bottom("conv").top("conv").build();
         LayerConfig pool = LayerConfig.builder("pool", LayerType.POOLING).bottom("conv").top("pool")
-                .pooling(PoolingParam.global(PoolingParam.Pool.AVE)).build();
+                .pooling(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
         LayerConfig fc = LayerConfig.builder("fc", LayerType.INNER_PRODUCT).bottom("pool").top("fc")
                 .innerProduct(InnerProductParam.of(5).withFillers(Filler.positiveUnitball(), Filler.constant(0.1f))).build();
         LayerConfig loss = LayerConfig.builder("loss", LayerType.SOFTMAX_WITH_LOSS).bottom("fc", "label").top("loss")
-                .loss(new LossParam(null, LossParam.Normalization.NONE)).exclude(Phase.TEST).build();
+                .loss(new LossParam(null, Caffe.LossParameter.NormalizationMode.NONE)).exclude(Phase.TEST).build();
         SolverConfig solver = SolverConfig.builder(0.05, SolverConfig.LrPolicy.SIGMOID, 100).gamma(-0.1).stepsize(50)
                 .randomSeed(7).clipGradients(10).topKReport(List.of(1, 3)).snapshotPrefix(Path.of("/out/x")).build();
         NetConfig net = new NetConfig("built", true, List.of(in, conv, relu, pool, fc, loss), solver,

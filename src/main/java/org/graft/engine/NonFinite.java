@@ -1,4 +1,4 @@
-package org.graft.solver;
+package org.graft.engine;
 
 /**
  * Counts NaN and infinite values in weights or solver history, so that loading them can say where they

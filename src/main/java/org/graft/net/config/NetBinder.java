@@ -1,0 +1,573 @@
+package org.graft.net.config;
+
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.graft.caffe.proto.Caffe.LayerParameter;
+import org.graft.caffe.proto.Caffe;
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.DropoutLayer;
+import org.graft.layers.LRNLayer;
+import org.graft.layers.Phase;
+import org.graft.layers.PoolingLayer;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
+
+/**
+ * Checks a Caffe {@code NetParameter} and binds it to a {@link NetConfig}: the one place a net's settings
+ * are validated, however the net arrived (a net.json read by {@link ProtoJsonReader}, a prototxt of any
+ * vintage or a caffemodel's embedded net after {@code NetUpgrader}). Absent fields take caffe.proto's
+ * defaults; what Graft cannot honour, or Caffe would only fail on later, is a {@link ConfigException}
+ * naming the field's path ({@code layers[2].convolution_param.pad}) and, for a net.json, its line and
+ * column. Relative paths are resolved against the folder of the net's file.
+ */
+public final class NetBinder {
+    /** The path prefix of the layer list in messages (net.json's traditional key). */
+    static final String LAYERS = "layers";
+
+    private final Locations at;
+    private final Doc doc;
+
+    private NetBinder(Locations at) {
+        this.at = at;
+        this.doc = at.doc();
+    }
+
+    /**
+     * Binds a net that did not come from a net.json (errors name paths, not lines). {@code file} is the
+     * file the net will be known by: relative paths resolve against its folder and the default snapshot
+     * prefix is next to it.
+     */
+    public static NetConfig bind(Caffe.NetParameter net, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        return new NetBinder(Locations.none(new Doc(abs, abs.getParent()))).net(net, abs);
+    }
+
+    static NetConfig bind(Caffe.NetParameter net, Locations at) {
+        return new NetBinder(at).net(net, at.doc().file());
+    }
+
+    private NetConfig net(Caffe.NetParameter net, Path file) {
+        refuseUnsupported(net, "");
+        if (!net.hasName() || net.getName().isBlank()) {
+            throw net.hasName() ? at.error("name", "expected a non-empty string, found \"" + net.getName() + "\"")
+                    : at.error("name", "missing required field \"name\" (the network's name)");
+        }
+        if (net.getLayerCount() == 0) {
+            throw at.error(at.layersKey(), net.getLayersCount() > 0 ? "V1 layers must be upgraded before binding"
+                    : "a net needs at least one layer");
+        }
+        List<LayerConfig> layers = new ArrayList<>();
+        for (int i = 0; i < net.getLayerCount(); i++) {
+            layers.add(layer(net.getLayer(i), at.layersKey() + "[" + i + "]"));
+        }
+        NetChecks.check(at, layers);
+        SolverConfig solver = net.hasSolver() ? SolverBinder.bind(at, net.getSolver(), "solver", net.getName()) : null;
+        InitConfig init = null;
+        if (net.hasInit()) {
+            if (!net.getInit().hasWeights()) {
+                throw at.error("init.weights", "missing required field \"weights\" (the .caffemodel to copy weights from)");
+            }
+            init = new InitConfig(path(net.getInit().getWeights(), "init.weights"));
+        }
+        return new NetConfig(net.getName(), net.getForceBackward(), layers, solver, init, file);
+    }
+
+    /**
+     * Refuses every field and enum value caffe.proto marks graft_unsupported. A net.json cannot contain
+     * them (the reader does not know them); a Caffe file's importer drops those Caffe would ignore.
+     */
+    private void refuseUnsupported(Message m, String path) {
+        for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
+            FieldDescriptor f = e.getKey();
+            String p = path.isEmpty() ? f.getName() : path + "." + f.getName();
+            if (f.getContainingType() == Caffe.NetParameter.getDescriptor() && f.getNumber() == Caffe.NetParameter.LAYER_FIELD_NUMBER) {
+                p = at.layersKey();
+            }
+            String why = ProtoJsonReader.unsupported(f);
+            if (why != null) {
+                throw at.error(p, "\"" + f.getName() + "\" is a Caffe field Graft does not implement: " + why);
+            }
+            List<?> values = f.isRepeated() ? (List<?>) e.getValue() : List.of(e.getValue());
+            for (int i = 0; i < values.size(); i++) {
+                String item = f.isRepeated() ? p + "[" + i + "]" : p;
+                if (values.get(i) instanceof Message child) {
+                    refuseUnsupported(child, item);
+                } else if (values.get(i) instanceof EnumValueDescriptor v && ProtoJsonReader.unsupported(v) != null) {
+                    throw at.error(item, "\"" + v.getName() + "\" is not supported: " + ProtoJsonReader.unsupported(v));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ one layer
+
+    private LayerConfig layer(LayerParameter l, String path) {
+        if (!l.hasName() || l.getName().isBlank()) {
+            throw l.hasName() ? at.error(path + ".name", "expected a non-empty string, found \"" + l.getName() + "\"")
+                    : at.error(path + ".name", "missing required field \"name\" (every layer needs a name, unique within its phase)");
+        }
+        LayerType type = layerType(l, path);
+        checkApplicable(l, type, path);
+        LayerConfig.Builder b = LayerConfig.builder(l.getName(), type);
+        checkNames(l.getBottomList(), path + ".bottom");
+        checkNames(l.getTopList(), path + ".top");
+        checkCount(path + ".bottom", l.getBottomCount(), type.minBottoms(), type.maxBottoms(), type);
+        checkCount(path + ".top", l.getTopCount(), type.minTops(), type.maxTops(), type);
+        b.bottom(l.getBottomList().toArray(String[]::new)).top(l.getTopList().toArray(String[]::new));
+
+        List<ParamSpec> specs = new ArrayList<>();
+        for (int i = 0; i < l.getParamCount(); i++) {
+            specs.add(paramSpec(l.getParam(i), path + ".param[" + i + "]"));
+        }
+        b.param(specs.toArray(ParamSpec[]::new));
+        if (l.getLossWeightCount() > 0 && l.getLossWeightCount() != l.getTopCount()) {
+            throw at.error(path + ".loss_weight", "expected one loss weight per top (" + l.getTopCount() + "), found "
+                    + l.getLossWeightCount());
+        }
+        b.lossWeight(l.getLossWeightList().toArray(Float[]::new));
+        if (l.getIncludeCount() > 0 && l.getExcludeCount() > 0) {
+            throw at.error(path + ".exclude", "give either include or exclude rules, not both (Caffe's rule)");
+        }
+        l.getIncludeList().forEach(r -> b.include(phase(r)));
+        l.getExcludeList().forEach(r -> b.exclude(phase(r)));
+        if (l.getPropagateDownCount() > 0 && l.getPropagateDownCount() != l.getBottomCount()) {
+            throw at.error(path + ".propagate_down", "expected one flag per bottom (" + l.getBottomCount() + "), found "
+                    + l.getPropagateDownCount());
+        }
+        b.propagateDown(l.getPropagateDownList().toArray(Boolean[]::new));
+
+        typedParams(l, type, b, path);
+        LayerConfig layer = b.build();
+        if (type == LayerType.INPUT) {
+            int shapes = layer.inputParam().shape().size();
+            if (shapes != 1 && shapes != l.getTopCount()) {
+                throw at.error(path + ".input_param.shape", "expected one shape for all tops or one per top ("
+                        + l.getTopCount() + "), found " + shapes);
+            }
+        }
+        if (specs.size() > layer.learnableBlobs()) {
+            throw at.error(path + ".param", "a " + type.jsonName() + " layer" + (type.hasParams() ? " with these settings" : "")
+                    + " has " + layer.learnableBlobs() + " learnable blob(s), but " + specs.size() + " param entries are given");
+        }
+        return layer;
+    }
+
+    private void checkNames(List<String> names, String path) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).isBlank()) {
+                throw at.error(path + "[" + i + "]", "expected a non-empty string, found \"" + names.get(i) + "\"");
+            }
+        }
+    }
+
+    private LayerType layerType(LayerParameter l, String path) {
+        if (!l.hasType()) {
+            throw at.error(path + ".type", "missing required field \"type\" (the layer's Caffe type, one of " + supportedTypes() + ")");
+        }
+        String s = l.getType();
+        for (LayerType t : LayerType.values()) {
+            if (t.jsonName().equals(s)) {
+                return t;
+            }
+        }
+        String close = Closest.to(s, Arrays.stream(LayerType.values()).map(LayerType::jsonName).toList());
+        String hint = close == null ? "" : " (did you mean \"" + close + "\"?)";
+        throw at.error(path + ".type", "unknown or unsupported layer type " + Node.quote(s) + hint + "; supported types: "
+                + supportedTypes());
+    }
+
+    public static String supportedTypes() {
+        return Arrays.stream(LayerType.values()).map(LayerType::jsonName).collect(Collectors.joining(", "));
+    }
+
+    /** The typed parameter messages a layer type reads; any other is refused (Caffe would silently ignore it). */
+    public static List<String> applicableParams(LayerType type) {
+        return switch (type) {
+            case INPUT -> List.of("input_param");
+            case DATA -> List.of("data_param", "transform_param");
+            case IMAGE_DATA -> List.of("image_data_param", "transform_param");
+            case CONVOLUTION -> List.of("convolution_param");
+            case POOLING -> List.of("pooling_param");
+            case LRN -> List.of("lrn_param");
+            case RELU -> List.of("relu_param");
+            case DROPOUT -> List.of("dropout_param");
+            case INNER_PRODUCT -> List.of("inner_product_param");
+            case SOFTMAX -> List.of("softmax_param");
+            case SOFTMAX_WITH_LOSS -> List.of("softmax_param", "loss_param");
+            case ACCURACY -> List.of("accuracy_param");
+            case SPLIT -> List.of();
+        };
+    }
+
+    private void checkApplicable(LayerParameter l, LayerType type, String path) {
+        List<String> applicable = applicableParams(type);
+        for (FieldDescriptor f : l.getAllFields().keySet()) {
+            String key = f.getName();
+            if (key.endsWith("_param") && !applicable.contains(key)) {
+                String takes = applicable.isEmpty() ? "takes no typed parameters" : "takes " + String.join(", ", applicable);
+                throw at.keyError(path + "." + key, "\"" + key + "\" does not apply to a " + type.jsonName() + " layer (a "
+                        + type.jsonName() + " layer " + takes + ")");
+            }
+        }
+    }
+
+    private void checkCount(String path, int n, int min, int max, LayerType type) {
+        if (n >= min && (max < 0 || n <= max)) {
+            return;
+        }
+        String expected = max < 0 ? "at least " + min : min == max ? "exactly " + min : min + " to " + max;
+        String noun = path.endsWith("bottom") ? "bottom" : "top";
+        throw at.error(path, "a " + type.jsonName() + " layer takes " + expected + " " + noun
+                + (max == 1 && min == 1 ? "" : "s") + ", found " + n);
+    }
+
+    private void typedParams(LayerParameter l, LayerType type, LayerConfig.Builder b, String path) {
+        switch (type) {
+            case INPUT -> b.input(input(required(l, type, "input_param", "the shape of each top", path).getInputParam(), path + ".input_param"));
+            case DATA -> {
+                required(l, type, "data_param", "source, batch_size and backend", path);
+                b.data(data(l.getDataParam(), path + ".data_param"));
+                b.transform(transform(l.getTransformParam(), path + ".transform_param"));
+            }
+            case IMAGE_DATA -> {
+                required(l, type, "image_data_param", "the image list in source", path);
+                b.imageData(imageData(l.getImageDataParam(), path + ".image_data_param"));
+                b.transform(transform(l.getTransformParam(), path + ".transform_param"));
+            }
+            case CONVOLUTION -> b.convolution(convolution(required(l, type, "convolution_param", "num_output and kernel_size", path)
+                    .getConvolutionParam(), path + ".convolution_param"));
+            case POOLING -> b.pooling(pooling(required(l, type, "pooling_param", "kernel_size and stride, or global_pooling", path)
+                    .getPoolingParam(), path + ".pooling_param"));
+            case LRN -> b.lrn(lrn(l.getLrnParam(), path + ".lrn_param"));
+            case RELU -> b.relu(new ReLULayer.Spec(l.getReluParam().getNegativeSlope()));
+            case DROPOUT -> b.dropout(dropout(l.getDropoutParam(), path + ".dropout_param"));
+            case INNER_PRODUCT -> b.innerProduct(innerProduct(required(l, type, "inner_product_param", "num_output", path)
+                    .getInnerProductParam(), path + ".inner_product_param"));
+            case SOFTMAX -> b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
+            case SOFTMAX_WITH_LOSS -> {
+                b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
+                b.loss(loss(l.getLossParam()));
+            }
+            case ACCURACY -> b.accuracy(accuracy(l.getAccuracyParam(), path + ".accuracy_param"));
+            case SPLIT -> { }
+        }
+    }
+
+    private LayerParameter required(LayerParameter l, LayerType type, String key, String hint, String path) {
+        if (!l.hasField(LayerParameter.getDescriptor().findFieldByName(key))) {
+            throw at.error(path + "." + key, "missing required field \"" + key + "\" (a " + type.jsonName() + " layer needs " + hint + ")");
+        }
+        return l;
+    }
+
+    private ParamSpec paramSpec(Caffe.ParamSpec p, String path) {
+        atLeast(p.getLrMult(), 0, path + ".lr_mult");
+        atLeast(p.getDecayMult(), 0, path + ".decay_mult");
+        return new ParamSpec(p.hasName() && !p.getName().isEmpty() ? p.getName() : null, p.getLrMult(), p.getDecayMult());
+    }
+
+    private static Phase phase(Caffe.NetStateRule r) {
+        return !r.hasPhase() ? null : r.getPhase() == Caffe.Phase.TRAIN ? Phase.TRAIN : Phase.TEST;
+    }
+
+    // ------------------------------------------------------------------------------------ typed parameters
+
+    private Filler filler(boolean present, Caffe.FillerParameter f, String path) {
+        if (!present) {
+            return Filler.DEFAULT;
+        }
+        Filler.Type type = null;
+        for (Filler.Type t : Filler.Type.values()) {
+            if (t.jsonName().equals(f.getType())) {
+                type = t;
+            }
+        }
+        if (type == null) {
+            String allowed = Arrays.stream(Filler.Type.values()).map(t -> "\"" + t.jsonName() + "\"").collect(Collectors.joining(", "));
+            throw at.error(path + ".type", "expected one of " + allowed + ", found " + Node.quote(f.getType()));
+        }
+        if (type == Filler.Type.UNIFORM && f.getMin() > f.getMax()) {
+            throw at.error(path + ".max", "expected max >= min (" + f.getMin() + "), found " + f.getMax());
+        }
+        atLeast(f.getStd(), 0, path + ".std");
+        return new Filler(type, f.getValue(), f.getMin(), f.getMax(), f.getMean(), f.getStd(), f.getVarianceNorm());
+    }
+
+    private int axisOne(int axis, String path) {
+        if (axis != 1) {
+            throw at.error(path + ".axis", "Graft supports only axis 1 (the channel axis), found " + axis);
+        }
+        return axis;
+    }
+
+    /**
+     * Height and width from Caffe's two spellings, the repeated {@code both} (one value for both axes, or
+     * height and width) or the {@code _h}/{@code _w} pair; null when neither is given.
+     */
+    private int[] heightWidth(String path, String both, List<Integer> values, String h, boolean hasH, int hv, String w,
+                              boolean hasW, int wv, int min) {
+        if ((hasH || hasW) && !values.isEmpty()) {
+            throw at.error(path + "." + (hasH ? h : w), "give either " + both + " or " + h + " and " + w + ", not both");
+        }
+        if (hasH != hasW) {
+            String given = hasH ? h : w;
+            String other = hasH ? w : h;
+            throw at.error(path + "." + given, given + " needs " + other + " as well (or use " + both + " for both axes)");
+        }
+        if (hasH) {
+            return new int[] {atLeast(hv, min, path + "." + h), atLeast(wv, min, path + "." + w)};
+        }
+        if (values.isEmpty()) {
+            return null;
+        }
+        List<Integer> checked = spatial(values, min, path + "." + both);
+        return new int[] {checked.get(0), checked.get(checked.size() - 1)};
+    }
+
+    /** A repeated spatial size: 1 or 2 values, each >= min. */
+    private List<Integer> spatial(List<Integer> values, int min, String path) {
+        if (values.size() > 2) {
+            throw at.error(path, "expected 1 or 2 values (one for both axes, or height and width), found " + values.size()
+                    + "; Graft's layers are 2-D");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            atLeast(values.get(i), min, itemPath(path, i));
+        }
+        return values;
+    }
+
+    /** The path of item i of a repeated field; a net.json may have given a single value without a list. */
+    private String itemPath(String path, int i) {
+        String item = path + "[" + i + "]";
+        return at.has(path) && !at.has(item) ? path : item;
+    }
+
+    private ConvolutionParam convolution(Caffe.ConvolutionParameter p, String path) {
+        if (!p.hasNumOutput()) {
+            throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of output channels)");
+        }
+        int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
+        int[] kernel = heightWidth(path, "kernel_size", p.getKernelSizeList(), "kernel_h", p.hasKernelH(), p.getKernelH(),
+                "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
+        if (kernel == null) {
+            throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w)");
+        }
+        int[] stride = orDefault(heightWidth(path, "stride", p.getStrideList(), "stride_h", p.hasStrideH(), p.getStrideH(),
+                "stride_w", p.hasStrideW(), p.getStrideW(), 1), 1);
+        int[] pad = orDefault(heightWidth(path, "pad", p.getPadList(), "pad_h", p.hasPadH(), p.getPadH(), "pad_w", p.hasPadW(),
+                p.getPadW(), 0), 0);
+        List<Integer> dilation = spatial(p.getDilationList(), 1, path + ".dilation");
+        int dilationH = dilation.isEmpty() ? 1 : dilation.get(0);
+        int dilationW = dilation.isEmpty() ? 1 : dilation.get(dilation.size() - 1);
+        int group = atLeast(p.getGroup(), 1, path + ".group");
+        if (numOutput % group != 0) {
+            throw at.error(path + ".group", "num_output (" + numOutput + ") must be divisible by group, found group " + group);
+        }
+        return new ConvolutionParam(numOutput, p.getBiasTerm(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1],
+                dilationH, dilationW, group, filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
+                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path));
+    }
+
+    private PoolingLayer.Spec pooling(Caffe.PoolingParameter p, String path) {
+        int[] kernel = heightWidth(path, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
+                p.hasKernelH(), p.getKernelH(), "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
+        int[] stride = heightWidth(path, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
+                p.hasStrideH(), p.getStrideH(), "stride_w", p.hasStrideW(), p.getStrideW(), 1);
+        int[] pad = heightWidth(path, "pad", p.hasPad() ? List.of(p.getPad()) : List.of(), "pad_h", p.hasPadH(), p.getPadH(),
+                "pad_w", p.hasPadW(), p.getPadW(), 0);
+        if (p.getGlobalPooling()) {
+            if (kernel != null) {
+                throw at.error(path + "." + (p.hasKernelSize() ? "kernel_size" : "kernel_h"),
+                        "global_pooling uses the whole input as the kernel; do not give a kernel size");
+            }
+            if (stride != null && (stride[0] != 1 || stride[1] != 1)) {
+                throw at.error(path + "." + (p.hasStride() ? "stride" : "stride_h"), "global_pooling needs stride 1 (Caffe's rule)");
+            }
+            if (pad != null && (pad[0] != 0 || pad[1] != 0)) {
+                throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "global_pooling needs pad 0 (Caffe's rule)");
+            }
+            return new PoolingLayer.Spec(p.getPool(), 0, 0, 1, 1, 0, 0, true, p.getRoundMode());
+        }
+        if (kernel == null) {
+            throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w, or global_pooling: true)");
+        }
+        stride = orDefault(stride, 1);
+        pad = orDefault(pad, 0);
+        if (pad[0] >= kernel[0] || pad[1] >= kernel[1]) {
+            throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "pad (" + pad[0] + "x" + pad[1]
+                    + ") must be smaller than the kernel (" + kernel[0] + "x" + kernel[1] + "), as Caffe requires");
+        }
+        return new PoolingLayer.Spec(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
+    }
+
+    private LRNLayer.Spec lrn(Caffe.LRNParameter p, String path) {
+        int size = atLeast(p.getLocalSize(), 1, path + ".local_size");
+        if (size % 2 == 0) {
+            throw at.error(path + ".local_size", "expected an odd local_size (the window is centred), found " + size);
+        }
+        return new LRNLayer.Spec(size, p.getAlpha(), p.getBeta(), p.getK(), p.getNormRegion());
+    }
+
+    private DropoutLayer.Spec dropout(Caffe.DropoutParameter p, String path) {
+        float ratio = p.getDropoutRatio();
+        if (!(ratio >= 0f && ratio < 1f)) {
+            throw at.error(path + ".dropout_ratio", "expected dropout_ratio in [0, 1), found " + ratio);
+        }
+        return new DropoutLayer.Spec(ratio);
+    }
+
+    private InnerProductParam innerProduct(Caffe.InnerProductParameter p, String path) {
+        if (!p.hasNumOutput()) {
+            throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of outputs)");
+        }
+        int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
+        return new InnerProductParam(numOutput, p.getBiasTerm(), filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
+                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path), p.getTranspose());
+    }
+
+    private static LossParam loss(Caffe.LossParameter p) {
+        return new LossParam(p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization());
+    }
+
+    private AccuracyLayer.Spec accuracy(Caffe.AccuracyParameter p, String path) {
+        return new AccuracyLayer.Spec(atLeast(p.getTopK(), 1, path + ".top_k"), axisOne(p.getAxis(), path),
+                p.hasIgnoreLabel() ? p.getIgnoreLabel() : null);
+    }
+
+    private InputParam input(Caffe.InputParameter p, String path) {
+        if (p.getShapeCount() == 0) {
+            throw at.error(path + ".shape", "missing required field \"shape\" ([{\"dim\": [N, C, H, W]}])");
+        }
+        List<BlobShape> out = new ArrayList<>();
+        for (int s = 0; s < p.getShapeCount(); s++) {
+            String sp = path + ".shape[" + s + "].dim";
+            List<Long> dims = p.getShape(s).getDimList();
+            if (dims.isEmpty()) {
+                throw at.error(sp, "missing required field \"dim\" (e.g. [N, C, H, W])");
+            }
+            List<Integer> ints = new ArrayList<>();
+            for (int d = 0; d < dims.size(); d++) {
+                long v = dims.get(d);
+                if (v < 1 || v > Integer.MAX_VALUE) {
+                    throw at.error(itemPath(sp, d), v < 1 ? "expected a positive integer (>= 1), found " + v
+                            : "expected an integer between 1 and " + Integer.MAX_VALUE + ", found " + v);
+                }
+                ints.add((int) v);
+            }
+            out.add(new BlobShape(ints));
+        }
+        return new InputParam(out);
+    }
+
+    private TransformParam transform(Caffe.TransformationParameter t, String path) {
+        if (t.hasMeanFile() && t.getMeanValueCount() > 0) {
+            throw at.error(path + ".mean_value", "give either mean_file or mean_value, not both (Caffe's rule)");
+        }
+        Path mean = t.hasMeanFile() ? path(t.getMeanFile(), path + ".mean_file") : null;
+        return new TransformParam(t.getScale(), t.getMirror(), t.getCropSize(), mean, t.getMeanValueList());
+    }
+
+    private DataParam data(Caffe.DataParameter p, String path) {
+        if (!p.hasSource()) {
+            throw at.error(path + ".source", "missing required field \"source\" (the dataset file or folder)");
+        }
+        Path source = path(p.getSource(), path + ".source");
+        if (!p.hasBatchSize()) {
+            throw at.error(path + ".batch_size", "missing required field \"batch_size\" (examples per batch)");
+        }
+        int batch = atLeast(p.getBatchSize(), 1, path + ".batch_size");
+        if (!p.hasBackend()) {
+            throw at.error(path + ".backend", "missing required field \"backend\" (one of \"IDX\", \"CIFAR\", \"LMDB\", \"LEVELDB\")");
+        }
+        Caffe.DataParameter.DB backend = p.getBackend();
+        Path labels = p.hasLabelSource() ? path(p.getLabelSource(), path + ".label_source") : null;
+        if (backend == Caffe.DataParameter.DB.IDX && labels == null) {
+            throw at.error(path + ".label_source", "missing required field \"label_source\" (backend IDX reads the labels from a second IDX file)");
+        }
+        if (backend != Caffe.DataParameter.DB.IDX && labels != null) {
+            throw at.error(path + ".label_source", "label_source is only for backend IDX; " + backend.name()
+                    + " stores the labels with the images");
+        }
+        Integer limit = p.hasLimit() ? atLeast(p.getLimit(), 1, path + ".limit") : null;
+        return new DataParam(source, batch, backend, labels, classes(p.getClassesList(), path + ".classes"),
+                p.hasShuffle() ? p.getShuffle() : null, limit);
+    }
+
+    private ImageDataParam imageData(Caffe.ImageDataParameter p, String path) {
+        if (!p.hasSource()) {
+            throw at.error(path + ".source", "missing required field \"source\" (a text file of \"path label\" lines)");
+        }
+        Path source = path(p.getSource(), path + ".source");
+        int height = p.getNewHeight();
+        int width = p.getNewWidth();
+        if ((height == 0) != (width == 0)) {
+            throw at.error(path + "." + (height == 0 ? "new_width" : "new_height"),
+                    "give both new_height and new_width to resize, or neither (Caffe's rule)");
+        }
+        Path root = p.hasRootFolder() ? path(p.getRootFolder(), path + ".root_folder") : doc.baseDir();
+        return new ImageDataParam(source, atLeast(p.getBatchSize(), 1, path + ".batch_size"), p.getShuffle(), height, width,
+                p.getIsColor(), root, classes(p.getClassesList(), path + ".classes"));
+    }
+
+    private List<Integer> classes(List<Integer> classes, String path) {
+        Map<Integer, Integer> seen = new HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            atLeast(classes.get(i), 0, itemPath(path, i));
+            Integer first = seen.putIfAbsent(classes.get(i), i);
+            if (first != null) {
+                throw at.error(itemPath(path, i), "class " + classes.get(i) + " is listed twice (classes[" + first
+                        + "] too); each kept class gets one new label");
+            }
+        }
+        return classes;
+    }
+
+    // ------------------------------------------------------------------------------------ values
+
+    private int atLeast(int value, int min, String path) {
+        return atLeast(at, value, min, path);
+    }
+
+    static int atLeast(Locations at, int value, int min, String path) {
+        if (value < min) {
+            String expected = min == 1 ? "a positive integer (>= 1)" : min == 0 ? "an integer >= 0" : "an integer >= " + min;
+            throw at.error(path, "expected " + expected + ", found " + value);
+        }
+        return value;
+    }
+
+    private void atLeast(float value, double min, String path) {
+        if (value < min) {
+            throw at.error(path, "expected a number >= " + min + ", found " + value);
+        }
+    }
+
+    /** A path as written, made absolute against the folder of the net's file when relative. */
+    private Path path(String s, String path) {
+        return path(at, s, path);
+    }
+
+    static Path path(Locations at, String s, String path) {
+        if (s.isBlank()) {
+            throw at.error(path, "expected a non-empty string, found \"" + s + "\"");
+        }
+        try {
+            Path p = Path.of(s);
+            return (p.isAbsolute() ? p : at.doc().baseDir().resolve(p)).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw at.error(path, "expected a file path, found " + Node.quote(s) + " (" + e.getReason() + ")");
+        }
+    }
+
+    private static int[] orDefault(int[] hw, int value) {
+        return hw == null ? new int[] {value, value} : hw;
+    }
+}
