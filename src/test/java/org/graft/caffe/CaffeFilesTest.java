@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CaffeFilesTest {
-    static final Path DIR = Path.of("testdata", "caffe");
+    static final Path DIR = Repo.path("testdata", "caffe");
     static final Path MODEL = DIR.resolve("lenet_iter_10000.caffemodel");
 
     @TempDir

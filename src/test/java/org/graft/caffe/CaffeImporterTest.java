@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.testing.Repo;
+
 import org.graft.layers.LRNLayer;
 import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CaffeImporterTest {
-    static final Path CAFFE = Path.of("testdata", "caffe");
+    static final Path CAFFE = Repo.path("testdata", "caffe");
 
     @TempDir
     Path tmp;

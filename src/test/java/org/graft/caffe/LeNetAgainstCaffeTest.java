@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * layer name.
  */
 class LeNetAgainstCaffeTest {
-    private static final Path DIR = Path.of("testdata", "caffe");
+    private static final Path DIR = Repo.path("testdata", "caffe");
     private static final Path MODEL = DIR.resolve("lenet_iter_10000.caffemodel");
     private static final List<String> BLOBS = List.of("conv1", "pool1", "conv2", "pool2", "ip2", "prob");
     /** The references agree with a float64 implementation to 1.3e-6; float32 with another summation order differs by ~1e-6. */

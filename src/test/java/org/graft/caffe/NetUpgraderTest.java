@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +20,7 @@ import org.graft.caffe.proto.Caffe.V1LayerParameter;
 import org.junit.jupiter.api.Test;
 
 class NetUpgraderTest {
-    static final Path LEGACY = Path.of("testdata", "caffe", "legacy");
+    static final Path LEGACY = Repo.path("testdata", "caffe", "legacy");
 
     @Test
     void upgradesV0DeployNet() {

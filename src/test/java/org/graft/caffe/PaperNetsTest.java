@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The paper's networks (testdata/paper, written from caffe-format.md A2-A6) through the importer, and one training step. */
 class PaperNetsTest {
-    private static final Path PAPER = Path.of("testdata", "paper");
+    private static final Path PAPER = Repo.path("testdata", "paper");
     private static final List<String> LEARNED = List.of("conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8");
 
     @TempDir

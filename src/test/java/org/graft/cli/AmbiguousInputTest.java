@@ -1,5 +1,7 @@
 package org.graft.cli;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 12 item 8: input that could mean two things is refused (or needs an explicit option), not resolved silently. */
 class AmbiguousInputTest {
-    private static final Path DIR = Path.of("testdata", "caffe");
+    private static final Path DIR = Repo.path("testdata", "caffe");
     private static final String BACKEND = System.getProperty("graft.backend", "jocl");
 
     @TempDir

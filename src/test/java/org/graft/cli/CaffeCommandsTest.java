@@ -1,5 +1,7 @@
 package org.graft.cli;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -24,7 +26,7 @@ import org.graft.testing.CliRun;
 
 /** The import, forward, export and test commands end to end, and what they say about bad input. */
 class CaffeCommandsTest {
-    private static final Path DIR = Path.of("testdata", "caffe");
+    private static final Path DIR = Repo.path("testdata", "caffe");
     private static final Path DEPLOY = DIR.resolve("lenet_deploy.prototxt");
     private static final Path MODEL = DIR.resolve("lenet_iter_10000.caffemodel");
     private static final String BACKEND = System.getProperty("graft.backend", "jocl");
@@ -111,7 +113,7 @@ class CaffeCommandsTest {
 
     @Test
     void testOutputsAddTop5AndALossOnTheLogitsToThePaperEraValNet() {
-        NetConfig c = org.graft.caffe.CaffeImporter.importFiles(null, Path.of("testdata/paper/v0/half0A/imagenet_solver.prototxt"),
+        NetConfig c = org.graft.caffe.CaffeImporter.importFiles(null, Repo.path("testdata/paper/v0/half0A/imagenet_solver.prototxt"),
                 tmp.resolve("net.json"), tmp).config();
         NetConfig t = TestOutputs.augment(c);
         var test = t.layersFor(org.graft.layers.Phase.TEST);

@@ -1,5 +1,7 @@
 package org.graft.cli;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -38,7 +40,7 @@ class TuningCliTest {
 
     @Test
     void secondStartReusesTunedShapesAndCompiledPrograms() throws IOException {
-        String[] args = {"time", "examples/fashion-mnist/net.json", "--batch", "2", "--iterations", "1", "--backend", BACKEND};
+        String[] args = {"time", Repo.arg("examples/fashion-mnist/net.json"), "--batch", "2", "--iterations", "1", "--backend", BACKEND};
         String first = run(args);
         assertThat(first).containsPattern("GEMM tuning: 0 shape\\(s\\) from the tuning cache, [1-9]\\d* timed now")
                 .containsPattern("0 from the disk cache, [1-9]\\d* compiled");
@@ -54,7 +56,7 @@ class TuningCliTest {
 
     @Test
     void noTuneLeavesNoTuningCache() throws IOException {
-        String out = run("time", "examples/fashion-mnist/net.json", "--batch", "2", "--iterations", "1", "--backend", BACKEND, "--no-tune");
+        String out = run("time", Repo.arg("examples/fashion-mnist/net.json"), "--batch", "2", "--iterations", "1", "--backend", BACKEND, "--no-tune");
         assertThat(out).contains("Prepared: ").doesNotContain("GEMM tuning");
         assertThat(Files.exists(cache.resolve("tuning"))).isFalse();
     }

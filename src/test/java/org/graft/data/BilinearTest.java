@@ -1,5 +1,7 @@
 package org.graft.data;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Graft's resize against OpenCV's INTER_LINEAR, pixel for pixel (testdata/resize, made with cv2.resize). */
 class BilinearTest {
-    private static final Path DATA = Path.of("testdata/resize");
+    private static final Path DATA = Repo.path("testdata/resize");
 
     @TempDir
     Path dir;

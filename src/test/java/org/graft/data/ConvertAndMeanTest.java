@@ -1,5 +1,7 @@
 package org.graft.data;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +29,7 @@ import org.lmdbjava.Txn;
 
 /** {@code convert} (convert_imageset) and {@code mean} (compute_image_mean), read back by Graft. */
 class ConvertAndMeanTest {
-    private static final Path MEAN_DATA = Path.of("testdata/mean");
+    private static final Path MEAN_DATA = Repo.path("testdata/mean");
 
     @TempDir
     Path dir;
@@ -270,7 +272,7 @@ class ConvertAndMeanTest {
     @Test
     void meanReadsLevelDbAndIdxToo() throws IOException {
         Path out = dir.resolve("l.binaryproto");
-        assertThat(Main.run("mean", "testdata/leveldb/datums", "-o", out.toString(), "--classes", "1-2")).isZero();
+        assertThat(Main.run("mean", Repo.arg("testdata/leveldb/datums"), "-o", out.toString(), "--classes", "1-2")).isZero();
         MeanImage m = Trainer.caffeMeanLoader().load(out);
         assertThat(m.shapeText()).isEqualTo("3×8×24");
         // Records with label 1 or 2: i % 4 in {1, 2}; pixel 0 of record i is (i*37) % 256.

@@ -1,5 +1,7 @@
 package org.graft.data;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LevelDbDatasetTest {
     /** Written by testdata/leveldb/make_leveldb.py with the C++ LevelDB (plyvel), Snappy on. */
-    private static final Path PLYVEL = Path.of("testdata/leveldb/datums");
+    private static final Path PLYVEL = Repo.path("testdata/leveldb/datums");
 
     @TempDir
     Path dir;
@@ -103,10 +105,10 @@ class LevelDbDatasetTest {
 
     @Test
     void sameChecksAndMessagesAsTheLmdbReader() throws IOException {
-        Path bad = Path.of("testdata/leveldb/not_a_datum");
+        Path bad = Repo.path("testdata/leveldb/not_a_datum");
         assertThatThrownBy(() -> new LevelDbDataset(bad)).isInstanceOf(DataException.class)
                 .hasMessageContaining("LevelDB " + bad + " record '00000001_bad' is not a Caffe Datum");
-        Path shapes = Path.of("testdata/leveldb/two_shapes");
+        Path shapes = Repo.path("testdata/leveldb/two_shapes");
         assertThatThrownBy(() -> new LevelDbDataset(shapes)).isInstanceOf(DataException.class)
                 .hasMessageContaining("record '00000001_wide' is 1×2×3 but the first record is 1×2×2");
         assertThatThrownBy(() -> new LevelDbDataset(dir.resolve("missing"))).hasMessageContaining("LevelDB").hasMessageContaining("does not exist");

@@ -1,5 +1,7 @@
 package org.graft.data;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,7 +72,7 @@ class NpyTest {
 
     @Test
     void readsTheLeNetTestInput() {
-        Npy.Array a = Npy.read(Path.of("testdata", "caffe", "input.npy"));
+        Npy.Array a = Npy.read(Repo.path("testdata", "caffe", "input.npy"));
         assertThat(a.shape()).containsExactly(4, 1, 28, 28);
         // Sample 0 is the pattern b_i = (i * 7919) mod 256, scaled by 1/256 (testdata/caffe/SOURCE.md).
         assertThat(a.data()[0]).isEqualTo(0f);

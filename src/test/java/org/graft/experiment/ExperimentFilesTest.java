@@ -1,5 +1,7 @@
 package org.graft.experiment;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * still reads (and writes back the same content), and every problem names the file, line:column and field.
  */
 class ExperimentFilesTest {
-    private static final Path COMMITTED_GRID = Path.of("docs/results/fashion-mnist");
+    private static final Path COMMITTED_GRID = Repo.path("docs/results/fashion-mnist");
 
     @TempDir
     Path dir;
@@ -32,7 +34,7 @@ class ExperimentFilesTest {
     @Test
     void everyCommittedExperimentLoads() {
         for (String name : List.of("fashion-mnist", "smoke", "imagenet")) {
-            Experiment e = ExperimentLoader.load(Path.of("examples/transfer", name, "experiment.json"));
+            Experiment e = ExperimentLoader.load(Repo.path("examples/transfer", name, "experiment.json"));
             assertThat(e.splits()).as(name).isNotEmpty();
         }
         // The grid's own copy names its net relative to where it was planned from; its fields still bind.

@@ -1,5 +1,7 @@
 package org.graft.experiment;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -128,7 +130,7 @@ class ExperimentLoaderTest {
 
     @Test
     void thePapersImageNetProfileHasItsExactSplits() {
-        Experiment e = ExperimentLoader.load(Path.of("examples/transfer/imagenet/experiment.json"));
+        Experiment e = ExperimentLoader.load(Repo.path("examples/transfer/imagenet/experiment.json"));
         assertThat(e.numClasses()).isEqualTo(1000);
         assertThat(e.depth()).isEqualTo(8);
         assertThat(e.learnable()).containsExactly("conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8");
@@ -156,7 +158,7 @@ class ExperimentLoaderTest {
     @Test
     void theFashionMnistProfileLoads() {
         assumeTrue(Files.exists(Path.of("/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz")), "Fashion-MNIST is not installed (tools/setup)");
-        Experiment e = ExperimentLoader.load(Path.of("examples/transfer/fashion-mnist/experiment.json"));
+        Experiment e = ExperimentLoader.load(Repo.path("examples/transfer/fashion-mnist/experiment.json"));
         assertThat(e.depth()).isEqualTo(8);
         Split sem = e.split("sem").orElseThrow();
         assertThat(sem.a()).containsExactly(0, 2, 3, 4, 6);

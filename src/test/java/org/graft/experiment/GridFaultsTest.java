@@ -1,5 +1,7 @@
 package org.graft.experiment;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -79,7 +81,7 @@ class GridFaultsTest {
         String itsBase = plan.cell(firstOfStage1).orElseThrow().depends().get(0);
         assertThat(Main.run("transfer", "run-cell", plan.dir().toString(), itsBase, "--backend", backend(), "--no-cache")).isZero();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder("bash", "tools/slurm-transfer.sh", "task", plan.dir().toString(), plan.dir().resolve("stage-1.txt").toString());
+        ProcessBuilder pb = new ProcessBuilder("bash", Repo.arg("tools/slurm-transfer.sh"), "task", plan.dir().toString(), plan.dir().resolve("stage-1.txt").toString());
         pb.environment().put("SLURM_ARRAY_TASK_ID", "0");
         pb.environment().put("GRAFT_CMD", java + " -cp " + System.getProperty("java.class.path") + " org.graft.cli.Main");
         pb.environment().put("GRAFT_OPTS", "--backend " + backend() + " --no-cache");

@@ -1,5 +1,7 @@
 package org.graft.experiment;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -25,7 +27,7 @@ class NoAbsolutePathsTest {
 
     @Test
     void committedResultsNameNoMachinePath() throws IOException {
-        Path results = Path.of("docs", "results");
+        Path results = Repo.path("docs", "results");
         List<Path> offending;
         try (Stream<Path> files = Files.walk(results)) {
             offending = files.filter(Files::isRegularFile)

@@ -1,5 +1,7 @@
 package org.graft.experiment;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -33,7 +35,7 @@ class SmokeExperimentTest {
     @Test
     void smokeProfileRunsEveryTreatmentAndReportsSanely() throws Exception {
         assumeTrue(Files.exists(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")), "Fashion-MNIST is not installed (tools/setup)");
-        Experiment exp = ExperimentLoader.load(Path.of("examples/transfer/smoke/experiment.json"));
+        Experiment exp = ExperimentLoader.load(Repo.path("examples/transfer/smoke/experiment.json"));
         Plan plan = Planner.plan(exp, dir, false, null);
         assertThat(plan.cells().stream().map(Cell::treatment).distinct()).containsExactlyInAnyOrder(Treatment.values());
 

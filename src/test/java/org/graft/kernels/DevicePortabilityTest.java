@@ -1,5 +1,7 @@
 package org.graft.kernels;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -94,7 +96,7 @@ class DevicePortabilityTest {
     void kernelSourcesUseOnlyPortableOpenClC12() throws IOException {
         List<String> problems = new ArrayList<>();
         List<Path> files;
-        try (Stream<Path> s = Files.list(Path.of("kernels"))) {
+        try (Stream<Path> s = Files.list(Repo.path("kernels"))) {
             files = s.filter(p -> p.toString().endsWith(".cl")).sorted().toList();
         }
         assertThat(files).isNotEmpty();

@@ -1,5 +1,7 @@
 package org.graft.solver;
 
+import org.graft.testing.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -99,7 +101,7 @@ class LearningRateTest {
 
     @Test
     void theFashionExampleDropsOnceNearTheEnd() {
-        SolverConfig s = NetConfigLoader.load(Path.of("examples/fashion-mnist/net.json")).solver();
+        SolverConfig s = NetConfigLoader.load(Repo.path("examples/fashion-mnist/net.json")).solver();
         LearningRate lr = new LearningRate(s);
         assertThat(lr.at(0)).isEqualTo(0.01);
         assertThat(lr.at(s.maxIter() - 1)).isCloseTo(0.001, within(1e-15));

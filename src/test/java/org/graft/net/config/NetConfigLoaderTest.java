@@ -1,5 +1,7 @@
 package org.graft.net.config;
 
+import org.graft.testing.Repo;
+
 import org.graft.layers.AccuracyLayer;
 import org.graft.layers.LRNLayer;
 import org.graft.layers.PoolingLayer;
@@ -252,7 +254,7 @@ class NetConfigLoaderTest {
 
     @Test
     void theFashionMnistExampleLoads() {
-        NetConfig net = NetConfigLoader.load(Path.of("examples/fashion-mnist/net.json"));
+        NetConfig net = NetConfigLoader.load(Repo.path("examples/fashion-mnist/net.json"));
         List<String> trainNames = net.layersFor(Phase.TRAIN).stream().map(LayerConfig::name).toList();
         assertThat(trainNames).containsExactly("data", "conv1", "relu1", "pool1", "norm1", "conv2", "relu2", "pool2",
                 "norm2", "conv3", "relu3", "conv4", "relu4", "conv5", "relu5", "pool5", "fc6", "relu6", "drop6", "fc7",
@@ -271,6 +273,6 @@ class NetConfigLoaderTest {
         assertThat(s.maxIter()).isEqualTo(2500);
         assertThat(s.maxIter() % s.testInterval()).as("the last iteration is tested").isZero();
         assertThat(s.testIter() * 100).as("one test pass covers the 10,000 test images").isEqualTo(10000);
-        assertThat(s.snapshotPrefix()).isEqualTo(Path.of("examples/fashion-mnist/snapshots/fashion").toAbsolutePath());
+        assertThat(s.snapshotPrefix()).isEqualTo(Repo.path("examples/fashion-mnist/snapshots/fashion").toAbsolutePath());
     }
 }

@@ -1,5 +1,7 @@
 package org.graft.net.config;
 
+import org.graft.testing.Repo;
+
 import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +23,7 @@ class NetConfigWriterTest {
 
     @Test
     void theFashionMnistExampleSurvivesARoundTripFromAnotherFolder(@TempDir Path dir) {
-        NetConfig net = NetConfigLoader.load(Path.of("examples/fashion-mnist/net.json"));
+        NetConfig net = NetConfigLoader.load(Repo.path("examples/fashion-mnist/net.json"));
         Path copy = dir.resolve("sub/net.json");
         NetConfigWriter.write(net, copy);
         NetConfig back = NetConfigLoader.load(copy);
