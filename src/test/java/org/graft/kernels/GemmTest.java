@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
 import org.graft.reference.GemmReference;
-import org.graft.testing.Compare;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,9 +44,9 @@ class GemmTest {
     void matchesReference(int m, int n, int k, boolean tA, boolean tB, float alpha, float beta) {
         Engine e = TestEngines.get();
         Random r = new Random(m * 31L + n * 7L + k);
-        float[] a = Rand.uniform(r, m * k, -1, 1);
-        float[] b = Rand.uniform(r, k * n, -1, 1);
-        float[] c = Rand.uniform(r, m * n, -1, 1);
+        float[] a = RandomData.uniform(r, m * k, -1, 1);
+        float[] b = RandomData.uniform(r, k * n, -1, 1);
+        float[] c = RandomData.uniform(r, m * n, -1, 1);
         float[] expected = c.clone();
         GemmReference.gemm(tA, tB, m, n, k, alpha, a, 0, tA ? m : k, b, 0, tB ? k : n, beta, expected, 0, n);
         try (ClBuffer da = e.alloc(a.length, "A"); ClBuffer db = e.alloc(b.length, "B"); ClBuffer dc = e.alloc(c.length, "C")) {
@@ -54,7 +54,7 @@ class GemmTest {
             e.cl().writeFloats(db, b);
             e.cl().writeFloats(dc, c);
             Gemm.gemm(e, tA, tB, m, n, k, alpha, da, 0, db, 0, beta, dc, 0);
-            Compare.close("gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
+            Tally.requireClose("gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
         }
     }
 
@@ -64,8 +64,8 @@ class GemmTest {
         Engine e = TestEngines.get();
         Random r = new Random(groups);
         int m = 6, n = 11, k = 5, off = 3;
-        float[] a = Rand.uniform(r, off + groups * m * k, -1, 1);
-        float[] b = Rand.uniform(r, off + groups * k * n, -1, 1);
+        float[] a = RandomData.uniform(r, off + groups * m * k, -1, 1);
+        float[] b = RandomData.uniform(r, off + groups * k * n, -1, 1);
         float[] c = new float[off + groups * m * n];
         float[] expected = c.clone();
         for (int g = 0; g < groups; g++) {
@@ -76,7 +76,7 @@ class GemmTest {
             e.cl().writeFloats(db, b);
             e.cl().writeFloats(dc, c);
             Gemm.batched(e, false, false, m, n, k, 1f, da, off, k, m * k, db, off, n, k * n, 0f, dc, off, n, m * n, groups);
-            Compare.close("batched gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
+            Tally.requireClose("batched gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
         }
     }
 
@@ -247,8 +247,8 @@ class GemmTest {
             strideA = rowsA * lda + 1;
             strideB = rowsB * ldb + 3;
             strideC = m * ldc + 2;
-            a = Rand.uniform(r, offA + batch * strideA, -1, 1);
-            b = Rand.uniform(r, offB + batch * strideB, -1, 1);
+            a = RandomData.uniform(r, offA + batch * strideA, -1, 1);
+            b = RandomData.uniform(r, offB + batch * strideB, -1, 1);
             c = new float[offC + batch * strideC];
             Arrays.fill(c, PAD);
             for (int g = 0; g < batch; g++) {
@@ -277,7 +277,7 @@ class GemmTest {
                 e.cl().writeFloats(dc, c);
                 run.accept(call(da, db, dc));
                 String label = String.format("%s M=%d N=%d K=%d tA=%b tB=%b beta=%s", what, m, n, k, tA, tB, beta);
-                Compare.close(label, e.cl().readFloats(dc, c.length), expected, abs, 1e-5);
+                Tally.requireClose(label, e.cl().readFloats(dc, c.length), expected, abs, 1e-5);
             }
         }
     }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
-import org.graft.testing.Compare;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,15 +90,15 @@ class Im2colTest {
         assertThat(g.outW()).isPositive();
         Random r = new Random(images * 1000L + c * 100L + h * 10L + w);
         int inOff = 5; // the launchers take offsets into bigger buffers (chunks of a batch)
-        float[] in = Rand.uniform(r, inOff + images * c * h * w, -1, 1);
+        float[] in = RandomData.uniform(r, inOff + images * c * h * w, -1, 1);
         float[] image = java.util.Arrays.copyOfRange(in, inOff, in.length);
         int colCount = g.colRows() * images * g.outPixels();
-        float[] col = Rand.uniform(r, colCount, -1, 1);
+        float[] col = RandomData.uniform(r, colCount, -1, 1);
         try (ClBuffer dIn = e.alloc(in.length, "in"); ClBuffer dCol = e.alloc(colCount, "col");
              ClBuffer dOut = e.alloc(in.length, "out")) {
             e.cl().writeFloats(dIn, in);
             Im2col.im2col(e, g, images, dIn, inOff, dCol);
-            Compare.close("im2col", e.cl().readFloats(dCol, colCount), im2colReference(g, images, image), 0, 0);
+            Tally.requireClose("im2col", e.cl().readFloats(dCol, colCount), im2colReference(g, images, image), 0, 0);
 
             e.cl().writeFloats(dCol, col);
             e.cl().writeFloats(dOut, new float[in.length]);
@@ -107,7 +107,7 @@ class Im2colTest {
             for (int i = 0; i < inOff; i++) {
                 assertThat(got[i]).as("col2im must not write before its offset").isZero();
             }
-            Compare.close("col2im", java.util.Arrays.copyOfRange(got, inOff, got.length),
+            Tally.requireClose("col2im", java.util.Arrays.copyOfRange(got, inOff, got.length),
                     col2imReference(g, images, col), 1e-6, 0);
         }
     }
@@ -118,8 +118,8 @@ class Im2colTest {
         Engine e = TestEngines.get();
         Random r = new Random(7);
         int oc = 5, ohw = 6, images = 3, off = 4, n = images * oc * ohw;
-        float[] cols = Rand.uniform(r, n, -1, 1);
-        float[] bias = Rand.uniform(r, oc, -1, 1);
+        float[] cols = RandomData.uniform(r, n, -1, 1);
+        float[] bias = RandomData.uniform(r, oc, -1, 1);
         float[] expected = new float[off + n];
         for (int b = 0; b < images; b++) {
             for (int o = 0; o < oc; o++) {
@@ -134,11 +134,11 @@ class Im2colTest {
             e.cl().writeFloats(dBias, bias);
             e.cl().writeFloats(dOut, new float[off + n]);
             Im2col.colsToNchw(e, dCols, oc, ohw, images, dBias, dOut, off);
-            Compare.close("cols to NCHW with bias", e.cl().readFloats(dOut, off + n), expected, 0, 0);
+            Tally.requireClose("cols to NCHW with bias", e.cl().readFloats(dOut, off + n), expected, 0, 0);
 
             Im2col.colsToNchw(e, dCols, oc, ohw, images, null, dOut, off);
             Im2col.nchwToCols(e, dOut, off, oc, ohw, images, dBack);
-            Compare.close("NCHW to cols round trip", e.cl().readFloats(dBack, n), cols, 0, 0);
+            Tally.requireClose("NCHW to cols round trip", e.cl().readFloats(dBack, n), cols, 0, 0);
         }
     }
 
@@ -148,8 +148,8 @@ class Im2colTest {
         Engine e = TestEngines.get();
         Random r = new Random(11);
         int rows = 3, ncols = 37, slices = 8;
-        float[] m1 = Rand.uniform(r, rows * ncols, -1, 1);
-        float[] m2 = Rand.uniform(r, rows * ncols, -1, 1);
+        float[] m1 = RandomData.uniform(r, rows * ncols, -1, 1);
+        float[] m2 = RandomData.uniform(r, rows * ncols, -1, 1);
         float[] out = {1f, 2f, 3f};
         float[] expected = out.clone();
         for (int i = 0; i < rows; i++) {
@@ -162,13 +162,13 @@ class Im2colTest {
         try (ClBuffer dm = e.alloc(rows * ncols, "m"); ClBuffer dp = e.alloc(rows * slices, "partial");
              ClBuffer dOut = e.alloc(rows, "out")) {
             e.cl().writeFloats(dOut, out);
-            e.cl().writeFloats(dp, Rand.uniform(r, rows * slices, 100, 200)); // stale contents must be overwritten
+            e.cl().writeFloats(dp, RandomData.uniform(r, rows * slices, 100, 200)); // stale contents must be overwritten
             e.cl().writeFloats(dm, m1);
             Im2col.rowSumPartial(e, dm, rows, ncols, slices, false, dp);
             e.cl().writeFloats(dm, m2);
             Im2col.rowSumPartial(e, dm, rows, ncols, slices, true, dp);
             Im2col.rowSumFinish(e, dp, rows, slices, dOut);
-            Compare.close("row sums", e.cl().readFloats(dOut, rows), expected, 1e-5, 0);
+            Tally.requireClose("row sums", e.cl().readFloats(dOut, rows), expected, 1e-5, 0);
         }
     }
 
@@ -197,9 +197,9 @@ class Im2colTest {
         try (ClBuffer dIn = e.alloc(n, "in"); ClBuffer dCol = e.alloc(n, "col"); ClBuffer dOut = e.alloc(n, "out")) {
             e.cl().writeFloats(dIn, in);
             Im2col.im2col(e, g, images, dIn, 0, dCol);
-            Compare.close("im2col at the id limit", e.cl().readFloats(dCol, n), col, 0, 0);
+            Tally.requireClose("im2col at the id limit", e.cl().readFloats(dCol, n), col, 0, 0);
             Im2col.col2im(e, g, images, dCol, dOut, 0);
-            Compare.close("col2im at the id limit", e.cl().readFloats(dOut, n), in, 0, 0);
+            Tally.requireClose("col2im at the id limit", e.cl().readFloats(dOut, n), in, 0, 0);
         }
     }
 

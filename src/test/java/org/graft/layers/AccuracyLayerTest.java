@@ -10,7 +10,7 @@ import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.AccuracyReference;
-import org.graft.testing.Rand;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +57,7 @@ class AccuracyLayerTest {
         int inner = prod(shape, axis + 1, shape.length);
         Random r = new Random(shapeText.hashCode() + 17L * topK);
         // Scores quantised to a few levels so ties occur often and exercise the tie rule.
-        float[] scores = Rand.uniform(r, Blob.count(shape), 0, 1);
+        float[] scores = RandomData.uniform(r, Blob.count(shape), 0, 1);
         for (int i = 0; i < scores.length; i++) {
             scores[i] = Math.round(scores[i] * 8) / 8f;
         }

@@ -10,9 +10,9 @@ import java.util.stream.Stream;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.ConvolutionReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,14 +38,14 @@ class ConvolutionLayerTest {
             int[] topShape = layer.setUp(e, List.of(inShape)).get(0);
             bottom = new Blob(e, "bottom", inShape);
             top = new Blob(e, "top", topShape);
-            x = Rand.uniform(r, bottom.count(), -1, 1);
+            x = RandomData.uniform(r, bottom.count(), -1, 1);
             bottom.upload(x);
             Blob weights = layer.params().get(0).blob();
-            w = Rand.uniform(r, weights.count(), -1, 1);
+            w = RandomData.uniform(r, weights.count(), -1, 1);
             weights.upload(w);
             if (layer.spec().biasTerm()) {
                 Blob bias = layer.params().get(1).blob();
-                b = Rand.uniform(r, bias.count(), -1, 1);
+                b = RandomData.uniform(r, bias.count(), -1, 1);
                 bias.upload(b);
             } else {
                 b = null;
@@ -94,26 +94,26 @@ class ConvolutionLayerTest {
             long kTerms = (long) (in[1] / s.group()) * s.kernelH() * s.kernelW();
             long pixelTerms = (long) in[0] * out[2] * out[3];
 
-            Compare.close("forward", f.forward(), ConvolutionReference.forward(f.x, in, f.w, f.b, s), tol(kTerms), 1e-5);
+            Tally.requireClose("forward", f.forward(), ConvolutionReference.forward(f.x, in, f.w, f.b, s), tol(kTerms), 1e-5);
 
-            float[] topDiff = Rand.uniform(r, f.top.count(), -1, 1);
+            float[] topDiff = RandomData.uniform(r, f.top.count(), -1, 1);
             // Parameter diffs must be ADDED to and the bottom diff overwritten: start from non-zero values.
-            float[] wDiff = Rand.uniform(r, f.w.length, -1, 1);
-            float[] bDiff = s.biasTerm() ? Rand.uniform(r, s.numOutput(), -1, 1) : null;
+            float[] wDiff = RandomData.uniform(r, f.w.length, -1, 1);
+            float[] bDiff = s.biasTerm() ? RandomData.uniform(r, s.numOutput(), -1, 1) : null;
             f.layer.params().get(0).blob().uploadDiff(wDiff);
             if (bDiff != null) {
                 f.layer.params().get(1).blob().uploadDiff(bDiff);
             }
-            f.bottom.uploadDiff(Rand.uniform(r, f.bottom.count(), 50, 60));
+            f.bottom.uploadDiff(RandomData.uniform(r, f.bottom.count(), 50, 60));
             f.backward(topDiff);
             float[] expectedW = wDiff.clone();
             float[] expectedB = bDiff != null ? bDiff.clone() : null;
             float[] expectedX = ConvolutionReference.backward(topDiff, f.x, in, f.w, s, expectedW, expectedB);
             long xTerms = (long) (s.numOutput() / s.group()) * s.kernelH() * s.kernelW();
-            Compare.close("bottom diff", f.bottom.downloadDiff(), expectedX, tol(xTerms), 1e-5);
-            Compare.close("weight diff", f.layer.params().get(0).blob().downloadDiff(), expectedW, tol(pixelTerms), 1e-5);
+            Tally.requireClose("bottom diff", f.bottom.downloadDiff(), expectedX, tol(xTerms), 1e-5);
+            Tally.requireClose("weight diff", f.layer.params().get(0).blob().downloadDiff(), expectedW, tol(pixelTerms), 1e-5);
             if (expectedB != null) {
-                Compare.close("bias diff", f.layer.params().get(1).blob().downloadDiff(), expectedB, tol(pixelTerms), 1e-5);
+                Tally.requireClose("bias diff", f.layer.params().get(1).blob().downloadDiff(), expectedB, tol(pixelTerms), 1e-5);
             }
         }
     }
@@ -184,7 +184,7 @@ class ConvolutionLayerTest {
             assertThat(f.layer.forwardFlops())
                     .isEqualTo(2L * n * oc * f.top.shape(2) * f.top.shape(3) * (c / group) * k * k);
             long terms = (long) (c / group) * k * k;
-            Compare.close("forward", f.forward(), ConvolutionReference.forward(f.x, in, f.w, f.b, s), tol(terms), 1e-5);
+            Tally.requireClose("forward", f.forward(), ConvolutionReference.forward(f.x, in, f.w, f.b, s), tol(terms), 1e-5);
         }
     }
 
@@ -195,24 +195,24 @@ class ConvolutionLayerTest {
         int[] in = {5, 4, 9, 9};
         ConvolutionLayer.Spec s = ConvolutionLayer.Spec.square(6, 3, 1, 1, 2);
         long perImageBytes = (4L * 9 + 6) * 81 * 4; // (colRows + OC) · OH·OW floats
-        float[] topDiff = Rand.uniform(new Random(3), 5 * 6 * 81, -1, 1);
+        float[] topDiff = RandomData.uniform(new Random(3), 5 * 6 * 81, -1, 1);
         try (Fixture whole = new Fixture(e, new ConvolutionLayer("whole", s), in, new Random(1));
              Fixture chunked = new Fixture(e, new ConvolutionLayer("chunked", s, 2 * perImageBytes), in, new Random(1))) {
             assertThat(whole.layer.chunk()).isEqualTo(5);
             assertThat(chunked.layer.chunk()).isEqualTo(2);
             // Each output is the same dot product in the same order whatever the chunk: identical.
-            Compare.close("chunked forward", chunked.forward(), whole.forward(), 0, 0);
+            Tally.requireClose("chunked forward", chunked.forward(), whole.forward(), 0, 0);
             for (Fixture f : List.of(whole, chunked)) {
                 for (Param p : f.layer.params()) {
                     p.blob().zeroDiff();
                 }
                 f.backward(topDiff);
             }
-            Compare.close("chunked bottom diff", chunked.bottom.downloadDiff(), whole.bottom.downloadDiff(), 0, 0);
+            Tally.requireClose("chunked bottom diff", chunked.bottom.downloadDiff(), whole.bottom.downloadDiff(), 0, 0);
             // Parameter gradients sum over 5·81 pixels in a different grouping: float rounding only.
-            Compare.close("chunked weight diff", chunked.layer.params().get(0).blob().downloadDiff(),
+            Tally.requireClose("chunked weight diff", chunked.layer.params().get(0).blob().downloadDiff(),
                     whole.layer.params().get(0).blob().downloadDiff(), tol(5 * 81), 1e-5);
-            Compare.close("chunked bias diff", chunked.layer.params().get(1).blob().downloadDiff(),
+            Tally.requireClose("chunked bias diff", chunked.layer.params().get(1).blob().downloadDiff(),
                     whole.layer.params().get(1).blob().downloadDiff(), tol(5 * 81), 1e-5);
         }
         checkAgainstReference(in, s, 9, 2 * perImageBytes);
@@ -226,16 +226,16 @@ class ConvolutionLayerTest {
         ConvolutionLayer.Spec s = ConvolutionLayer.Spec.square(4, 3, 1, 1);
         Random r = new Random(5);
         try (Fixture f = new Fixture(e, new ConvolutionLayer("frozen", s), in, r)) {
-            float[] wDiff = Rand.uniform(r, f.w.length, -1, 1);
-            float[] bDiff = Rand.uniform(r, 4, -1, 1);
+            float[] wDiff = RandomData.uniform(r, f.w.length, -1, 1);
+            float[] bDiff = RandomData.uniform(r, 4, -1, 1);
             f.layer.params().get(0).multipliers(0, 0).blob().uploadDiff(wDiff);
             f.layer.params().get(1).multipliers(0, 0).blob().uploadDiff(bDiff);
-            float[] topDiff = Rand.uniform(r, f.top.count(), -1, 1);
+            float[] topDiff = RandomData.uniform(r, f.top.count(), -1, 1);
             f.backward(topDiff);
             float[] expectedX = ConvolutionReference.backward(topDiff, f.x, in, f.w, s, new float[f.w.length], null);
-            Compare.close("bottom diff", f.bottom.downloadDiff(), expectedX, tol(36), 1e-5);
-            Compare.close("frozen weight diff", f.layer.params().get(0).blob().downloadDiff(), wDiff, 0, 0);
-            Compare.close("frozen bias diff", f.layer.params().get(1).blob().downloadDiff(), bDiff, 0, 0);
+            Tally.requireClose("bottom diff", f.bottom.downloadDiff(), expectedX, tol(36), 1e-5);
+            Tally.requireClose("frozen weight diff", f.layer.params().get(0).blob().downloadDiff(), wDiff, 0, 0);
+            Tally.requireClose("frozen bias diff", f.layer.params().get(1).blob().downloadDiff(), bDiff, 0, 0);
         }
     }
 
@@ -252,7 +252,7 @@ class ConvolutionLayerTest {
         Engine e = TestEngines.get();
         ConvolutionLayer.Spec s = spec(oc, kh, kw, sh, sw, ph, pw, dh, dw, group, true);
         try (Fixture f = new Fixture(e, new ConvolutionLayer("conv", s), new int[] {n, c, h, w}, new Random(n + c + h))) {
-            new GradientChecker().check(e, f.layer, List.of(f.bottom), List.of(f.top), new boolean[] {true}, Pass.train(0, 1));
+            new GradientCheck().check(f.layer, List.of(f.bottom), List.of(f.top), new boolean[] {true}, Pass.train(0, 1)).orThrow();
         }
     }
 

@@ -10,8 +10,8 @@ import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.DropoutReference;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,8 +124,8 @@ class DropoutLayerTest {
         try (Blob x = new Blob(e, "x", shape); Blob separate = new Blob(e, "y", shape); layer) {
             Blob y = inPlace ? x : separate;
             layer.setUp(e, List.of(shape));
-            float[] xs = Rand.uniform(r, x.count(), -1, 1);
-            float[] dys = Rand.uniform(r, x.count(), -1, 1);
+            float[] xs = RandomData.uniform(r, x.count(), -1, 1);
+            float[] dys = RandomData.uniform(r, x.count(), -1, 1);
             x.upload(xs);
             layer.forward(List.of(x), List.of(y), Pass.test());
             assertThat(y.download()).containsExactly(xs);
@@ -145,8 +145,8 @@ class DropoutLayerTest {
         DropoutLayer layer = new DropoutLayer("fc7drop", new DropoutLayer.Spec(p));
         try (Blob x = new Blob(e, "x", shape); layer) {
             layer.setUp(e, List.of(shape));
-            float[] xs = Rand.uniform(r, x.count(), -1, 1);
-            float[] dys = Rand.uniform(r, x.count(), -1, 1);
+            float[] xs = RandomData.uniform(r, x.count(), -1, 1);
+            float[] dys = RandomData.uniform(r, x.count(), -1, 1);
             x.upload(xs);
             layer.forward(List.of(x), List.of(x), pass);
             assertThat(x.download()).containsExactly(DropoutReference.train(xs, p, 99, 123, "fc7drop"));
@@ -165,8 +165,8 @@ class DropoutLayerTest {
         DropoutLayer layer = new DropoutLayer("drop", new DropoutLayer.Spec(0.3f));
         try (Blob x = new Blob(e, "x", shape); Blob y = new Blob(e, "y", shape); layer) {
             layer.setUp(e, List.of(shape));
-            x.upload(Rand.uniform(r, x.count(), -1, 1));
-            new GradientChecker().check(e, layer, List.of(x), List.of(y), new boolean[] {true}, Pass.train(4, 17));
+            x.upload(RandomData.uniform(r, x.count(), -1, 1));
+            new GradientCheck().check(layer, List.of(x), List.of(y), new boolean[] {true}, Pass.train(4, 17)).orThrow();
         }
     }
 
@@ -199,7 +199,7 @@ class DropoutLayerTest {
 
     /** Values in ±[0.5, 1.5]: never 0, so a zero output marks a dropped element. */
     private static float[] nonZero(Random r, int n) {
-        float[] a = Rand.uniform(r, n, 0.5f, 1.5f);
+        float[] a = RandomData.uniform(r, n, 0.5f, 1.5f);
         for (int i = 0; i < n; i++) {
             if (r.nextBoolean()) {
                 a[i] = -a[i];

@@ -9,9 +9,9 @@ import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.InnerProductReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,12 +57,12 @@ class InnerProductLayerTest {
             assertThat(layer.params().get(0).blob().shape()).containsExactly(transpose ? new int[] {k, n} : new int[] {n, k});
             assertThat(layer.forwardFlops()).isEqualTo(2L * m * n * k);
             try (Blob y = new Blob(e, "y", topShape)) {
-                float[] xs = Rand.uniform(r, m * k, -1, 1);
-                float[] ws = Rand.uniform(r, n * k, -1, 1);
-                float[] bs = bias ? Rand.uniform(r, n, -1, 1) : null;
-                float[] dys = Rand.uniform(r, m * n, -1, 1);
-                float[] dwPrior = Rand.uniform(r, n * k, -1, 1);
-                float[] dbPrior = bias ? Rand.uniform(r, n, -1, 1) : null;
+                float[] xs = RandomData.uniform(r, m * k, -1, 1);
+                float[] ws = RandomData.uniform(r, n * k, -1, 1);
+                float[] bs = bias ? RandomData.uniform(r, n, -1, 1) : null;
+                float[] dys = RandomData.uniform(r, m * n, -1, 1);
+                float[] dwPrior = RandomData.uniform(r, n * k, -1, 1);
+                float[] dbPrior = bias ? RandomData.uniform(r, n, -1, 1) : null;
                 x.upload(xs);
                 layer.params().get(0).blob().upload(ws);
                 layer.params().get(0).blob().uploadDiff(dwPrior);
@@ -71,26 +71,26 @@ class InnerProductLayerTest {
                     layer.params().get(1).blob().uploadDiff(dbPrior);
                 }
                 layer.forward(List.of(x), List.of(y), Pass.train(0, 1));
-                Compare.close("inner product forward", y.download(),
+                Tally.requireClose("inner product forward", y.download(),
                         InnerProductReference.forward(xs, ws, bs, m, n, k, transpose),
                         tol(k, InnerProductReference.forward(abs(xs), abs(ws), abs(bs), m, n, k, transpose)), 0);
 
                 y.uploadDiff(dys);
                 layer.backward(List.of(y), List.of(x), new boolean[] {true}, Pass.train(0, 1));
-                Compare.close("inner product bottom diff", x.downloadDiff(),
+                Tally.requireClose("inner product bottom diff", x.downloadDiff(),
                         InnerProductReference.bottomGrad(dys, ws, m, n, k, transpose),
                         tol(n, InnerProductReference.bottomGrad(abs(dys), abs(ws), m, n, k, transpose)), 0);
                 float[] dw = dwPrior.clone();
                 InnerProductReference.accumulateWeightGrad(xs, dys, dw, m, n, k, transpose);
                 float[] dwAbs = abs(dwPrior);
                 InnerProductReference.accumulateWeightGrad(abs(xs), abs(dys), dwAbs, m, n, k, transpose);
-                Compare.close("inner product weight diff (accumulated)", layer.params().get(0).blob().downloadDiff(), dw, tol(m, dwAbs), 0);
+                Tally.requireClose("inner product weight diff (accumulated)", layer.params().get(0).blob().downloadDiff(), dw, tol(m, dwAbs), 0);
                 if (bias) {
                     float[] db = dbPrior.clone();
                     InnerProductReference.accumulateBiasGrad(dys, db, m, n);
                     float[] dbAbs = abs(dbPrior);
                     InnerProductReference.accumulateBiasGrad(abs(dys), dbAbs, m, n);
-                    Compare.close("inner product bias diff (accumulated)", layer.params().get(1).blob().downloadDiff(), db, tol(m, dbAbs), 0);
+                    Tally.requireClose("inner product bias diff (accumulated)", layer.params().get(1).blob().downloadDiff(), db, tol(m, dbAbs), 0);
                 }
             }
         }
@@ -106,14 +106,14 @@ class InnerProductLayerTest {
         InnerProductLayer layer = new InnerProductLayer("fc6", new InnerProductLayer.Spec(n));
         try (Blob x = new Blob(e, "x", shape); Blob y = new Blob(e, "y", m, n); layer) {
             assertThat(layer.setUp(e, List.of(shape)).get(0)).containsExactly(m, n);
-            float[] xs = Rand.uniform(r, m * k, 0, 1); // post-ReLU activations
-            float[] ws = Rand.gaussian(r, n * k, 0.005f);
-            float[] bs = Rand.uniform(r, n, 0, 1);
+            float[] xs = RandomData.uniform(r, m * k, 0, 1); // post-ReLU activations
+            float[] ws = RandomData.gaussian(r, n * k, 0.005f);
+            float[] bs = RandomData.uniform(r, n, 0, 1);
             x.upload(xs);
             layer.params().get(0).blob().upload(ws);
             layer.params().get(1).blob().upload(bs);
             layer.forward(List.of(x), List.of(y), Pass.test());
-            Compare.close("fc6 forward", y.download(), InnerProductReference.forward(xs, ws, bs, m, n, k, false),
+            Tally.requireClose("fc6 forward", y.download(), InnerProductReference.forward(xs, ws, bs, m, n, k, false),
                     tol(k, InnerProductReference.forward(xs, abs(ws), bs, m, n, k, false)), 0);
         }
     }
@@ -133,11 +133,11 @@ class InnerProductLayerTest {
         try (Blob x = new Blob(e, "x", shape); layer) {
             int[] topShape = layer.setUp(e, List.of(shape)).get(0);
             try (Blob y = new Blob(e, "y", topShape)) {
-                x.upload(Rand.uniform(r, x.count(), -1, 1));
+                x.upload(RandomData.uniform(r, x.count(), -1, 1));
                 for (Param p : layer.params()) {
-                    p.blob().upload(Rand.uniform(r, p.blob().count(), -1, 1));
+                    p.blob().upload(RandomData.uniform(r, p.blob().count(), -1, 1));
                 }
-                new GradientChecker().check(e, layer, List.of(x), List.of(y), new boolean[] {true}, Pass.train(0, 1));
+                new GradientCheck().check(layer, List.of(x), List.of(y), new boolean[] {true}, Pass.train(0, 1)).orThrow();
             }
         }
     }
@@ -167,11 +167,11 @@ class InnerProductLayerTest {
             layer.setUp(e, List.of(new int[] {m, k}));
             for (Param p : layer.params()) {
                 p.multipliers(0f, 0f);
-                p.blob().upload(Rand.uniform(r, p.blob().count(), -1, 1));
+                p.blob().upload(RandomData.uniform(r, p.blob().count(), -1, 1));
                 p.blob().zeroDiff();
             }
-            float[] xs = Rand.uniform(r, m * k, -1, 1);
-            float[] dys = Rand.uniform(r, m * n, -1, 1);
+            float[] xs = RandomData.uniform(r, m * k, -1, 1);
+            float[] dys = RandomData.uniform(r, m * n, -1, 1);
             x.upload(xs);
             layer.forward(List.of(x), List.of(y), Pass.train(0, 1));
             y.uploadDiff(dys);
@@ -179,7 +179,7 @@ class InnerProductLayerTest {
             assertThat(layer.params().get(0).blob().downloadDiff()).containsOnly(0f);
             assertThat(layer.params().get(1).blob().downloadDiff()).containsOnly(0f);
             float[] ws = layer.params().get(0).blob().download();
-            Compare.close("frozen layer bottom diff", x.downloadDiff(), InnerProductReference.bottomGrad(dys, ws, m, n, k, false), 1e-5, 1e-5);
+            Tally.requireClose("frozen layer bottom diff", x.downloadDiff(), InnerProductReference.bottomGrad(dys, ws, m, n, k, false), 1e-5, 1e-5);
         }
     }
 

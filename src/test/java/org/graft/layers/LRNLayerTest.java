@@ -10,9 +10,9 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.LRNLayer.Spec;
 import org.graft.reference.LRNReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,12 +52,12 @@ class LRNLayerTest {
 
     private static void compareWithReference(Spec spec, int n, int c, int h, int w, float range, long seed) {
         Random r = new Random(seed);
-        float[] x = Rand.uniform(r, n * c * h * w, -range, range);
-        float[] dy = Rand.uniform(r, x.length, -1, 1);
+        float[] x = RandomData.uniform(r, n * c * h * w, -range, range);
+        float[] dy = RandomData.uniform(r, x.length, -1, 1);
         Run got = run(spec, n, c, h, w, x, dy);
         LRNReference.Shape shape = new LRNReference.Shape(n, c, h, w);
-        Compare.close("LRN forward", got.y(), LRNReference.forward(shape, params(spec), x), 1e-6 * range, REL);
-        Compare.close("LRN backward", got.dx(), LRNReference.backward(shape, params(spec), x, dy), 1e-5 * Math.max(1, range), 1e-5);
+        Tally.requireClose("LRN forward", got.y(), LRNReference.forward(shape, params(spec), x), 1e-6 * range, REL);
+        Tally.requireClose("LRN backward", got.dx(), LRNReference.backward(shape, params(spec), x, dy), 1e-5 * Math.max(1, range), 1e-5);
     }
 
     @ParameterizedTest(name = "{0} {1}x{2}x{3}x{4} size {5} alpha {6} beta {7} k {8} range {9}")
@@ -95,7 +95,7 @@ class LRNLayerTest {
     @Test
     void normalisationActuallyChangesValues() {
         // Guards against a test that would pass with y = x: alpha 1 on O(1) inputs shrinks every value.
-        float[] x = Rand.uniform(new Random(5), 2 * 5 * 3 * 3, 0.5f, 1f);
+        float[] x = RandomData.uniform(new Random(5), 2 * 5 * 3 * 3, 0.5f, 1f);
         for (Spec spec : List.of(Spec.across(5, 1f, 0.75f, 1f), Spec.within(3, 1f, 0.75f))) {
             float[] y = run(spec, 2, 5, 3, 3, x, new float[x.length]).y();
             for (int i = 0; i < x.length; i++) {
@@ -106,8 +106,8 @@ class LRNLayerTest {
 
     @Test
     void withinChannelIgnoresK() {
-        float[] x = Rand.uniform(new Random(6), 2 * 3 * 5 * 4, -1, 1);
-        float[] dy = Rand.uniform(new Random(7), x.length, -1, 1);
+        float[] x = RandomData.uniform(new Random(6), 2 * 3 * 5 * 4, -1, 1);
+        float[] dy = RandomData.uniform(new Random(7), x.length, -1, 1);
         Run k1 = run(new Spec(3, 1f, 0.75f, 1f, NormRegion.WITHIN_CHANNEL), 2, 3, 5, 4, x, dy);
         Run k5 = run(new Spec(3, 1f, 0.75f, 5f, NormRegion.WITHIN_CHANNEL), 2, 3, 5, 4, x, dy);
         assertThat(k5.y()).containsExactly(k1.y());
@@ -127,8 +127,8 @@ class LRNLayerTest {
         try (LRNLayer layer = new LRNLayer("norm", spec)) {
             int[] out = layer.setUp(e, List.<int[]>of(new int[] {n, c, h, w})).get(0);
             try (Blob bottom = new Blob(e, "bottom", n, c, h, w); Blob top = new Blob(e, "top", out)) {
-                bottom.upload(Rand.uniform(new Random(size + c), bottom.count(), -1.5f, 1.5f));
-                new GradientChecker().check(e, layer, List.of(bottom), List.of(top), new boolean[] {true}, Pass.test());
+                bottom.upload(RandomData.uniform(new Random(size + c), bottom.count(), -1.5f, 1.5f));
+                new GradientCheck().check(layer, List.of(bottom), List.of(top), new boolean[] {true}, Pass.test()).orThrow();
             }
         }
     }

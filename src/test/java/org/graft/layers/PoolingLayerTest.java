@@ -12,9 +12,9 @@ import org.graft.engine.Engine;
 import org.graft.layers.PoolingLayer.Spec;
 import org.graft.reference.PoolingReference.Geometry;
 import org.graft.reference.PoolingReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,19 +63,19 @@ class PoolingLayerTest {
             Random r = new Random(seed);
             t.bottom().upload(x);
             t.layer().forward(List.of(t.bottom()), List.of(t.top()), Pass.test());
-            float[] dy = Rand.uniform(r, t.top().count(), -1, 1);
+            float[] dy = RandomData.uniform(r, t.top().count(), -1, 1);
             t.top().uploadDiff(dy);
-            t.bottom().uploadDiff(Rand.uniform(r, t.bottom().count(), 5, 6)); // stale values must be overwritten
+            t.bottom().uploadDiff(RandomData.uniform(r, t.bottom().count(), 5, 6)); // stale values must be overwritten
             t.layer().backward(List.of(t.top()), List.of(t.bottom()), new boolean[] {true}, Pass.test());
             Geometry g = t.geometry();
             if (spec.method() == PoolMethod.MAX) {
                 int[] argmax = new int[g.topCount()];
-                Compare.close("max pool forward", t.top().download(), PoolingReference.maxForward(g, x, argmax), 0, 0);
-                Compare.close("max pool backward", t.bottom().downloadDiff(), PoolingReference.maxBackward(g, dy, argmax), 1e-6, REL);
+                Tally.requireClose("max pool forward", t.top().download(), PoolingReference.maxForward(g, x, argmax), 0, 0);
+                Tally.requireClose("max pool backward", t.bottom().downloadDiff(), PoolingReference.maxBackward(g, dy, argmax), 1e-6, REL);
             } else {
                 double abs = g.kernelH() * g.kernelW() > 121 ? 1e-4 : AVE_ABS; // long float sums for global pooling
-                Compare.close("ave pool forward", t.top().download(), PoolingReference.aveForward(g, x), abs, REL);
-                Compare.close("ave pool backward", t.bottom().downloadDiff(), PoolingReference.aveBackward(g, dy), abs, REL);
+                Tally.requireClose("ave pool forward", t.top().download(), PoolingReference.aveForward(g, x), abs, REL);
+                Tally.requireClose("ave pool backward", t.bottom().downloadDiff(), PoolingReference.aveBackward(g, dy), abs, REL);
             }
             return t.top().shape();
         }
@@ -126,7 +126,7 @@ class PoolingLayerTest {
                           String round, boolean global) {
         Spec spec = spec(method, kH, kW, sH, sW, pH, pW, round, global);
         long seed = 31L * h + 7L * w + kH + 13L * sW + pH;
-        float[] x = Rand.uniform(new Random(seed), n * c * h * w, -1, 1);
+        float[] x = RandomData.uniform(new Random(seed), n * c * h * w, -1, 1);
         int[] out = compareWithReference(spec, n, c, h, w, x, seed);
         if (global) {
             assertThat(out).containsExactly(n, c, 1, 1);
@@ -135,14 +135,14 @@ class PoolingLayerTest {
 
     @Test
     void caffeNetPool1AtBatchOne() {
-        float[] x = Rand.uniform(new Random(55), 96 * 55 * 55, -1, 1);
+        float[] x = RandomData.uniform(new Random(55), 96 * 55 * 55, -1, 1);
         assertThat(compareWithReference(Spec.max(3, 2), 1, 96, 55, 55, x, 55)).containsExactly(1, 96, 27, 27);
         assertThat(compareWithReference(Spec.ave(3, 2), 1, 96, 55, 55, x, 56)).containsExactly(1, 96, 27, 27);
     }
 
     @Test
     void globalAverageOverLargePlane() {
-        float[] x = Rand.uniform(new Random(3), 2 * 3 * 55 * 55, -1, 1);
+        float[] x = RandomData.uniform(new Random(3), 2 * 3 * 55 * 55, -1, 1);
         assertThat(compareWithReference(Spec.global(PoolMethod.AVE), 2, 3, 55, 55, x, 3)).containsExactly(2, 3, 1, 1);
     }
 
@@ -165,13 +165,13 @@ class PoolingLayerTest {
         try (Case t = setUp(Spec.ave(3, 1, 1), 1, 1, 2, 2)) {
             t.bottom().upload(new float[] {1, 2, 3, 4});
             t.layer().forward(List.of(t.bottom()), List.of(t.top()), Pass.test());
-            Compare.close("padded average", t.top().download(), new float[] {10f / 9, 10f / 9, 10f / 9, 10f / 9}, 1e-6, 0);
+            Tally.requireClose("padded average", t.top().download(), new float[] {10f / 9, 10f / 9, 10f / 9, 10f / 9}, 1e-6, 0);
         }
     }
 
     @Test
     void paddedCellsNeverWinMax() {
-        float[] x = Rand.uniform(new Random(4), 2 * 2 * 6 * 6, -2, -1);
+        float[] x = RandomData.uniform(new Random(4), 2 * 2 * 6 * 6, -2, -1);
         try (Case t = setUp(Spec.max(3, 2, 2), 2, 2, 6, 6)) {
             t.bottom().upload(x);
             t.layer().forward(List.of(t.bottom()), List.of(t.top()), Pass.test());
@@ -216,12 +216,12 @@ class PoolingLayerTest {
             int[] out = layer.setUp(e, List.<int[]>of(new int[] {3, 2, 7, 7})).get(0);
             assertThat(out).containsExactly(3, 2, 3, 3);
             Random r = new Random(12);
-            float[] x = Rand.uniform(r, 3 * 2 * 7 * 7, -1, 1);
+            float[] x = RandomData.uniform(r, 3 * 2 * 7 * 7, -1, 1);
             try (Blob bottom = new Blob(e, "b", 3, 2, 7, 7); Blob top = new Blob(e, "t", out)) {
                 bottom.upload(x);
                 layer.forward(List.of(bottom), List.of(top), Pass.test());
                 Geometry g = new Geometry(3, 2, 7, 7, 3, 3, 3, 3, 2, 2, 0, 0);
-                Compare.close("forward after re-setUp", top.download(), PoolingReference.maxForward(g, x, new int[g.topCount()]), 0, 0);
+                Tally.requireClose("forward after re-setUp", top.download(), PoolingReference.maxForward(g, x, new int[g.topCount()]), 0, 0);
             }
         }
     }
@@ -229,7 +229,7 @@ class PoolingLayerTest {
     @Test
     void backwardWithoutPropagateDownLeavesBottomDiff() {
         try (Case t = setUp(Spec.ave(2, 2), 1, 1, 4, 4)) {
-            float[] stale = Rand.uniform(new Random(1), 16, -1, 1);
+            float[] stale = RandomData.uniform(new Random(1), 16, -1, 1);
             t.bottom().upload(stale);
             t.layer().forward(List.of(t.bottom()), List.of(t.top()), Pass.test());
             t.top().uploadDiff(new float[] {1, 1, 1, 1});
@@ -266,9 +266,9 @@ class PoolingLayerTest {
         try (Case t = setUp(spec, n, c, h, w)) {
             Random r = new Random(77);
             int count = n * c * h * w;
-            float[] x = spec.method() == PoolMethod.MAX ? Rand.distinct(r, count, 0.05f) : Rand.uniform(r, count, -1, 1);
+            float[] x = spec.method() == PoolMethod.MAX ? RandomData.distinct(r, count, 0.05f) : RandomData.uniform(r, count, -1, 1);
             t.bottom().upload(x);
-            new GradientChecker().check(e, t.layer(), List.of(t.bottom()), List.of(t.top()), new boolean[] {true}, Pass.test());
+            new GradientCheck().check(t.layer(), List.of(t.bottom()), List.of(t.top()), new boolean[] {true}, Pass.test()).orThrow();
         }
     }
 

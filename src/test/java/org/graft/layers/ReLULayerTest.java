@@ -8,9 +8,9 @@ import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.ReLUReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,14 +39,14 @@ class ReLULayerTest {
             Blob y = inPlace ? x : separate;
             List<int[]> tops = layer.setUp(e, List.of(shape));
             assertThat(tops.get(0)).containsExactly(shape);
-            float[] xs = Rand.uniform(r, x.count(), -1, 1);
-            float[] dys = Rand.uniform(r, x.count(), -1, 1);
+            float[] xs = RandomData.uniform(r, x.count(), -1, 1);
+            float[] dys = RandomData.uniform(r, x.count(), -1, 1);
             x.upload(xs);
             layer.forward(List.of(x), List.of(y), Pass.train(0, 1));
-            Compare.close("relu forward", y.download(), ReLUReference.forward(xs, slope), EXACT, 0);
+            Tally.requireClose("relu forward", y.download(), ReLUReference.forward(xs, slope), EXACT, 0);
             y.uploadDiff(dys);
             layer.backward(List.of(y), List.of(x), new boolean[] {true}, Pass.train(0, 1));
-            Compare.close("relu backward", x.downloadDiff(), ReLUReference.backward(xs, dys, slope), EXACT, 0);
+            Tally.requireClose("relu backward", x.downloadDiff(), ReLUReference.backward(xs, dys, slope), EXACT, 0);
         }
     }
 
@@ -60,7 +60,7 @@ class ReLULayerTest {
         try (Blob x = new Blob(e, "x", shape); Blob y = new Blob(e, "y", shape); layer) {
             layer.setUp(e, List.of(shape));
             x.upload(kinkFree(r, x.count()));
-            new GradientChecker().check(e, layer, List.of(x), List.of(y), new boolean[] {true}, Pass.train(0, 1));
+            new GradientCheck().check(layer, List.of(x), List.of(y), new boolean[] {true}, Pass.train(0, 1)).orThrow();
         }
     }
 
@@ -80,7 +80,7 @@ class ReLULayerTest {
 
     /** Values at least 0.05 from the kink at 0, so the checker's ±0.01 step cannot cross it. */
     static float[] kinkFree(Random r, int n) {
-        float[] a = Rand.distinct(r, n, 0.1f);
+        float[] a = RandomData.distinct(r, n, 0.1f);
         for (int i = 0; i < n; i++) {
             if (Math.abs(a[i]) < 0.05f) {
                 a[i] = 0.05f;

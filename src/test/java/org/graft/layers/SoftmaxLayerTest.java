@@ -7,9 +7,9 @@ import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.SoftmaxReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,15 +52,15 @@ class SoftmaxLayerTest {
         int channels = shape[a];
         int inner = prod(shape, a + 1, shape.length);
         try (Blob x = new Blob(e, "x", shape); Blob y = new Blob(e, "y", shape); layer) {
-            float[] xs = Rand.uniform(r, x.count(), -5, 5);
-            float[] dys = Rand.uniform(r, x.count(), -1, 1);
+            float[] xs = RandomData.uniform(r, x.count(), -5, 5);
+            float[] dys = RandomData.uniform(r, x.count(), -1, 1);
             x.upload(xs);
             layer.forward(List.of(x), List.of(y), Pass.test());
             float[] expected = SoftmaxReference.forward(xs, outer, channels, inner);
-            Compare.close("softmax forward", y.download(), expected, FWD_ABS, FWD_REL);
+            Tally.requireClose("softmax forward", y.download(), expected, FWD_ABS, FWD_REL);
             y.uploadDiff(dys);
             layer.backward(List.of(y), List.of(x), new boolean[] {true}, Pass.test());
-            Compare.close("softmax backward", x.downloadDiff(),
+            Tally.requireClose("softmax backward", x.downloadDiff(),
                     SoftmaxReference.backward(expected, dys, outer, channels, inner), BWD_ABS, BWD_REL);
         }
     }
@@ -88,7 +88,7 @@ class SoftmaxLayerTest {
                 }
                 assertThat(sum).as("row %d sums to 1", row).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
             }
-            Compare.close("large logits", ys, SoftmaxReference.forward(xs, 4, 6, 1), FWD_ABS, FWD_REL);
+            Tally.requireClose("large logits", ys, SoftmaxReference.forward(xs, 4, 6, 1), FWD_ABS, FWD_REL);
             assertThat(ys[1]).isZero(); // exp(-2000) underflows to exactly 0
             assertThat(ys[6]).isEqualTo(1f / 6f, org.assertj.core.data.Offset.offset(1e-7f));
         }
@@ -102,8 +102,8 @@ class SoftmaxLayerTest {
         SoftmaxLayer layer = new SoftmaxLayer("prob", new SoftmaxLayer.Spec(axis));
         layer.setUp(e, List.of(shape));
         try (Blob x = new Blob(e, "x", shape); Blob y = new Blob(e, "y", shape); layer) {
-            x.upload(Rand.uniform(new Random(7), x.count(), -2, 2));
-            new GradientChecker().check(e, layer, List.of(x), List.of(y), new boolean[] {true}, Pass.test());
+            x.upload(RandomData.uniform(new Random(7), x.count(), -2, 2));
+            new GradientCheck().check(layer, List.of(x), List.of(y), new boolean[] {true}, Pass.test()).orThrow();
         }
     }
 

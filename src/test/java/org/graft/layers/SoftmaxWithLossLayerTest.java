@@ -12,9 +12,9 @@ import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.SoftmaxWithLossReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +45,7 @@ class SoftmaxWithLossLayerTest {
             int channels = shape[a];
             int inner = prod(shape, a + 1, shape.length);
             Random r = new Random(seed);
-            float[] x = Rand.uniform(r, Blob.count(shape), -4, 4);
+            float[] x = RandomData.uniform(r, Blob.count(shape), -4, 4);
             float[] y = new float[outer * inner];
             for (int i = 0; i < y.length; i++) {
                 y[i] = ignore != null && r.nextFloat() < ignoreShare ? ignore : r.nextInt(channels);
@@ -118,12 +118,12 @@ class SoftmaxWithLossLayerTest {
         try (Fixture f = Fixture.make(shape, axis, ignore, norm, shape.hashCode() + axis, 0.3f)) {
             float loss = f.forward();
             SoftmaxWithLossReference.Result ref = f.reference(ignore, norm);
-            Compare.close("loss", new float[] {loss}, new float[] {ref.loss()}, LOSS_ABS, LOSS_REL);
-            Compare.close("probabilities", f.layer().probabilities().download(), ref.probabilities(), PROB_ABS, PROB_REL);
+            Tally.requireClose("loss", new float[] {loss}, new float[] {ref.loss()}, LOSS_ABS, LOSS_REL);
+            Tally.requireClose("probabilities", f.layer().probabilities().download(), ref.probabilities(), PROB_ABS, PROB_REL);
             float lossWeight = 0.75f;
             float[] expected = SoftmaxWithLossReference.backward(ref.probabilities(), f.y(), f.outer(), f.channels(), f.inner(),
                     ignore, lossWeight, ref.normaliser());
-            Compare.close("score gradient", f.backward(lossWeight), expected, GRAD_ABS, GRAD_REL);
+            Tally.requireClose("score gradient", f.backward(lossWeight), expected, GRAD_ABS, GRAD_REL);
         }
     }
 
@@ -138,7 +138,7 @@ class SoftmaxWithLossLayerTest {
                 f.y()[4] = 9;
                 f.labels().upload(f.y());
                 sums[m] = f.forward();
-                Compare.close(modes[m] + " loss", new float[] {sums[m]}, new float[] {f.reference(9, modes[m]).loss()}, LOSS_ABS, LOSS_REL);
+                Tally.requireClose(modes[m] + " loss", new float[] {sums[m]}, new float[] {f.reference(9, modes[m]).loss()}, LOSS_ABS, LOSS_REL);
             }
         }
         float total = sums[NormalizationMode.NONE.ordinal()];
@@ -193,7 +193,7 @@ class SoftmaxWithLossLayerTest {
             float expected = SoftmaxWithLossReference.forward(x, y, 3, 4, 1, null, NormalizationMode.VALID).loss();
             assertThat(Float.isFinite(loss)).isTrue();
             assertThat(expected).isGreaterThan(87.33f / 3);
-            Compare.close("large-logit loss", new float[] {loss}, new float[] {expected}, LOSS_ABS, LOSS_REL);
+            Tally.requireClose("large-logit loss", new float[] {loss}, new float[] {expected}, LOSS_ABS, LOSS_REL);
             for (float d : f.backward(1f)) {
                 assertThat(Float.isFinite(d)).isTrue();
             }
@@ -205,8 +205,8 @@ class SoftmaxWithLossLayerTest {
     void gradientCheck(String shape, int axis, Integer ignore, NormalizationMode norm) {
         Engine e = TestEngines.get();
         try (Fixture f = Fixture.make(shape, axis, ignore, norm, 99, 0.25f)) {
-            new GradientChecker().check(e, f.layer(), List.of(f.scores(), f.labels()), List.of(f.loss()),
-                    new boolean[] {true, false}, Pass.train(0, 1));
+            new GradientCheck().check(f.layer(), List.of(f.scores(), f.labels()), List.of(f.loss()),
+                    new boolean[] {true, false}, Pass.train(0, 1)).orThrow();
         }
     }
 

@@ -6,9 +6,9 @@ import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.reference.SplitReference;
-import org.graft.testing.Compare;
-import org.graft.testing.GradientChecker;
-import org.graft.testing.Rand;
+import org.graft.selftest.Tally;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,21 +27,21 @@ class SplitLayerTest {
                 top.add(new Blob(e, "t" + i, shape));
             }
             layer.setUp(e, List.of(shape));
-            float[] xv = Rand.uniform(r, x.count(), -1, 1);
+            float[] xv = RandomData.uniform(r, x.count(), -1, 1);
             x.upload(xv);
             layer.forward(List.of(x), top, Pass.test());
             float[][] expectedTops = SplitReference.forward(xv, tops);
             float[][] diffs = new float[tops][];
             for (int i = 0; i < tops; i++) {
                 // Exact: a copy must not change a single bit.
-                Compare.close("top " + i, top.get(i).download(), expectedTops[i], 0, 0);
-                diffs[i] = Rand.uniform(r, x.count(), -1, 1);
+                Tally.requireClose("top " + i, top.get(i).download(), expectedTops[i], 0, 0);
+                diffs[i] = RandomData.uniform(r, x.count(), -1, 1);
                 top.get(i).uploadDiff(diffs[i]);
             }
             layer.backward(top, List.of(x), new boolean[] {true}, Pass.test());
             // Sums of up to 3 floats in the same order as the reference: exact.
-            Compare.close("bottom diff", x.downloadDiff(), SplitReference.backward(diffs), 0, 0);
-            new GradientChecker().check(e, layer, List.of(x), top, new boolean[] {true}, Pass.test());
+            Tally.requireClose("bottom diff", x.downloadDiff(), SplitReference.backward(diffs), 0, 0);
+            new GradientCheck().check(layer, List.of(x), top, new boolean[] {true}, Pass.test()).orThrow();
             top.forEach(Blob::close);
         }
     }
