@@ -8,7 +8,7 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Param;
 import org.graft.opencl.ClBuffer;
-import org.graft.reference.SgdReference;
+import org.graft.ops.sgd.SgdReference;
 import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
