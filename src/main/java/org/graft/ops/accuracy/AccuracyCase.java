@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.layers.Pass;
-import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.accuracy.AccuracyReference;
 import org.graft.ops.softmax.SoftmaxCase;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -13,8 +11,8 @@ import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
 /**
- * {@link AccuracyLayer} against {@link AccuracyReference}, as AccuracyLayerTest. Tolerance: exact
- * (AccuracyLayerTest's): a ratio of two exact integer counts divided once in float. Scores are
+ * {@link AccuracyLayer} against {@link AccuracyReference}. Tolerance: exact,
+ * since it is a ratio of two exact integer counts divided once in float. Scores are
  * quantised to eighths so that ties, and Caffe's rule that a tie counts against the true class, occur.
  */
 public final class AccuracyCase {

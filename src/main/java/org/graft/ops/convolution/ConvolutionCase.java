@@ -7,8 +7,6 @@ import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.convolution.ConvolutionLayer.Spec;
-import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.convolution.ConvolutionReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -17,7 +15,7 @@ import org.graft.selftest.Tally;
 
 /**
  * {@link ConvolutionLayer} forward and backward against {@link ConvolutionReference}, and its
- * gradient check, as ConvolutionLayerTest. Tolerance (ConvolutionLayerTest's) for a sum of n products
+ * gradient check. Tolerance for a sum of n products
  * of values in [-1, 1]: 1e-5 + 3e-7*n absolute plus 1e-5 relative, a 4× margin over float32's
  * n*2^-24 accumulation error; n is C/group*KH*KW for the forward pass, OC/group*KH*KW for the bottom
  * diff, N*OH*OW for the weight and bias diffs.
@@ -35,7 +33,7 @@ public final class ConvolutionCase {
         }
     }
 
-    /** ConvolutionLayerTest's awkward shapes, the most telling first. */
+    /** Awkward shapes, the most telling first. */
     public static final List<Shape> AWKWARD = List.of(
             shape(3, 6, 7, 9, 9, 2, 4, 3, 2, 0, 1, 2, 1, 3, true),     // 3 groups, everything asymmetric
             shape(1, 3, 7, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),     // batch 1
@@ -53,7 +51,7 @@ public final class ConvolutionCase {
             shape(1, 2, 4, 4, 3, 3, 3, 4, 4, 2, 2, 1, 1, 1, true),     // stride larger than kernel, outputs in the padding
             shape(2, 7, 6, 6, 7, 1, 1, 2, 2, 0, 0, 1, 1, 7, false));   // 1x1 depthwise with stride
 
-    /** ConvolutionLayerTest's gradient-check shapes (with bias). */
+    /** Gradient-check shapes (with bias). */
     public static final List<Shape> GRADIENT = List.of(
             shape(1, 4, 6, 5, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2, true),
             shape(2, 3, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
@@ -73,7 +71,7 @@ public final class ConvolutionCase {
         return 1e-5 + 3e-7 * terms;
     }
 
-    /** A random valid shape drawn as ConvolutionLayerTest draws them. */
+    /** A random valid shape. */
     public static Shape random(Random r) {
         while (true) {
             int group = 1 + r.nextInt(3);

@@ -1,7 +1,5 @@
 package org.graft.ops.convolution;
 
-import org.graft.ops.convolution.ConvolutionLayer;
-
 /**
  * Direct (nested-loop) convolution, the reference for {@link ConvolutionLayer}. With output group
  * g = oc / (OC/group) and its input channels c = g·(C/group) + cg:

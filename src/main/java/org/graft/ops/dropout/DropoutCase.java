@@ -5,8 +5,6 @@ import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
-import org.graft.ops.dropout.DropoutLayer;
-import org.graft.ops.dropout.DropoutReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -14,8 +12,8 @@ import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
 /**
- * {@link DropoutLayer} against {@link DropoutReference}, and its gradient check, as DropoutLayerTest.
- * Tolerance: 0 (DropoutLayerTest's): the same Philox4x32-10 integers decide the mask and one float
+ * {@link DropoutLayer} against {@link DropoutReference}, and its gradient check.
+ * Tolerance: 0: the same Philox4x32-10 integers decide the mask and one float
  * multiply scales, so device and reference agree bit for bit; the TEST phase is the identity.
  */
 public final class DropoutCase {

@@ -5,7 +5,6 @@ import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.kernels.Gemm;
 import org.graft.opencl.ClBuffer;
-import org.graft.ops.gemm.GemmReference;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;

@@ -6,7 +6,6 @@ import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.kernels.Im2col;
 import org.graft.opencl.ClBuffer;
-import org.graft.ops.im2col.Im2colReference;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;

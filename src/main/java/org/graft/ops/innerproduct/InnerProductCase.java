@@ -8,8 +8,6 @@ import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.innerproduct.InnerProductLayer.Spec;
-import org.graft.ops.innerproduct.InnerProductLayer;
-import org.graft.ops.innerproduct.InnerProductReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -17,8 +15,8 @@ import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
 /**
- * {@link InnerProductLayer} against {@link InnerProductReference}, and its gradient check, as
- * InnerProductLayerTest. Tolerance (InnerProductLayerTest's): an output that is a float sum of L terms
+ * {@link InnerProductLayer} against {@link InnerProductReference}, and its gradient check.
+ * Tolerance: an output that is a float sum of L terms
  * plus one addend errs by at most (L+1)*2^-24*Σ|terms| (Higham's bound) and the double reference rounds
  * once more, so each comparison allows (L+2)*2^-24*S absolute, S the largest Σ|terms| of that output
  * (computed by the reference on |values|).

@@ -8,8 +8,6 @@ import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.lrn.LRNLayer.Spec;
-import org.graft.ops.lrn.LRNLayer;
-import org.graft.ops.lrn.LRNReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -17,8 +15,8 @@ import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
 /**
- * {@link LRNLayer} against {@link LRNReference}, and its gradient check, as LRNLayerTest. Tolerances
- * (LRNLayerTest's): ≤ 25 squares summed in float and OpenCL's pow (≤ 16 ulp) put y within ~4e-6
+ * {@link LRNLayer} against {@link LRNReference}, and its gradient check. Tolerances:
+ * ≤ 25 squares summed in float and OpenCL's pow (≤ 16 ulp) put y within ~4e-6
  * relative of the double reference: 1e-6*range absolute plus 1e-5 relative for inputs in ±range.
  * Backward subtracts two terms of the size of dy*x: 1e-5*max(1, range) absolute plus 1e-5 relative.
  */
@@ -42,7 +40,7 @@ public final class LRNCase {
         return new Shape(new Spec(size, alpha, beta, k, region), new int[] {n, c, h, w}, range);
     }
 
-    /** LRNLayerTest's shapes: CaffeNet's values, fewer channels than the window, odd sizes, windows larger than the image. */
+    /** Shapes: CaffeNet's values, fewer channels than the window, odd sizes, windows larger than the image. */
     public static List<Shape> awkward(Kind kind) {
         List<Shape> out = new ArrayList<>();
         if (kind == Kind.ACROSS) {
@@ -56,6 +54,7 @@ public final class LRNCase {
             out.add(shape(a, 1, 5, 3, 5, 7, 1.0f, 1.5f, 0.5f, 1));
             out.add(shape(a, 2, 6, 3, 3, 1, 1.0f, 0.75f, 1, 1));
             out.add(shape(a, 1, 96, 27, 27, 5, 1e-4f, 0.75f, 1, 50)); // CaffeNet norm1 at batch 1
+            out.add(shape(a, 1, 256, 13, 13, 5, 1e-4f, 0.75f, 1, 50)); // CaffeNet norm2 at batch 1
         } else {
             NormRegion w = NormRegion.WITHIN_CHANNEL;
             out.add(shape(w, 2, 3, 7, 9, 5, 1e-4f, 0.75f, 1, 20));
@@ -125,7 +124,7 @@ public final class LRNCase {
         }
     }
 
-    /** Inputs in ±range (1.5 in LRNLayerTest). */
+    /** Inputs in ±range (1.5 for the gradient shapes). */
     public static void gradient(Engine e, Shape s, long seed, Tally t) {
         Random r = new Random(seed);
         try (LayerRig rig = LayerRig.of(e, new LRNLayer("norm", s.spec()), s.in())) {

@@ -9,9 +9,7 @@ import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.pooling.PoolingLayer.Spec;
-import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.pooling.PoolingReference.Geometry;
-import org.graft.ops.pooling.PoolingReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -19,8 +17,8 @@ import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
 /**
- * {@link PoolingLayer} against {@link PoolingReference}, and its gradient check, as PoolingLayerTest.
- * Tolerances (PoolingLayerTest's): MAX forward selects an input, so it is exact; MAX backward sums a few
+ * {@link PoolingLayer} against {@link PoolingReference}, and its gradient check.
+ * Tolerances: MAX forward selects an input, so it is exact; MAX backward sums a few
  * top diffs, 1e-6 absolute plus 1e-5 relative. AVE sums at most KH*KW values in [-1, 1] in float:
  * 1e-5 absolute plus 1e-5 relative for windows of up to 121 cells, 1e-4 absolute beyond (global pooling).
  */
@@ -42,7 +40,7 @@ public final class PoolingCase {
         }
     }
 
-    /** PoolingLayerTest's shapes for MAX and AVE (the method is applied per kind). */
+    /** Shapes for MAX and AVE (the method is applied per kind). */
     private static final int[][] WINDOWS = {
         // n, c, h, w, kH, kW, sH, sW, pH, pW, ceil(1)/floor(0)
         {2, 3, 9, 7, 3, 2, 2, 1, 1, 0, 1},  // rectangular kernel, strides and pads; pad only on W
@@ -57,7 +55,8 @@ public final class PoolingCase {
         {1, 2, 7, 7, 3, 3, 2, 2, 1, 1, 0},  // floor with padding
         {1, 3, 6, 9, 1, 3, 3, 2, 0, 1, 1},
         {2, 3, 5, 5, 1, 1, 1, 1, 0, 0, 1},  // 1x1 kernels
-        {1, 2, 7, 7, 1, 1, 2, 2, 0, 0, 1}};
+        {1, 2, 7, 7, 1, 1, 2, 2, 0, 0, 1},
+        {1, 96, 55, 55, 3, 3, 2, 2, 0, 0, 1}}; // CaffeNet pool1 at batch 1
 
     private static final int[][] GLOBAL_INPUTS = {{2, 4, 6, 5}, {3, 2, 1, 1}, {1, 7, 13, 13}, {2, 3, 55, 55}};
 

@@ -5,8 +5,6 @@ import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
-import org.graft.ops.relu.ReLULayer;
-import org.graft.ops.relu.ReLUReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -15,7 +13,7 @@ import org.graft.selftest.Tally;
 
 /**
  * {@link ReLULayer} (plain and leaky, in place or not) against {@link ReLUReference}, and its gradient
- * check, as ReLULayerTest. Tolerance (ReLULayerTest's): 0, since forward and backward are a compare
+ * check. Tolerance: 0, since forward and backward are a compare
  * and at most one float multiply, done identically.
  */
 public final class ReLUCase {
@@ -32,7 +30,8 @@ public final class ReLUCase {
             new Shape(new int[] {1, 1, 1, 1}, 0, false),
             new Shape(new int[] {1, 3, 5, 7}, 0, true),
             new Shape(new int[] {2, 96, 55, 55}, 0, true),
-            new Shape(new int[] {3, 7, 1, 1}, 0.1f, false));
+            new Shape(new int[] {3, 7, 1, 1}, 0.1f, false),
+            new Shape(new int[] {3, 7, 1, 1}, 0.1f, true));
 
     private ReLUCase() {
     }

@@ -6,7 +6,6 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Param;
 import org.graft.opencl.ClBuffer;
-import org.graft.ops.sgd.SgdReference;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;

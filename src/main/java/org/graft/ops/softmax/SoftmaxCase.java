@@ -5,8 +5,6 @@ import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
-import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.softmax.SoftmaxReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -14,8 +12,8 @@ import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
 /**
- * {@link SoftmaxLayer} against {@link SoftmaxReference}, and its gradient check, as SoftmaxLayerTest.
- * Tolerances (SoftmaxLayerTest's): exp is accurate to 3 ulp and a float sum of ≤ 1000 positive terms
+ * {@link SoftmaxLayer} against {@link SoftmaxReference}, and its gradient check.
+ * Tolerances: exp is accurate to 3 ulp and a float sum of ≤ 1000 positive terms
  * drifts ~1e-5 relative: forward 1e-8 + 3e-5*|ref|. Backward dx = y*(dy − dot) with a float dot of
  * ≤ 1000 terms: 1e-6 + 1e-4*|ref|.
  */
@@ -58,6 +56,7 @@ public final class SoftmaxCase {
             new Shape(new int[] {2, 7, 3, 5}, 1),
             new Shape(new int[] {1, 3, 1, 1}, 1),
             new Shape(new int[] {3, 4, 5, 2}, 2),
+            new Shape(new int[] {3, 4, 5, 2}, 3),
             new Shape(new int[] {2, 11, 9, 9}, 1));
 
     public static final List<Shape> GRADIENT = List.of(

@@ -8,8 +8,6 @@ import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.softmax.SoftmaxCase;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer.Spec;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -17,8 +15,8 @@ import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
 /**
- * {@link SoftmaxWithLossLayer} against {@link SoftmaxWithLossReference}, and its gradient check, as
- * SoftmaxWithLossLayerTest. Tolerances (that test's): loss 1e-5 + 1e-5*|ref| (per-sample −log p in
+ * {@link SoftmaxWithLossLayer} against {@link SoftmaxWithLossReference}, and its gradient check.
+ * Tolerances: loss 1e-5 + 1e-5*|ref| (per-sample −log p in
  * float, summed over ≤ 600 samples); probabilities as Softmax, 1e-8 + 3e-5*|ref|; score gradient
  * (p − onehot)*scale, one rounding past p: 1e-7 + 3e-5*|ref|.
  */

@@ -3,21 +3,16 @@ package org.graft.ops.innerproduct;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
-import org.graft.ops.innerproduct.InnerProductReference;
-import org.graft.selftest.GradientCheck;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.Tally;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Tolerances: every output is a float sum of L terms plus one more addend (bias or the previous diff).
@@ -27,76 +22,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class InnerProductLayerTest {
     private static final double U = Math.pow(2, -24);
-
-    @ParameterizedTest(name = "bottom {0} -> {1} bias={2} transpose={3} axis={4}")
-    @CsvSource({
-        "1x5, 3, true, false, 1",
-        "2x3x4x5, 7, true, false, 1",
-        "1x3x5x5, 11, true, false, 1",
-        "3x17, 13, true, true, 1",
-        "5x3x7, 9, false, false, 1",
-        "5x3x7, 9, false, true, 1",
-        "2x3x4x5, 6, true, false, 2",
-        "2x3x11, 4, true, true, -1",
-        "7x1x1x1, 1, true, false, 1",
-        "64x1000, 37, true, false, 1"
-    })
-    void matchesReference(String bottomShape, int numOutput, boolean bias, boolean transpose, int axis) {
-        Engine e = TestEngines.get();
-        int[] shape = parseShape(bottomShape);
-        Random r = new Random(bottomShape.hashCode() * 31L + numOutput);
-        InnerProductLayer layer = new InnerProductLayer("fc", new InnerProductLayer.Spec(numOutput, bias, transpose, axis));
-        try (Blob x = new Blob(e, "x", shape); layer) {
-            int[] topShape = layer.setUp(e, List.of(shape)).get(0);
-            int a = axis < 0 ? axis + shape.length : axis;
-            int m = Blob.count(Arrays.copyOf(shape, a));
-            int k = x.count() / m;
-            int n = numOutput;
-            int[] expectedTop = Arrays.copyOf(shape, a + 1);
-            expectedTop[a] = n;
-            assertThat(topShape).containsExactly(expectedTop);
-            assertThat(layer.params()).hasSize(bias ? 2 : 1);
-            assertThat(layer.params().get(0).blob().shape()).containsExactly(transpose ? new int[] {k, n} : new int[] {n, k});
-            assertThat(layer.forwardFlops()).isEqualTo(2L * m * n * k);
-            try (Blob y = new Blob(e, "y", topShape)) {
-                float[] xs = RandomData.uniform(r, m * k, -1, 1);
-                float[] ws = RandomData.uniform(r, n * k, -1, 1);
-                float[] bs = bias ? RandomData.uniform(r, n, -1, 1) : null;
-                float[] dys = RandomData.uniform(r, m * n, -1, 1);
-                float[] dwPrior = RandomData.uniform(r, n * k, -1, 1);
-                float[] dbPrior = bias ? RandomData.uniform(r, n, -1, 1) : null;
-                x.upload(xs);
-                layer.params().get(0).blob().upload(ws);
-                layer.params().get(0).blob().uploadDiff(dwPrior);
-                if (bias) {
-                    layer.params().get(1).blob().upload(bs);
-                    layer.params().get(1).blob().uploadDiff(dbPrior);
-                }
-                layer.forward(List.of(x), List.of(y), Pass.train(0, 1));
-                Tally.requireClose("inner product forward", y.download(),
-                        InnerProductReference.forward(xs, ws, bs, m, n, k, transpose),
-                        tol(k, InnerProductReference.forward(abs(xs), abs(ws), abs(bs), m, n, k, transpose)), 0);
-
-                y.uploadDiff(dys);
-                layer.backward(List.of(y), List.of(x), new boolean[] {true}, Pass.train(0, 1));
-                Tally.requireClose("inner product bottom diff", x.downloadDiff(),
-                        InnerProductReference.bottomGrad(dys, ws, m, n, k, transpose),
-                        tol(n, InnerProductReference.bottomGrad(abs(dys), abs(ws), m, n, k, transpose)), 0);
-                float[] dw = dwPrior.clone();
-                InnerProductReference.accumulateWeightGrad(xs, dys, dw, m, n, k, transpose);
-                float[] dwAbs = abs(dwPrior);
-                InnerProductReference.accumulateWeightGrad(abs(xs), abs(dys), dwAbs, m, n, k, transpose);
-                Tally.requireClose("inner product weight diff (accumulated)", layer.params().get(0).blob().downloadDiff(), dw, tol(m, dwAbs), 0);
-                if (bias) {
-                    float[] db = dbPrior.clone();
-                    InnerProductReference.accumulateBiasGrad(dys, db, m, n);
-                    float[] dbAbs = abs(dbPrior);
-                    InnerProductReference.accumulateBiasGrad(abs(dys), dbAbs, m, n);
-                    Tally.requireClose("inner product bias diff (accumulated)", layer.params().get(1).blob().downloadDiff(), db, tol(m, dbAbs), 0);
-                }
-            }
-        }
-    }
 
     /** CaffeNet's fc6 (pool5 256×6×6 = 9216 → 4096) at batch 2, with fc6-like weights (σ = 0.005). */
     @Test
@@ -116,31 +41,7 @@ class InnerProductLayerTest {
             layer.params().get(1).blob().upload(bs);
             layer.forward(List.of(x), List.of(y), Pass.test());
             Tally.requireClose("fc6 forward", y.download(), InnerProductReference.forward(xs, ws, bs, m, n, k, false),
-                    tol(k, InnerProductReference.forward(xs, abs(ws), bs, m, n, k, false)), 0);
-        }
-    }
-
-    @ParameterizedTest(name = "bottom {0} -> {1} bias={2} transpose={3} axis={4}")
-    @CsvSource({
-        "2x3x2x2, 5, true, false, 1",
-        "3x7, 4, false, true, 1",
-        "2x3x5, 3, true, true, 2",
-        "1x6, 2, true, false, 1"
-    })
-    void gradientCheck(String bottomShape, int numOutput, boolean bias, boolean transpose, int axis) {
-        Engine e = TestEngines.get();
-        int[] shape = parseShape(bottomShape);
-        Random r = new Random(bottomShape.hashCode());
-        InnerProductLayer layer = new InnerProductLayer("fc", new InnerProductLayer.Spec(numOutput, bias, transpose, axis));
-        try (Blob x = new Blob(e, "x", shape); layer) {
-            int[] topShape = layer.setUp(e, List.of(shape)).get(0);
-            try (Blob y = new Blob(e, "y", topShape)) {
-                x.upload(RandomData.uniform(r, x.count(), -1, 1));
-                for (Param p : layer.params()) {
-                    p.blob().upload(RandomData.uniform(r, p.blob().count(), -1, 1));
-                }
-                new GradientCheck().check(layer, List.of(x), List.of(y), new boolean[] {true}, Pass.train(0, 1)).orThrow();
-            }
+                    tol(k, InnerProductReference.forward(xs, RandomData.abs(ws), bs, m, n, k, false)), 0);
         }
     }
 
@@ -193,18 +94,4 @@ class InnerProductLayerTest {
         return (sumLength + 2) * U * s + 1e-30;
     }
 
-    private static float[] abs(float[] a) {
-        if (a == null) {
-            return null;
-        }
-        float[] out = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = Math.abs(a[i]);
-        }
-        return out;
-    }
-
-    private static int[] parseShape(String s) {
-        return Arrays.stream(s.trim().split("x")).mapToInt(Integer::parseInt).toArray();
-    }
 }
