@@ -37,7 +37,10 @@ public final class Im2colCase {
             shape(1, 1, 5, 5, 3, 3, 0, 0, 1, 1, 1, 1),
             shape(3, 2, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1),
             shape(1, 4, 6, 7, 1, 1, 0, 0, 2, 2, 1, 1),
-            shape(2, 3, 8, 8, 4, 2, 1, 0, 3, 2, 2, 1));
+            shape(2, 3, 8, 8, 4, 2, 1, 0, 3, 2, 2, 1),
+            // more than Im2col.MAX_UNROLLED_TAPS taps: the runtime-geometry kernel variant
+            shape(1, 2, 12, 11, 9, 9, 4, 4, 1, 1, 1, 1),
+            shape(2, 3, 13, 12, 11, 8, 2, 3, 3, 2, 1, 1));
 
     private Im2colCase() {
     }
