@@ -3,75 +3,13 @@ package org.graft.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
-import org.graft.selftest.RandomData;
 import org.graft.selftest.Tally;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 
 class Im2colTest {
-    /** Pure permutations (plus one add of the bias): exact. */
-    @Test
-    void permutationsBetweenGemmLayoutAndNchw() {
-        Engine e = TestEngines.get();
-        Random r = new Random(7);
-        int oc = 5, ohw = 6, images = 3, off = 4, n = images * oc * ohw;
-        float[] cols = RandomData.uniform(r, n, -1, 1);
-        float[] bias = RandomData.uniform(r, oc, -1, 1);
-        float[] expected = new float[off + n];
-        for (int b = 0; b < images; b++) {
-            for (int o = 0; o < oc; o++) {
-                for (int p = 0; p < ohw; p++) {
-                    expected[off + (b * oc + o) * ohw + p] = cols[o * images * ohw + b * ohw + p] + bias[o];
-                }
-            }
-        }
-        try (ClBuffer dCols = e.alloc(n, "cols"); ClBuffer dBias = e.alloc(oc, "bias");
-             ClBuffer dOut = e.alloc(off + n, "out"); ClBuffer dBack = e.alloc(n, "back")) {
-            e.cl().writeFloats(dCols, cols);
-            e.cl().writeFloats(dBias, bias);
-            e.cl().writeFloats(dOut, new float[off + n]);
-            Im2col.colsToNchw(e, dCols, oc, ohw, images, dBias, dOut, off);
-            Tally.requireClose("cols to NCHW with bias", e.cl().readFloats(dOut, off + n), expected, 0, 0);
-
-            Im2col.colsToNchw(e, dCols, oc, ohw, images, null, dOut, off);
-            Im2col.nchwToCols(e, dOut, off, oc, ohw, images, dBack);
-            Tally.requireClose("NCHW to cols round trip", e.cl().readFloats(dBack, n), cols, 0, 0);
-        }
-    }
-
-    /** Row sums of ≤ 2·37 values in [-1, 1], summed in another order than the double reference: 1e-5. */
-    @Test
-    void rowSumsAccumulateOverChunksAndAddToOutput() {
-        Engine e = TestEngines.get();
-        Random r = new Random(11);
-        int rows = 3, ncols = 37, slices = 8;
-        float[] m1 = RandomData.uniform(r, rows * ncols, -1, 1);
-        float[] m2 = RandomData.uniform(r, rows * ncols, -1, 1);
-        float[] out = {1f, 2f, 3f};
-        float[] expected = out.clone();
-        for (int i = 0; i < rows; i++) {
-            double s = 0;
-            for (int j = 0; j < ncols; j++) {
-                s += m1[i * ncols + j] + m2[i * ncols + j];
-            }
-            expected[i] += (float) s;
-        }
-        try (ClBuffer dm = e.alloc(rows * ncols, "m"); ClBuffer dp = e.alloc(rows * slices, "partial");
-             ClBuffer dOut = e.alloc(rows, "out")) {
-            e.cl().writeFloats(dOut, out);
-            e.cl().writeFloats(dp, RandomData.uniform(r, rows * slices, 100, 200)); // stale contents must be overwritten
-            e.cl().writeFloats(dm, m1);
-            Im2col.rowSumPartial(e, dm, rows, ncols, slices, false, dp);
-            e.cl().writeFloats(dm, m2);
-            Im2col.rowSumPartial(e, dm, rows, ncols, slices, true, dp);
-            Im2col.rowSumFinish(e, dp, rows, slices, dOut);
-            Tally.requireClose("row sums", e.cl().readFloats(dOut, rows), expected, 1e-5, 0);
-        }
-    }
-
     /**
      * The kernels split work-item ids with a float quotient and an integer correction. At the largest
      * numerators a launch accepts (colRows·images just below 2^22) every id must still land on its own
