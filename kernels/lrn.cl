@@ -1,5 +1,5 @@
 // Local response normalisation over N x C x H x W blobs, as Caffe's LRNLayer.
-// Reference: org.graft.reference.LRNReference (documents the maths and the derivation of the
+// Reference: org.graft.ops.lrn.LRNReference (documents the maths and the derivation of the
 // WITHIN_CHANNEL form from Caffe's split/square/pool/power/product chain).
 //
 //   ACROSS_CHANNELS: scale = k + alpha/n * sum of x^2 over the n channels centred on c (zero-padded)

@@ -1,5 +1,5 @@
 // Max and average pooling over N x C x H x W blobs, as Caffe's PoolingLayer.
-// Reference: org.graft.reference.PoolingReference (documents the maths).
+// Reference: org.graft.ops.pooling.PoolingReference (documents the maths).
 //
 // Window (ph, pw) covers padded rows [ph*strideH - padH, +kernelH) and columns likewise.
 // MAX scans the window clipped to the image (padded cells never win) row-major, keeping the FIRST

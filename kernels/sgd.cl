@@ -4,7 +4,7 @@
 //   w <- w - v
 // with rate = lr * lr_mult and decay = weight_decay * decay_mult computed by the host.
 // Contraction into fma is switched off so every operation rounds exactly as the Java reference
-// (org.graft.reference.SgdReference) does, which makes the two bit-identical.
+// (org.graft.ops.sgd.SgdReference) does, which makes the two bit-identical.
 #pragma OPENCL FP_CONTRACT OFF
 
 __kernel void sgd_update(__global float* w, __global const float* g, __global float* v, const int n,

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Random;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
-import org.graft.layers.ConvolutionLayer;
-import org.graft.layers.InnerProductLayer;
 import org.graft.layers.Layer;
 import org.graft.layers.Pass;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
 
 /**
  * Forward and backward passes of real layers with random data, for the benchmark: CaffeNet's

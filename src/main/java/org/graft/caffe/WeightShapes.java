@@ -12,13 +12,13 @@ import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
 import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.layers.Phase;
-import org.graft.layers.PoolingLayer;
 import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.NetConfig;
+import org.graft.ops.pooling.PoolingLayer;
 
 /**
  * The shapes of the learnable blobs a net's layers expect, worked out from the config alone (no device,

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.graft.caffe.WeightShapes;
-import org.graft.layers.AccuracyLayer;
 import org.graft.layers.Phase;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.NetConfig;
+import org.graft.ops.accuracy.AccuracyLayer;
 
 /**
  * Makes a net's TEST phase report what the {@code test} command prints: top-1, top-5 and the loss. The

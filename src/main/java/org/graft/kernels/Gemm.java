@@ -8,7 +8,7 @@ import org.graft.opencl.DeviceInfo;
 /**
  * Launches {@code kernels/gemm.cl}: C = alpha·op(A)·op(B) + beta·C on row-major matrices, optionally a
  * batch of equally strided products. Used by convolution (im2col) and inner product. beta = 0 never
- * reads C. Reference: {@link org.graft.reference.GemmReference}.
+ * reads C. Reference: {@link org.graft.ops.gemm.GemmReference}.
  *
  * <p>Three implementations, chosen per device and size ({@link #choosePath}): a register-blocked
  * micro-kernel with operand packing for CPUs ({@link GemmMicro}), local-memory tiles for GPUs

@@ -10,7 +10,7 @@ import org.graft.engine.Shapes;
 public record AxisSplit(int axis, int outer, int channels, int inner) {
 
     /** Splits {@code shape} at {@code axis}; negative axes count from the end, as Caffe's CanonicalAxisIndex. */
-    static AxisSplit of(Layer layer, int[] shape, int axis) {
+    public static AxisSplit of(Layer layer, int[] shape, int axis) {
         int a = axis < 0 ? axis + shape.length : axis;
         if (a < 0 || a >= shape.length) {
             throw layer.shapeError("axis " + axis + " must lie in [-" + shape.length + ", " + shape.length + ")", shape);

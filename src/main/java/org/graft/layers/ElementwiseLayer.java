@@ -7,8 +7,8 @@ import org.graft.engine.Engine;
  * A layer that maps each element on its own (ReLU, Dropout): the top has the bottom's shape, and it
  * may run in place (top == bottom), as CaffeNet runs it, saving a blob per layer.
  */
-abstract class ElementwiseLayer extends Layer {
-    ElementwiseLayer(String name) {
+public abstract class ElementwiseLayer extends Layer {
+    protected ElementwiseLayer(String name) {
         super(name);
     }
 

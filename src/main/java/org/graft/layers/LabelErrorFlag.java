@@ -9,17 +9,17 @@ import org.graft.opencl.ClBuffer;
  * instead of reading out of bounds; the layer reports them later, when the host reads results anyway,
  * so checking costs one tiny read and no extra synchronisation during a pass.
  */
-final class LabelErrorFlag implements AutoCloseable {
+public final class LabelErrorFlag implements AutoCloseable {
     private final Engine engine;
     private final ClBuffer buffer;
 
-    LabelErrorFlag(Engine engine, String label) {
+    public LabelErrorFlag(Engine engine, String label) {
         this.engine = engine;
         this.buffer = engine.cl().createBuffer(3 * 4L, label);
         engine.cl().zero(buffer);
     }
 
-    ClBuffer buffer() {
+    public ClBuffer buffer() {
         return buffer;
     }
 
@@ -27,7 +27,7 @@ final class LabelErrorFlag implements AutoCloseable {
      * Throws if a kernel recorded a bad label since the last check (the flag is then cleared so the
      * layer can be used again with correct labels).
      */
-    void check(Layer layer, int classes, int axis, int inner) {
+    public void check(Layer layer, int classes, int axis, int inner) {
         int[] v = new int[3];
         engine.cl().readInts(buffer, 0, v, 0, 3);
         if (v[0] == 0) {

@@ -16,8 +16,9 @@ import org.graft.engine.Engine;
  * solver zeroes before each iteration.</li>
  * <li>Everything stays on the device; a layer never reads a blob back to the host during a pass.</li>
  * </ul>
- * Each layer type has one kernel file in {@code kernels/}, a plain-Java reference in
- * {@code org.graft.reference} and a test comparing them plus a finite-difference gradient check.
+ * Each layer type has one kernel file in {@code kernels/} and one package {@code org.graft.ops.<op>}
+ * holding the layer, its plain-Java reference and its check case (reference comparison plus a
+ * finite-difference gradient check), which {@code selftest} and the tests run.
  */
 public abstract class Layer implements AutoCloseable {
     protected final String name;

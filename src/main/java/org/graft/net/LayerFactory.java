@@ -1,20 +1,20 @@
 package org.graft.net;
 
-import org.graft.layers.AccuracyLayer;
-import org.graft.layers.ConvolutionLayer;
-import org.graft.layers.DropoutLayer;
-import org.graft.layers.InnerProductLayer;
-import org.graft.layers.LRNLayer;
 import org.graft.layers.Layer;
-import org.graft.layers.PoolingLayer;
-import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxLayer;
-import org.graft.layers.SoftmaxWithLossLayer;
-import org.graft.layers.SplitLayer;
 import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LossParam;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
+import org.graft.ops.split.SplitLayer;
 
 /**
  * Creates the compute layer a (validated) layer config describes. Layers whose settings are one Caffe

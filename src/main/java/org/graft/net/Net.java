@@ -14,7 +14,7 @@ import org.graft.layers.LabelledLayer;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
-import org.graft.layers.SplitLayer;
+import org.graft.ops.split.SplitLayer;
 
 /**
  * A network for one phase: named input blobs (filled by the data feeder), layers in order, and the

@@ -6,17 +6,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.engine.Blob;
-import org.graft.layers.AccuracyLayer;
-import org.graft.layers.ConvolutionLayer;
-import org.graft.layers.DropoutLayer;
-import org.graft.layers.InnerProductLayer;
-import org.graft.layers.LRNLayer;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
-import org.graft.layers.PoolingLayer;
-import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxLayer;
-import org.graft.layers.SoftmaxWithLossLayer;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * The network exactly as Graft built it, as plain maps and lists for a JSON writer: inputs with their

@@ -20,7 +20,7 @@ import org.graft.layers.Pass;
  * Inputs with kinks (ReLU, max) must be chosen by the caller so that ±h cannot cross one.
  *
  * <p>Unlike a unit-test assertion this returns the worst discrepancy found, so {@code selftest} can
- * print it; the test suite's {@code GradientChecker} fails on a result that did not pass.
+ * print it; unit tests call {@link Result#orThrow()} to fail on a result that did not pass.
  */
 public final class GradientCheck {
     public static final double DEFAULT_STEP = 1e-2;
@@ -76,6 +76,14 @@ public final class GradientCheck {
                             + "(scaled error %.3g, threshold %.3g; %d elements checked)",
                     layer, layerType, worst.blob(), worst.index(), worst.analytic(), worst.numeric(),
                     worst.scaledError(), threshold, checked);
+        }
+
+        /** This result, or an {@link AssertionError} saying {@link #describe()} when it failed: for callers that stop at the first failure, as unit tests do. */
+        public Result orThrow() {
+            if (!passed()) {
+                throw new AssertionError(describe());
+            }
+            return this;
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import org.graft.engine.Engine;
 import org.graft.kernels.Gemm;
 import org.graft.opencl.DeviceInfo;
-import org.graft.selftest.cases.Cases;
+import org.graft.ops.Cases;
 
 /**
  * Runs kernel and layer checks ({@link Cases#all()}) on one device and collects one {@link Row} per

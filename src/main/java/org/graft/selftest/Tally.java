@@ -77,6 +77,18 @@ public final class Tally {
         return List.copyOf(failures);
     }
 
+    /**
+     * One comparison on its own, for callers that stop at the first failure (unit tests): throws an
+     * {@link AssertionError} with {@link #compare}'s failure message when an element is out of tolerance.
+     */
+    public static void requireClose(String what, float[] actual, float[] expected, double abs, double rel) {
+        Tally t = new Tally();
+        t.compare(what, actual, expected, abs, rel);
+        if (!t.passed()) {
+            throw new AssertionError(t.failures().get(0));
+        }
+    }
+
     /** Element-wise |actual − expected| ≤ abs + rel·|expected|. */
     public void compare(String what, float[] actual, float[] expected, double abs, double rel) {
         comparisons++;

@@ -10,7 +10,7 @@ import org.graft.opencl.ClKernel;
  * Launches one fused SGD-with-momentum step ({@code kernels/sgd.cl}) on a parameter blob, with
  * Caffe's per-blob multipliers. A frozen blob (lr_mult 0) is not touched at all: no kernel runs, so
  * its weights and its momentum history stay bit-identical however long training runs.
- * Reference: {@link org.graft.reference.SgdReference}.
+ * Reference: {@link org.graft.ops.sgd.SgdReference}.
  */
 public final class SgdUpdate {
     private SgdUpdate() {

@@ -1,9 +1,5 @@
 package org.graft.caffe;
 
-import org.graft.testing.Repo;
-
-import org.graft.layers.LRNLayer;
-import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +20,9 @@ import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.ParamSpec;
 import org.graft.net.config.SolverConfig;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

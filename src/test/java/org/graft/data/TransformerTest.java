@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import org.graft.layers.Phase;
-import org.graft.testing.Rand;
+import org.graft.selftest.RandomData;
 import org.junit.jupiter.api.Test;
 
 class TransformerTest {
@@ -47,7 +47,7 @@ class TransformerTest {
     @Test
     void meanImageIsSubtractedAtTheCropOffsetAndCentreCropAtTest() {
         int c = 2, h = 5, w = 6, crop = 3;
-        float[] meanData = Rand.uniform(new Random(3), c * h * w, 0, 50);
+        float[] meanData = RandomData.uniform(new Random(3), c * h * w, 0, 50);
         Transformer t = new Transformer(new Transformer.Spec(0.25f, true, crop, null, new MeanImage(c, h, w, meanData)), c, h, w);
         float[] in = input(c, h, w);
         float[] out = new float[c * crop * crop + 2];
@@ -99,7 +99,7 @@ class TransformerTest {
     @Test
     void mirroredOutputIsTheUnmirroredOneReversedRowByRow() {
         int c = 2, h = 4, w = 5, crop = 3;
-        float[] mean = Rand.uniform(new Random(1), c * h * w, 0, 9);
+        float[] mean = RandomData.uniform(new Random(1), c * h * w, 0, 9);
         Transformer t = new Transformer(new Transformer.Spec(0.5f, true, crop, null, new MeanImage(c, h, w, mean)), c, h, w);
         float[] in = input(c, h, w);
         float[] plain = new float[c * crop * crop];

@@ -17,9 +17,9 @@ import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClBuildException;
 import org.graft.opencl.DeviceInfo;
-import org.graft.reference.GemmReference;
-import org.graft.testing.Compare;
-import org.graft.testing.Rand;
+import org.graft.ops.gemm.GemmReference;
+import org.graft.selftest.RandomData;
+import org.graft.selftest.Tally;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,15 +196,15 @@ class GemmTunerTest {
         try (Engine e = Engine.open(shared.cl().backendName(), -1, shared.device().isGpu() ? "gpu" : "cpu", false)) {
             e.enableGemmTuning(new TuningCache(dir));
             Random r = new Random(5);
-            float[] a = Rand.uniform(r, M * K, -1, 1);
-            float[] b = Rand.uniform(r, K * N, -1, 1);
+            float[] a = RandomData.uniform(r, M * K, -1, 1);
+            float[] b = RandomData.uniform(r, K * N, -1, 1);
             float[] expected = new float[M * N];
             GemmReference.gemm(false, false, M, N, K, 1f, a, 0, K, b, 0, N, 0f, expected, 0, N);
             try (ClBuffer da = e.alloc(a.length, "A"); ClBuffer db = e.alloc(b.length, "B"); ClBuffer dc = e.alloc(M * N, "C")) {
                 e.cl().writeFloats(da, a);
                 e.cl().writeFloats(db, b);
                 Gemm.gemm(e, false, false, M, N, K, 1f, da, 0, db, 0, 0f, dc, 0);
-                Compare.close("tuned gemm", e.cl().readFloats(dc, M * N), expected, 1e-4, 1e-5);
+                Tally.requireClose("tuned gemm", e.cl().readFloats(dc, M * N), expected, 1e-4, 1e-5);
             }
             assertThat(e.gemmTuner().tunedShapes()).isEqualTo(1);
             assertThat(e.gemmTuner().choices()).containsKey("NN m96 n112 k80 batch1");
@@ -216,9 +216,9 @@ class GemmTunerTest {
     private static void product(GemmTuner t, float beta) {
         Engine e = TestEngines.get();
         Random r = new Random(11);
-        float[] a = Rand.uniform(r, M * K, -1, 1);
-        float[] b = Rand.uniform(r, K * N, -1, 1);
-        float[] c = Rand.uniform(r, M * N, -1, 1);
+        float[] a = RandomData.uniform(r, M * K, -1, 1);
+        float[] b = RandomData.uniform(r, K * N, -1, 1);
+        float[] c = RandomData.uniform(r, M * N, -1, 1);
         float[] expected = c.clone();
         GemmReference.gemm(false, false, M, N, K, 1f, a, 0, K, b, 0, N, beta, expected, 0, N);
         try (ClBuffer da = e.alloc(a.length, "A"); ClBuffer db = e.alloc(b.length, "B"); ClBuffer dc = e.alloc(c.length, "C")) {
@@ -226,7 +226,7 @@ class GemmTunerTest {
             e.cl().writeFloats(db, b);
             e.cl().writeFloats(dc, c);
             t.run(e, new GemmCall(false, false, false, M, N, K, 1f, da, 0, K, 0, db, 0, N, 0, beta, dc, 0, N, 0, 1));
-            Compare.close("tuned gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
+            Tally.requireClose("tuned gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
         }
     }
 

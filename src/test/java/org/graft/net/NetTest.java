@@ -9,18 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.graft.engine.Engine;
-import org.graft.layers.AccuracyLayer;
-import org.graft.layers.ConvolutionLayer;
-import org.graft.layers.InnerProductLayer;
 import org.graft.layers.Layer;
 import org.graft.layers.Pass;
 import org.graft.layers.Phase;
-import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxWithLossLayer;
-import org.graft.layers.SplitLayer;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
-import org.graft.testing.Rand;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
+import org.graft.ops.split.SplitLayer;
+import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 
@@ -123,10 +123,10 @@ class NetTest {
     /** Random data, labels and weights, zeroed parameter diffs, then one forward and backward pass. */
     private static void step(Net net, long seed) {
         Random r = new Random(seed);
-        net.blob("data").upload(Rand.uniform(r, 3 * 2 * 6 * 6, -1, 1));
+        net.blob("data").upload(RandomData.uniform(r, 3 * 2 * 6 * 6, -1, 1));
         net.blob("label").upload(new float[] {0, 4, 2});
         for (var p : net.params()) {
-            p.blob().upload(Rand.gaussian(r, p.blob().count(), 0.1f));
+            p.blob().upload(RandomData.gaussian(r, p.blob().count(), 0.1f));
             p.blob().zeroDiff();
         }
         Pass pass = Pass.train(0, 1);
@@ -236,7 +236,7 @@ class NetTest {
         NetConfig cfg = NetConfigLoader.parse(json, Path.of("shared.json"));
         try (NetBuilder.PhaseNet train = NetBuilder.build(e, cfg, Phase.TRAIN, 1, null, 0)) {
             Layer trainIp = train.net().layer("ip");
-            float[] weights = Rand.uniform(new Random(2), 15, -1, 1);
+            float[] weights = RandomData.uniform(new Random(2), 15, -1, 1);
             try (NetBuilder.PhaseNet test = NetBuilder.build(e, cfg, Phase.TEST, 1, null, 0, false, train.net())) {
                 Layer testIp = test.net().layer("ip");
                 for (int p = 0; p < 2; p++) {

@@ -12,8 +12,8 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Pass;
-import org.graft.layers.ReLULayer;
-import org.graft.selftest.cases.Cases;
+import org.graft.ops.Cases;
+import org.graft.ops.relu.ReLULayer;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.engine.Engine;
-import org.graft.layers.SoftmaxWithLossLayer;
 import org.graft.net.Net;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /** Minimal nets over Input blobs for solver-level tests. */
 final class NetTestNets {

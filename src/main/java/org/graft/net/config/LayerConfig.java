@@ -3,13 +3,13 @@ package org.graft.net.config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.graft.layers.AccuracyLayer;
-import org.graft.layers.DropoutLayer;
-import org.graft.layers.LRNLayer;
 import org.graft.layers.Phase;
-import org.graft.layers.PoolingLayer;
-import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxLayer;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
 
 /**
  * One layer of a net.json, mirroring Caffe's V2 LayerParameter. Lists are never null (empty when absent).

@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe;
-import org.graft.layers.AccuracyLayer;
-import org.graft.layers.DropoutLayer;
-import org.graft.layers.LRNLayer;
 import org.graft.layers.Phase;
-import org.graft.layers.PoolingLayer;
-import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxLayer;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
 
 /**
  * Checks a Caffe {@code NetParameter} and binds it to a {@link NetConfig}: the one place a net's settings

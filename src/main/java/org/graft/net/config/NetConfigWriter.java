@@ -10,12 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
-import org.graft.layers.AccuracyLayer;
-import org.graft.layers.DropoutLayer;
-import org.graft.layers.LRNLayer;
-import org.graft.layers.PoolingLayer;
-import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxLayer;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written

@@ -1,12 +1,5 @@
 package org.graft.net.config;
 
-import org.graft.testing.Repo;
-
-import org.graft.layers.AccuracyLayer;
-import org.graft.layers.LRNLayer;
-import org.graft.layers.PoolingLayer;
-import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
+import org.graft.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

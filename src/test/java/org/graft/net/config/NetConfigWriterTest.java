@@ -1,14 +1,13 @@
 package org.graft.net.config;
 
-import org.graft.testing.Repo;
-
-import org.graft.layers.PoolingLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,57 @@
+package org.graft.ops;
+
+import java.util.List;
+import org.graft.ops.accuracy.AccuracyCase;
+import org.graft.ops.convolution.ConvolutionCase;
+import org.graft.ops.dropout.DropoutCase;
+import org.graft.ops.gemm.GemmCase;
+import org.graft.ops.im2col.Im2colCase;
+import org.graft.ops.innerproduct.InnerProductCase;
+import org.graft.ops.lrn.LRNCase;
+import org.graft.ops.pairsum.PairSumCase;
+import org.graft.ops.pooling.PoolingCase;
+import org.graft.ops.relu.ReLUCase;
+import org.graft.ops.sgd.SgdCase;
+import org.graft.ops.softmax.SoftmaxCase;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossCase;
+import org.graft.ops.split.SplitCase;
+import org.graft.selftest.SelfTestCase;
+
+/** Every kernel and layer check of {@code selftest}, in table order: kernels, then layers, then the solver. */
+public final class Cases {
+    /** Caffe's finite-difference criterion, see {@link org.graft.selftest.GradientCheck}. */
+    public static final String GRADIENT_TOLERANCE = "1e-2*max(|a|,|n|,1)";
+
+    private Cases() {
+    }
+
+    public static List<SelfTestCase> all() {
+        return List.of(
+                GemmCase.reference(),
+                Im2colCase.reference(),
+                PairSumCase.reference(),
+                ConvolutionCase.reference(),
+                ConvolutionCase.gradient(),
+                PoolingCase.reference(PoolingCase.Kind.MAX),
+                PoolingCase.reference(PoolingCase.Kind.AVE),
+                PoolingCase.reference(PoolingCase.Kind.GLOBAL),
+                PoolingCase.gradient(),
+                LRNCase.reference(LRNCase.Kind.ACROSS),
+                LRNCase.reference(LRNCase.Kind.WITHIN),
+                LRNCase.gradient(),
+                ReLUCase.reference(),
+                ReLUCase.gradient(),
+                DropoutCase.reference(),
+                DropoutCase.gradient(),
+                InnerProductCase.reference(),
+                InnerProductCase.gradient(),
+                SoftmaxCase.reference(),
+                SoftmaxCase.gradient(),
+                SoftmaxWithLossCase.reference(),
+                SoftmaxWithLossCase.gradient(),
+                AccuracyCase.reference(),
+                SplitCase.reference(),
+                SplitCase.gradient(),
+                SgdCase.reference());
+    }
+}

@@ -1,0 +1,164 @@
+package org.graft.ops.convolution;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.graft.engine.Engine;
+import org.graft.layers.Pass;
+import org.graft.ops.Cases;
+import org.graft.ops.convolution.ConvolutionLayer.Spec;
+import org.graft.selftest.GradientCheck;
+import org.graft.selftest.LayerRig;
+import org.graft.selftest.RandomData;
+import org.graft.selftest.SelfTestCase;
+import org.graft.selftest.Tally;
+
+/**
+ * {@link ConvolutionLayer} forward and backward against {@link ConvolutionReference}, and its
+ * gradient check. Tolerance for a sum of n products
+ * of values in [-1, 1]: 1e-5 + 3e-7*n absolute plus 1e-5 relative, a 4× margin over float32's
+ * n*2^-24 accumulation error; n is C/group*KH*KW for the forward pass, OC/group*KH*KW for the bottom
+ * diff, N*OH*OW for the weight and bias diffs.
+ */
+public final class ConvolutionCase {
+    public static final double REL = 1e-5;
+
+    public record Shape(int[] in, Spec spec) {
+        @Override
+        public String toString() {
+            Spec s = spec;
+            return String.format("in=%s oc=%d k=%dx%d s=%dx%d p=%dx%d d=%dx%d g=%d%s", RandomData.shape(in), s.numOutput(),
+                    s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW(),
+                    s.group(), s.biasTerm() ? "" : " no bias");
+        }
+    }
+
+    /** Awkward shapes, the most telling first. */
+    public static final List<Shape> AWKWARD = List.of(
+            shape(3, 6, 7, 9, 9, 2, 4, 3, 2, 0, 1, 2, 1, 3, true),     // 3 groups, everything asymmetric
+            shape(1, 3, 7, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),     // batch 1
+            shape(2, 4, 13, 13, 6, 3, 3, 1, 1, 2, 2, 2, 2, 1, true),   // dilation 2
+            shape(2, 5, 9, 11, 7, 3, 3, 1, 1, 0, 0, 1, 1, 1, true),    // odd sizes, no padding
+            shape(3, 7, 6, 5, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1, true),     // 1x1 kernel
+            shape(2, 3, 11, 13, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, true),   // stride 2
+            shape(2, 3, 17, 14, 4, 5, 5, 3, 3, 2, 2, 1, 1, 1, false),  // stride 3, no bias
+            shape(2, 3, 10, 12, 5, 3, 5, 2, 1, 1, 2, 1, 1, 1, true),   // asymmetric kernel, stride, pad
+            shape(2, 6, 9, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2, true),     // 2 groups
+            shape(2, 5, 8, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, true),     // depthwise
+            shape(1, 6, 8, 7, 12, 3, 3, 2, 2, 1, 1, 1, 1, 6, true),    // depthwise, 2 outputs per channel
+            shape(2, 3, 5, 5, 2, 5, 5, 1, 1, 0, 0, 1, 1, 1, true),     // kernel covers the image: 1x1 output
+            shape(4, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 1, 1, 1, true),  // MNIST-like
+            shape(1, 2, 4, 4, 3, 3, 3, 4, 4, 2, 2, 1, 1, 1, true),     // stride larger than kernel, outputs in the padding
+            shape(2, 7, 6, 6, 7, 1, 1, 2, 2, 0, 0, 1, 1, 7, false));   // 1x1 depthwise with stride
+
+    /** Gradient-check shapes (with bias). */
+    public static final List<Shape> GRADIENT = List.of(
+            shape(1, 4, 6, 5, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2, true),
+            shape(2, 3, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
+            shape(2, 2, 6, 7, 3, 2, 3, 2, 1, 0, 1, 1, 2, 1, true),
+            shape(2, 3, 5, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3, true));
+
+    private ConvolutionCase() {
+    }
+
+    private static Shape shape(int n, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw,
+                               int dh, int dw, int group, boolean bias) {
+        return new Shape(new int[] {n, c, h, w}, new Spec(oc, kh, kw, sh, sw, ph, pw, dh, dw, group, bias));
+    }
+
+    /** Allowed absolute error of a float sum of {@code terms} products of values in [-1, 1]. */
+    public static double tol(long terms) {
+        return 1e-5 + 3e-7 * terms;
+    }
+
+    /** A random valid shape. */
+    public static Shape random(Random r) {
+        while (true) {
+            int group = 1 + r.nextInt(3);
+            int c = group * (1 + r.nextInt(4));
+            int oc = group * (1 + r.nextInt(4));
+            int[] in = {1 + r.nextInt(3), c, 3 + r.nextInt(10), 3 + r.nextInt(10)};
+            Spec s = new Spec(oc, 1 + r.nextInt(4), 1 + r.nextInt(4), 1 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(3), r.nextInt(3),
+                    1 + r.nextInt(2), 1 + r.nextInt(2), group, r.nextBoolean());
+            int[] out = ConvolutionReference.outShape(in, s);
+            if (out[2] >= 1 && out[3] >= 1) {
+                return new Shape(in, s);
+            }
+        }
+    }
+
+    public static SelfTestCase reference() {
+        return SelfTestCase.of("Convolution", "1e-5+3e-7*terms + 1e-5*|ref|", (e, effort, r, t) -> {
+            for (Shape s : effort.fixed(AWKWARD)) {
+                t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
+            }
+            for (int i = 0; i < effort.randomShapes(); i++) {
+                Shape s = random(r);
+                t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
+            }
+        });
+    }
+
+    public static SelfTestCase gradient() {
+        return SelfTestCase.of("Convolution gradient", Cases.GRADIENT_TOLERANCE, (e, effort, r, t) -> {
+            for (Shape s : effort.gradient(GRADIENT)) {
+                t.run(s.toString(), () -> gradient(e, s, r.nextLong(), t));
+            }
+        });
+    }
+
+    /** Forward, then backward onto non-zero parameter diffs (which must be added to) and a stale bottom diff. */
+    public static void check(Engine e, Shape shape, long seed, Tally t) {
+        Random r = new Random(seed);
+        int[] in = shape.in();
+        Spec s = shape.spec();
+        try (LayerRig rig = LayerRig.of(e, new ConvolutionLayer("conv", s), in)) {
+            int[] out = ConvolutionReference.outShape(in, s);
+            t.require(Arrays.equals(rig.top(0).shape(), out),
+                    "top shape " + Arrays.toString(rig.top(0).shape()) + ", expected " + Arrays.toString(out));
+            float[] x = RandomData.uniform(r, rig.bottom(0).count(), -1, 1);
+            float[] w = RandomData.uniform(r, rig.param(0).count(), -1, 1);
+            float[] b = s.biasTerm() ? RandomData.uniform(r, s.numOutput(), -1, 1) : null;
+            rig.bottom(0).upload(x);
+            rig.param(0).upload(w);
+            if (b != null) {
+                rig.param(1).upload(b);
+            }
+            long kTerms = (long) (in[1] / s.group()) * s.kernelH() * s.kernelW();
+            long pixelTerms = (long) in[0] * out[2] * out[3];
+            rig.forward(Pass.test());
+            t.compare("forward", rig.top(0).download(), ConvolutionReference.forward(x, in, w, b, s), tol(kTerms), REL);
+
+            float[] topDiff = RandomData.uniform(r, rig.top(0).count(), -1, 1);
+            float[] wDiff = RandomData.uniform(r, w.length, -1, 1);
+            float[] bDiff = b != null ? RandomData.uniform(r, s.numOutput(), -1, 1) : null;
+            rig.param(0).uploadDiff(wDiff);
+            if (bDiff != null) {
+                rig.param(1).uploadDiff(bDiff);
+            }
+            rig.bottom(0).uploadDiff(RandomData.uniform(r, rig.bottom(0).count(), 50, 60));
+            rig.top(0).uploadDiff(topDiff);
+            rig.backward(new boolean[] {true}, Pass.train(0, 1));
+            float[] expectedW = wDiff.clone();
+            float[] expectedB = bDiff != null ? bDiff.clone() : null;
+            float[] expectedX = ConvolutionReference.backward(topDiff, x, in, w, s, expectedW, expectedB);
+            long xTerms = (long) (s.numOutput() / s.group()) * s.kernelH() * s.kernelW();
+            t.compare("bottom diff", rig.bottom(0).downloadDiff(), expectedX, tol(xTerms), REL);
+            t.compare("weight diff", rig.param(0).downloadDiff(), expectedW, tol(pixelTerms), REL);
+            if (expectedB != null) {
+                t.compare("bias diff", rig.param(1).downloadDiff(), expectedB, tol(pixelTerms), REL);
+            }
+        }
+    }
+
+    public static void gradient(Engine e, Shape s, long seed, Tally t) {
+        Random r = new Random(seed);
+        try (LayerRig rig = LayerRig.of(e, new ConvolutionLayer("conv", s.spec()), s.in())) {
+            rig.bottom(0).upload(RandomData.uniform(r, rig.bottom(0).count(), -1, 1));
+            for (int p = 0; p < rig.layer().params().size(); p++) {
+                rig.param(p).upload(RandomData.uniform(r, rig.param(p).count(), -1, 1));
+            }
+            t.gradient(rig.gradient(new GradientCheck(), new boolean[] {true}, Pass.train(0, 1)));
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package org.graft.ops.pooling;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
+import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+import org.graft.kernels.NdRange;
+import org.graft.layers.Layer;
+import org.graft.layers.Pass;
+import org.graft.opencl.ClBuffer;
+import org.graft.opencl.ClKernel;
+
+/**
+ * Caffe's "Pooling" layer (MAX and AVE) on N×C×H×W blobs; kernels in {@code kernels/pooling.cl},
+ * maths in {@link org.graft.ops.pooling.PoolingReference}. MAX keeps the argmax of every output in a
+ * layer-owned int buffer so backward can route each gradient to the input that won.
+ */
+public final class PoolingLayer extends Layer {
+    private static final String KERNELS = "pooling.cl";
+    /** Largest window (kernel_h·kernel_w) whose loops are compiled in as constants. */
+    static final int MAX_UNROLLED_WINDOW = 64;
+
+    /**
+     * Caffe's PoolingParameter. With {@code globalPooling} the kernel is the whole input and must be
+     * given as 0, pad 0 and stride 1 (Caffe's rule).
+     */
+    public record Spec(PoolMethod method, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                       boolean globalPooling, RoundMode roundMode) {
+        public Spec {
+            Objects.requireNonNull(method, "method");
+            if (method == PoolMethod.STOCHASTIC) {
+                throw new IllegalArgumentException("stochastic pooling is not implemented (MAX and AVE are)");
+            }
+            Objects.requireNonNull(roundMode, "roundMode");
+        }
+
+        public static Spec max(int kernel, int stride) {
+            return max(kernel, stride, 0);
+        }
+
+        public static Spec max(int kernel, int stride, int pad) {
+            return new Spec(PoolMethod.MAX, kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
+        }
+
+        public static Spec ave(int kernel, int stride) {
+            return ave(kernel, stride, 0);
+        }
+
+        public static Spec ave(int kernel, int stride, int pad) {
+            return new Spec(PoolMethod.AVE, kernel, kernel, stride, stride, pad, pad, false, RoundMode.CEIL);
+        }
+
+        public static Spec global(PoolMethod method) {
+            return new Spec(method, 0, 0, 1, 1, 0, 0, true, RoundMode.CEIL);
+        }
+
+        public Spec withRoundMode(RoundMode mode) {
+            return new Spec(method, kernelH, kernelW, strideH, strideW, padH, padW, globalPooling, mode);
+        }
+    }
+
+    private final Spec spec;
+    // Geometry of the current set-up (kernel filled in from the input for global pooling).
+    private int[] bottomShape;
+    private int kernelH;
+    private int kernelW;
+    private int pooledH;
+    private int pooledW;
+    private ClBuffer argmax;
+    private long argmaxCapacity;
+
+    public PoolingLayer(String name, Spec spec) {
+        super(name);
+        this.spec = Objects.requireNonNull(spec, "spec");
+        validate(spec);
+    }
+
+    private void validate(Spec s) {
+        if (s.globalPooling()) {
+            if (s.kernelH() != 0 || s.kernelW() != 0) {
+                throw specError("global pooling takes its kernel from the input, so kernel must be 0, got "
+                        + s.kernelH() + "x" + s.kernelW());
+            }
+            if (s.padH() != 0 || s.padW() != 0 || s.strideH() != 1 || s.strideW() != 1) {
+                throw specError("global pooling needs pad 0 and stride 1, got pad " + s.padH() + "x" + s.padW()
+                        + " stride " + s.strideH() + "x" + s.strideW());
+            }
+            return;
+        }
+        if (s.kernelH() <= 0 || s.kernelW() <= 0) {
+            throw specError("kernel must be positive, got " + s.kernelH() + "x" + s.kernelW());
+        }
+        if (s.strideH() <= 0 || s.strideW() <= 0) {
+            throw specError("stride must be positive, got " + s.strideH() + "x" + s.strideW());
+        }
+        if (s.padH() < 0 || s.padW() < 0) {
+            throw specError("pad must not be negative, got " + s.padH() + "x" + s.padW());
+        }
+        if (s.padH() >= s.kernelH() || s.padW() >= s.kernelW()) {
+            throw specError("pad must be smaller than the kernel (as Caffe requires), got pad " + s.padH() + "x"
+                    + s.padW() + " for kernel " + s.kernelH() + "x" + s.kernelW());
+        }
+    }
+
+    private IllegalArgumentException specError(String what) {
+        return new IllegalArgumentException("layer '" + name + "' (" + type() + "): " + what);
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    @Override
+    public String type() {
+        return "Pooling";
+    }
+
+    /**
+     * Caffe's pooled size along one axis: ceil (or floor) of (in + 2·pad − kernel)/stride, plus 1; when
+     * the layer has any padding (on either axis, as Caffe tests pad_h || pad_w) a last window that
+     * would start at or beyond in + pad is dropped.
+     */
+    public static int pooledSize(int in, int kernel, int stride, int pad, boolean layerHasPadding, RoundMode mode) {
+        int span = in + 2 * pad - kernel; // >= 0, checked by the caller
+        int steps = mode == RoundMode.CEIL ? (span + stride - 1) / stride : span / stride;
+        int out = steps + 1;
+        if (layerHasPadding && (out - 1) * stride >= in + pad) {
+            out--;
+        }
+        return out;
+    }
+
+    @Override
+    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
+        this.engine = engine;
+        if (bottomShapes.size() != 1) {
+            throw new IllegalArgumentException("layer '" + name + "' (Pooling) takes 1 bottom, got " + bottomShapes.size());
+        }
+        int[] shape = bottomShapes.get(0);
+        if (shape.length != 4) {
+            throw shapeError("expected 4 axes (num, channels, height, width)", shape);
+        }
+        int h = shape[2];
+        int w = shape[3];
+        if (h <= 0 || w <= 0) {
+            throw shapeError("expected a non-empty image", shape);
+        }
+        int kh = spec.globalPooling() ? h : spec.kernelH();
+        int kw = spec.globalPooling() ? w : spec.kernelW();
+        if (kh > h + 2 * spec.padH() || kw > w + 2 * spec.padW()) {
+            throw shapeError("kernel " + kh + "x" + kw + " is larger than the padded input "
+                    + (h + 2 * spec.padH()) + "x" + (w + 2 * spec.padW()), shape);
+        }
+        boolean padded = spec.padH() > 0 || spec.padW() > 0;
+        int ph = pooledSize(h, kh, spec.strideH(), spec.padH(), padded, spec.roundMode());
+        int pw = pooledSize(w, kw, spec.strideW(), spec.padW(), padded, spec.roundMode());
+        // Without padding, ceil rounding with stride > kernel can place a last window wholly past the
+        // image; Caffe's output there is garbage (-FLT_MAX, or 0/0 for AVE), so refuse it.
+        if ((ph - 1) * spec.strideH() - spec.padH() >= h || (pw - 1) * spec.strideW() - spec.padW() >= w) {
+            throw shapeError("the last pooling window (kernel " + kh + "x" + kw + ", stride " + spec.strideH() + "x"
+                    + spec.strideW() + ", ceil rounding) would start outside the image and cover no input;"
+                    + " use round mode FLOOR or padding", shape);
+        }
+        this.bottomShape = shape.clone();
+        this.kernelH = kh;
+        this.kernelW = kw;
+        this.pooledH = ph;
+        this.pooledW = pw;
+        if (spec.method() == PoolMethod.MAX) {
+            long need = (long) shape[0] * shape[1] * ph * pw;
+            if (need > argmaxCapacity) {
+                if (argmax != null) {
+                    argmax.close();
+                }
+                argmax = engine.alloc(need, name + ".argmax");
+                argmaxCapacity = need;
+            }
+        }
+        return List.of(new int[] {shape[0], shape[1], ph, pw});
+    }
+
+    @Override
+    public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
+        Blob x = bottom.get(0);
+        Blob y = top.get(0);
+        checkSetUp(x);
+        if (spec.method() == PoolMethod.MAX) {
+            ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_forward");
+            geometryArgs(k).arg(11, x.data()).arg(12, y.data()).arg(13, argmax);
+            NdRange.run(engine, k, pooledW, pooledH, planes());
+        } else {
+            ClKernel k = engine.kernel(KERNELS, defines(), "ave_pool_forward");
+            geometryArgs(k).arg(11, x.data()).arg(12, y.data());
+            NdRange.run(engine, k, pooledW, pooledH, planes());
+        }
+    }
+
+    @Override
+    public void backward(List<Blob> top, List<Blob> bottom, boolean[] propagateDown, Pass pass) {
+        if (!propagateDown[0]) {
+            return;
+        }
+        Blob x = bottom.get(0);
+        Blob y = top.get(0);
+        checkSetUp(x);
+        String kernel = spec.method() == PoolMethod.MAX ? "max_pool_backward" : "ave_pool_backward";
+        ClKernel k;
+        if (fixedGeometry()) {
+            // One work-item per slot of stride_w input columns (see pooling.cl).
+            int slots = (bottomShape[3] + spec.padW() + spec.strideW() - 1) / spec.strideW();
+            k = geometryArgs(engine.kernel(KERNELS, defines(), kernel + "_slots")).arg(11, slots);
+            bindBackwardBuffers(k, 12, x, y);
+            NdRange.run(engine, k, slots, bottomShape[2], planes());
+        } else {
+            k = geometryArgs(engine.kernel(KERNELS, defines(), kernel));
+            bindBackwardBuffers(k, 11, x, y);
+            NdRange.run(engine, k, bottomShape[3], bottomShape[2], planes());
+        }
+    }
+
+    private void bindBackwardBuffers(ClKernel k, int first, Blob x, Blob y) {
+        k.arg(first, y.diff());
+        if (spec.method() == PoolMethod.MAX) {
+            k.arg(first + 1, argmax).arg(first + 2, x.diff());
+        } else {
+            k.arg(first + 1, x.diff());
+        }
+    }
+
+    private ClKernel geometryArgs(ClKernel k) {
+        return k.arg(0, planes()).arg(1, bottomShape[2]).arg(2, bottomShape[3]).arg(3, pooledH).arg(4, pooledW)
+                .arg(5, kernelH).arg(6, kernelW).arg(7, spec.strideH()).arg(8, spec.strideW())
+                .arg(9, spec.padH()).arg(10, spec.padW());
+    }
+
+    /** Small windows have their geometry compiled in; large ones (global pooling over big maps) do not. */
+    private boolean fixedGeometry() {
+        return (long) kernelH * kernelW <= MAX_UNROLLED_WINDOW;
+    }
+
+    /**
+     * Small windows are compiled in as constants so the window loops unroll (and vectorise on CPUs);
+     * large ones keep runtime loops rather than huge unrolled code.
+     */
+    private String defines() {
+        if (!fixedGeometry()) {
+            return "";
+        }
+        return "-DFIXED_KH=" + kernelH + " -DFIXED_KW=" + kernelW
+                + " -DFIXED_SH=" + spec.strideH() + " -DFIXED_SW=" + spec.strideW();
+    }
+
+    private int planes() {
+        return bottomShape[0] * bottomShape[1];
+    }
+
+    private void checkSetUp(Blob x) {
+        if (bottomShape == null) {
+            throw new IllegalStateException("layer '" + name + "' (Pooling) used before setUp");
+        }
+        if (!Arrays.equals(x.shape(), bottomShape)) {
+            throw shapeError("expected the shape it was set up for " + Arrays.toString(bottomShape), x.shape());
+        }
+    }
+
+    private int topCount() {
+        return bottomShape[0] * bottomShape[1] * pooledH * pooledW;
+    }
+
+    /** Kernel height and width in use (the input's size for global pooling); valid after setUp. */
+    public int[] kernel() {
+        return new int[] {kernelH, kernelW};
+    }
+
+    @Override
+    public long forwardFlops() {
+        return bottomShape == null ? 0 : (long) topCount() * kernelH * kernelW;
+    }
+
+    @Override
+    public long backwardFlops() {
+        return forwardFlops();
+    }
+
+    @Override
+    public void close() {
+        if (argmax != null) {
+            argmax.close();
+            argmax = null;
+            argmaxCapacity = 0;
+        }
+        super.close();
+    }
+}

@@ -1,0 +1,80 @@
+package org.graft.ops.softmax;
+
+import java.util.List;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+import org.graft.layers.AxisSplit;
+import org.graft.layers.Layer;
+import org.graft.layers.Pass;
+import org.graft.opencl.ClBuffer;
+import org.graft.opencl.ClKernel;
+
+/**
+ * Caffe's "Softmax": a numerically stable softmax over one axis (kernels/softmax.cl).
+ * Reference: {@link org.graft.ops.softmax.SoftmaxReference}.
+ */
+public final class SoftmaxLayer extends Layer {
+    static final String KERNELS = "softmax.cl";
+
+    /** Caffe's SoftmaxParameter: the axis over which the distribution runs (default 1). */
+    public record Spec(int axis) {
+        public static Spec defaults() {
+            return new Spec(1);
+        }
+    }
+
+    private final Spec spec;
+    private AxisSplit split;
+
+    public SoftmaxLayer(String name, Spec spec) {
+        super(name);
+        this.spec = spec;
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    @Override
+    public String type() {
+        return "Softmax";
+    }
+
+    @Override
+    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
+        this.engine = engine;
+        int[] shape = bottomShapes.get(0);
+        split = AxisSplit.of(this, shape, spec.axis());
+        return List.of(shape.clone());
+    }
+
+    @Override
+    public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
+        forward(engine, bottom.get(0).data(), top.get(0).data(), split);
+    }
+
+    @Override
+    public void backward(List<Blob> top, List<Blob> bottom, boolean[] propagateDown, Pass pass) {
+        if (!propagateDown[0]) {
+            return;
+        }
+        Blob y = top.get(0);
+        ClKernel k = engine.kernel(KERNELS, "softmax_backward");
+        k.arg(0, y.data()).arg(1, y.diff()).arg(2, bottom.get(0).diff())
+                .arg(3, split.outer()).arg(4, split.channels()).arg(5, split.inner());
+        engine.run1d(k, split.positions());
+    }
+
+    /** Launches the forward kernel: y = softmax(x) over the split's channel axis (y may be x). */
+    public static void forward(Engine engine, ClBuffer x, ClBuffer y, AxisSplit split) {
+        ClKernel k = engine.kernel(KERNELS, "softmax_forward");
+        k.arg(0, x).arg(1, y).arg(2, split.outer()).arg(3, split.channels()).arg(4, split.inner());
+        engine.run1d(k, split.positions());
+    }
+
+    @Override
+    public long forwardFlops() {
+        // max, exp, sum and divide per element
+        return split == null ? 0 : 4L * split.count();
+    }
+}
