@@ -166,7 +166,7 @@ class PaperNetsTest {
         long start = System.nanoTime();
         try (PhaseNet train = NetBuilder.build(TestEngines.get(), c, Phase.TRAIN, seed, null, 0);
              SgdSolver solver = new SgdSolver(TestEngines.get(), c.requireSolver(), train.net(), seed)) {
-            train.fill(seed);
+            train.net().fill(seed);
             assertThat(train.net().blob("fc8").shape()).containsExactly(4, 1000);
             assertThat(train.net().blob("pool5").shape()).containsExactly(4, 256, 6, 6);
             SplittableRandom r = new SplittableRandom(seed);
