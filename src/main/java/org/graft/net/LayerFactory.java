@@ -14,7 +14,6 @@ import org.graft.layers.SplitLayer;
 import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
-import org.graft.net.config.LossParam;
 
 /**
  * Creates the compute layer a (validated) layer config describes. Layers whose settings are one Caffe
@@ -44,11 +43,7 @@ public final class LayerFactory {
                 yield new InnerProductLayer(name, new InnerProductLayer.Spec(p.numOutput(), p.biasTerm(), p.transpose(), p.axis()));
             }
             case SOFTMAX -> new SoftmaxLayer(name, lc.softmaxParam());
-            case SOFTMAX_WITH_LOSS -> {
-                LossParam lp = lc.lossParam();
-                yield new SoftmaxWithLossLayer(name, new SoftmaxWithLossLayer.Spec(lc.softmaxParam().axis(), lp.ignoreLabel(),
-                        lp.normalization()));
-            }
+            case SOFTMAX_WITH_LOSS -> new SoftmaxWithLossLayer(name, lc.lossParam());
             case ACCURACY -> new AccuracyLayer(name, lc.accuracyParam());
             case SPLIT -> new SplitLayer(name, lc.top().size());
             default -> throw new IllegalArgumentException("layer '" + name + "' of type " + lc.type().jsonName()

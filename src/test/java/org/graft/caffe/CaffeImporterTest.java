@@ -4,6 +4,7 @@ import org.graft.testing.Repo;
 
 import org.graft.layers.LRNLayer;
 import org.graft.layers.PoolingLayer;
+import org.graft.layers.SoftmaxWithLossLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,6 @@ import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
-import org.graft.net.config.LossParam;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.ParamSpec;
@@ -198,7 +198,7 @@ class CaffeImporterTest {
 
         LayerConfig loss = layer(c, "loss");
         assertThat(loss.lossWeight()).containsExactly(0.5f);
-        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
+        assertThat(loss.lossParam()).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
         assertThat(loss.includedIn(Phase.TEST)).isFalse();
         assertThat(loss.includedIn(Phase.TRAIN)).isTrue();
         // Caffe's older boolean 'normalize: false' means dividing by the batch size; the loss without a top gets one.

@@ -19,6 +19,7 @@ import org.graft.layers.Phase;
 import org.graft.layers.PoolingLayer;
 import org.graft.layers.ReLULayer;
 import org.graft.layers.SoftmaxLayer;
+import org.graft.layers.SoftmaxWithLossLayer;
 
 /**
  * Checks a Caffe {@code NetParameter} and binds it to a {@link NetConfig}: the one place a net's settings
@@ -253,8 +254,9 @@ public final class NetBinder {
                     .getInnerProductParam(), path + ".inner_product_param"));
             case SOFTMAX -> b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
             case SOFTMAX_WITH_LOSS -> {
-                b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
-                b.loss(loss(l.getLossParam()));
+                Caffe.LossParameter p = l.getLossParam();
+                b.loss(new SoftmaxWithLossLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param"),
+                        p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization()));
             }
             case ACCURACY -> b.accuracy(accuracy(l.getAccuracyParam(), path + ".accuracy_param"));
             case SPLIT -> { }
@@ -433,9 +435,6 @@ public final class NetBinder {
                 filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path), p.getTranspose());
     }
 
-    private static LossParam loss(Caffe.LossParameter p) {
-        return new LossParam(p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization());
-    }
 
     private AccuracyLayer.Spec accuracy(Caffe.AccuracyParameter p, String path) {
         return new AccuracyLayer.Spec(atLeast(p.getTopK(), 1, path + ".top_k"), axisOne(p.getAxis(), path),

@@ -16,6 +16,7 @@ import org.graft.layers.LRNLayer;
 import org.graft.layers.PoolingLayer;
 import org.graft.layers.ReLULayer;
 import org.graft.layers.SoftmaxLayer;
+import org.graft.layers.SoftmaxWithLossLayer;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written
@@ -90,8 +91,10 @@ public final class NetConfigWriter {
         if (l.reluParam() != null && !l.reluParam().equals(new ReLULayer.Spec())) {
             m.put("relu_param", Map.of("negative_slope", l.reluParam().negativeSlope()));
         }
-        if (l.softmaxParam() != null && !l.softmaxParam().equals(SoftmaxLayer.Spec.defaults())) {
-            m.put("softmax_param", Map.of("axis", l.softmaxParam().axis()));
+        // SoftmaxWithLoss keeps its softmax axis in its own spec; Caffe writes it as softmax_param.
+        SoftmaxLayer.Spec softmax = l.lossParam() != null ? new SoftmaxLayer.Spec(l.lossParam().axis()) : l.softmaxParam();
+        if (softmax != null && !softmax.equals(SoftmaxLayer.Spec.defaults())) {
+            m.put("softmax_param", Map.of("axis", softmax.axis()));
         }
         putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
         putParam(m, "accuracy_param", l.accuracyParam() == null ? null : accuracy(l.accuracyParam()));
@@ -155,7 +158,7 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> loss(LossParam p) {
+    private static Map<String, Object> loss(SoftmaxWithLossLayer.Spec p) {
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
         putIf(m, "normalization", p.normalization().name(), p.normalization() != Caffe.LossParameter.NormalizationMode.VALID);

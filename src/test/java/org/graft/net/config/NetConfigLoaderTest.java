@@ -5,8 +5,8 @@ import org.graft.testing.Repo;
 import org.graft.layers.AccuracyLayer;
 import org.graft.layers.LRNLayer;
 import org.graft.layers.PoolingLayer;
+import org.graft.layers.SoftmaxWithLossLayer;
 import org.graft.layers.ReLULayer;
-import org.graft.layers.SoftmaxLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -115,8 +115,7 @@ class NetConfigLoaderTest {
         LayerConfig loss = net.layers().get(10);
         assertThat(loss.lossWeight(0)).isEqualTo(2f);
         assertThat(loss.propagateDown()).containsExactly(true, false);
-        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
-        assertThat(loss.softmaxParam()).isEqualTo(SoftmaxLayer.Spec.defaults());
+        assertThat(loss.lossParam()).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
         assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyLayer.Spec(5, 1, -1));
 
         SolverConfig s = net.solver();

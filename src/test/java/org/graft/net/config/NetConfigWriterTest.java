@@ -3,6 +3,7 @@ package org.graft.net.config;
 import org.graft.testing.Repo;
 
 import org.graft.layers.PoolingLayer;
+import org.graft.layers.SoftmaxWithLossLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class NetConfigWriterTest {
         LayerConfig fc = LayerConfig.builder("fc", LayerType.INNER_PRODUCT).bottom("pool").top("fc")
                 .innerProduct(InnerProductParam.of(5).withFillers(Filler.positiveUnitball(), Filler.constant(0.1f))).build();
         LayerConfig loss = LayerConfig.builder("loss", LayerType.SOFTMAX_WITH_LOSS).bottom("fc", "label").top("loss")
-                .loss(new LossParam(null, Caffe.LossParameter.NormalizationMode.NONE)).exclude(Phase.TEST).build();
+                .loss(new SoftmaxWithLossLayer.Spec(1, null, Caffe.LossParameter.NormalizationMode.NONE)).exclude(Phase.TEST).build();
         SolverConfig solver = SolverConfig.builder(0.05, SolverConfig.LrPolicy.SIGMOID, 100).gamma(-0.1).stepsize(50)
                 .randomSeed(7).clipGradients(10).topKReport(List.of(1, 3)).snapshotPrefix(Path.of("/out/x")).build();
         NetConfig net = new NetConfig("built", true, List.of(in, conv, relu, pool, fc, loss), solver,
