@@ -6,8 +6,11 @@ import org.graft.layers.PoolingLayer;
 import org.graft.layers.SoftmaxWithLossLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,27 @@ class NetConfigWriterTest {
         assertThat(back.layers()).isEqualTo(net.layers());
         assertThat(back.solver()).isEqualTo(net.solver());
         assertThat(back.name()).isEqualTo(net.name());
+    }
+
+    /** Every net.json the repository commits (examples, the committed grid's cells) is written back to the same configuration. */
+    @Test
+    void everyCommittedNetJsonSurvivesARoundTrip(@TempDir Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Stream.concat(Files.walk(Repo.path("examples")), Files.walk(Repo.path("docs/results")))) {
+            files = s.filter(f -> f.getFileName().toString().equals("net.json")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(2);
+        for (Path f : files) {
+            NetConfig net = NetConfigLoader.load(f);
+            Path copy = dir.resolve(Repo.path("").relativize(f).toString().replace('/', '_'));
+            NetConfigWriter.write(net, copy);
+            NetConfig back = NetConfigLoader.load(copy);
+            assertThat(back.layers()).as(f.toString()).isEqualTo(net.layers());
+            assertThat(back.solver()).as(f.toString()).isEqualTo(net.solver());
+            assertThat(back.init()).as(f.toString()).isEqualTo(net.init());
+            assertThat(back.forceBackward()).as(f.toString()).isEqualTo(net.forceBackward());
+            assertThat(back.name()).as(f.toString()).isEqualTo(net.name());
+        }
     }
 
     @Test
