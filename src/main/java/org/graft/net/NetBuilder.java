@@ -127,7 +127,7 @@ public final class NetBuilder {
                         }
                     }
                     default -> {
-                        Layer layer = LayerFactory.create(lc);
+                        Layer layer = lc.type().create(lc);
                         Layer source = sharesWith == null ? null : sharesWith.layer(lc.name());
                         List<float[]> mults = new ArrayList<>();
                         List<Filler> fillers = new ArrayList<>();

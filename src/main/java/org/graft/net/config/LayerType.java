@@ -1,36 +1,58 @@
 package org.graft.net.config;
 
+import java.util.List;
+import java.util.function.Function;
+import org.graft.layers.AccuracyLayer;
+import org.graft.layers.ConvolutionLayer;
+import org.graft.layers.DropoutLayer;
+import org.graft.layers.InnerProductLayer;
+import org.graft.layers.LRNLayer;
+import org.graft.layers.Layer;
+import org.graft.layers.PoolingLayer;
+import org.graft.layers.ReLULayer;
+import org.graft.layers.SoftmaxLayer;
+import org.graft.layers.SoftmaxWithLossLayer;
+import org.graft.layers.SplitLayer;
+
 /**
- * The layer types Graft implements, spelled in net.json as Caffe's V2 type strings, with how many
- * bottoms and tops each takes (-1 = no upper bound).
+ * The layer types Graft implements, spelled in net.json as Caffe's V2 type strings: the one place a
+ * type is registered, with how many bottoms and tops it takes (-1 = no upper bound), the typed parameter
+ * messages of caffe.proto it reads (any other is refused) and how its compute layer is made from a
+ * validated config (none for the data layers, which become the net's inputs).
  */
 public enum LayerType implements JsonEnum {
-    INPUT("Input", 0, 0, 1, -1),
-    DATA("Data", 0, 0, 1, 2),
-    IMAGE_DATA("ImageData", 0, 0, 1, 2),
-    CONVOLUTION("Convolution", 1, 1, 1, 1),
-    POOLING("Pooling", 1, 1, 1, 1),
-    LRN("LRN", 1, 1, 1, 1),
-    RELU("ReLU", 1, 1, 1, 1),
-    DROPOUT("Dropout", 1, 1, 1, 1),
-    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1),
-    SOFTMAX("Softmax", 1, 1, 1, 1),
-    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1),
-    ACCURACY("Accuracy", 2, 2, 1, 1),
-    SPLIT("Split", 1, 1, 1, -1);
+    INPUT("Input", 0, 0, 1, -1, List.of("input_param"), null),
+    DATA("Data", 0, 0, 1, 2, List.of("data_param", "transform_param"), null),
+    IMAGE_DATA("ImageData", 0, 0, 1, 2, List.of("image_data_param", "transform_param"), null),
+    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), LayerType::convolution),
+    POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), lc -> new PoolingLayer(lc.name(), lc.poolingParam())),
+    LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), lc -> new LRNLayer(lc.name(), lc.lrnParam())),
+    RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), lc -> new ReLULayer(lc.name(), lc.reluParam())),
+    DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), lc -> new DropoutLayer(lc.name(), lc.dropoutParam())),
+    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), LayerType::innerProduct),
+    SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), lc -> new SoftmaxLayer(lc.name(), lc.softmaxParam())),
+    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"),
+            lc -> new SoftmaxWithLossLayer(lc.name(), lc.lossParam())),
+    ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), lc -> new AccuracyLayer(lc.name(), lc.accuracyParam())),
+    SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size()));
 
     private final String jsonName;
     private final int minBottoms;
     private final int maxBottoms;
     private final int minTops;
     private final int maxTops;
+    private final List<String> params;
+    private final Function<LayerConfig, Layer> factory;
 
-    LayerType(String jsonName, int minBottoms, int maxBottoms, int minTops, int maxTops) {
+    LayerType(String jsonName, int minBottoms, int maxBottoms, int minTops, int maxTops, List<String> params,
+              Function<LayerConfig, Layer> factory) {
         this.jsonName = jsonName;
         this.minBottoms = minBottoms;
         this.maxBottoms = maxBottoms;
         this.minTops = minTops;
         this.maxTops = maxTops;
+        this.params = params;
+        this.factory = factory;
     }
 
     /** Caffe's type string, e.g. "InnerProduct". */
@@ -57,9 +79,14 @@ public enum LayerType implements JsonEnum {
         return maxTops;
     }
 
+    /** The typed parameter messages (e.g. "lrn_param") this type reads; any other is refused (Caffe would silently ignore it). */
+    public List<String> params() {
+        return params;
+    }
+
     /** Layers that read no bottoms and produce the net's inputs. */
     public boolean isData() {
-        return this == INPUT || this == DATA || this == IMAGE_DATA;
+        return factory == null;
     }
 
     /** Loss layers: their first top has loss weight 1 unless loss_weight says otherwise (Caffe's rule). */
@@ -75,5 +102,28 @@ public enum LayerType implements JsonEnum {
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */
     public boolean hasParams() {
         return this == CONVOLUTION || this == INNER_PRODUCT;
+    }
+
+    /** The compute layer {@code lc} (a validated config of this type) describes. */
+    public Layer create(LayerConfig lc) {
+        if (factory == null) {
+            throw new IllegalArgumentException("layer '" + lc.name() + "' of type " + jsonName
+                    + " is a data layer, not a compute layer");
+        }
+        return factory.apply(lc);
+    }
+
+    private static Layer convolution(LayerConfig lc) {
+        ConvolutionParam p = lc.convolutionParam();
+        if (p.axis() != 1) {
+            throw new IllegalArgumentException("layer '" + lc.name() + "': convolution_param.axis " + p.axis() + " is not supported (only 1)");
+        }
+        return new ConvolutionLayer(lc.name(), new ConvolutionLayer.Spec(p.numOutput(), p.kernelH(), p.kernelW(), p.strideH(),
+                p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), p.group(), p.biasTerm()));
+    }
+
+    private static Layer innerProduct(LayerConfig lc) {
+        InnerProductParam p = lc.innerProductParam();
+        return new InnerProductLayer(lc.name(), new InnerProductLayer.Spec(p.numOutput(), p.biasTerm(), p.transpose(), p.axis()));
     }
 }

@@ -189,27 +189,8 @@ public final class NetBinder {
         return Arrays.stream(LayerType.values()).map(LayerType::jsonName).collect(Collectors.joining(", "));
     }
 
-    /** The typed parameter messages a layer type reads; any other is refused (Caffe would silently ignore it). */
-    public static List<String> applicableParams(LayerType type) {
-        return switch (type) {
-            case INPUT -> List.of("input_param");
-            case DATA -> List.of("data_param", "transform_param");
-            case IMAGE_DATA -> List.of("image_data_param", "transform_param");
-            case CONVOLUTION -> List.of("convolution_param");
-            case POOLING -> List.of("pooling_param");
-            case LRN -> List.of("lrn_param");
-            case RELU -> List.of("relu_param");
-            case DROPOUT -> List.of("dropout_param");
-            case INNER_PRODUCT -> List.of("inner_product_param");
-            case SOFTMAX -> List.of("softmax_param");
-            case SOFTMAX_WITH_LOSS -> List.of("softmax_param", "loss_param");
-            case ACCURACY -> List.of("accuracy_param");
-            case SPLIT -> List.of();
-        };
-    }
-
     private void checkApplicable(LayerParameter l, LayerType type, String path) {
-        List<String> applicable = applicableParams(type);
+        List<String> applicable = type.params();
         for (FieldDescriptor f : l.getAllFields().keySet()) {
             String key = f.getName();
             if (key.endsWith("_param") && !applicable.contains(key)) {
