@@ -180,7 +180,7 @@ final class TimeCommand implements Callable<Integer> {
         int n = 1;
         for (var lc : cfg.layers()) {
             if (lc.innerProductParam() != null) {
-                n = lc.innerProductParam().numOutput();
+                n = lc.innerProductParam().spec().numOutput();
             }
         }
         return n;

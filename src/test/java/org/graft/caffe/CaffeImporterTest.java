@@ -2,6 +2,7 @@ package org.graft.caffe;
 
 import org.graft.testing.Repo;
 
+import org.graft.layers.ConvolutionLayer;
 import org.graft.layers.LRNLayer;
 import org.graft.layers.PoolingLayer;
 import org.graft.layers.SoftmaxWithLossLayer;
@@ -68,7 +69,7 @@ class CaffeImporterTest {
         LayerConfig conv1 = layer(c, "conv1");
         assertThat(conv1.param()).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 1));
         assertThat(conv1.convolutionParam().weightFiller()).isEqualTo(Filler.xavier());
-        assertThat(conv1.convolutionParam().numOutput()).isEqualTo(20);
+        assertThat(conv1.convolutionParam().spec().numOutput()).isEqualTo(20);
         assertThat(layer(c, "accuracy").include()).hasSize(1);
         assertThat(layer(c, "relu1").top()).containsExactly("ip1");
         // The net.json written from it loads to the same config.
@@ -93,7 +94,7 @@ class CaffeImporterTest {
         NetConfig c = CaffeImporter.importFiles(CAFFE.resolve("legacy/v0_deploy.prototxt"), null, tmp.resolve("net.json"), tmp).config();
         assertThat(c.layers().get(0).type()).isEqualTo(LayerType.INPUT);
         assertThat(c.layers().stream().map(l -> l.type().jsonName())).doesNotContain("padding");
-        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.convolutionParam().padH()))
+        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.convolutionParam().spec().padH()))
                 .anyMatch(p -> p > 0);
     }
 
@@ -166,15 +167,13 @@ class CaffeImporterTest {
         LayerConfig conv = layer(c, "conv");
         assertThat(conv.param()).containsExactly(new ParamSpec(null, 0.5f, 0f), new ParamSpec("shared", 3f, 2f));
         ConvolutionParam cp = conv.convolutionParam();
-        assertThat(new int[] {cp.numOutput(), cp.kernelH(), cp.kernelW(), cp.strideH(), cp.strideW(), cp.padH(), cp.padW(),
-                cp.dilationH(), cp.dilationW(), cp.group()}).containsExactly(9, 3, 5, 2, 1, 1, 2, 2, 2, 3);
-        assertThat(cp.biasTerm()).isTrue();
+        assertThat(cp.spec()).isEqualTo(new ConvolutionLayer.Spec(9, 3, 5, 2, 1, 1, 2, 2, 2, 3, true));
         assertThat(cp.weightFiller()).isEqualTo(Filler.gaussian(0.1f, 0.02f));
         assertThat(cp.biasFiller()).isEqualTo(Filler.constant(0.25f));
         ConvolutionParam dw = layer(c, "dw").convolutionParam();
-        assertThat(dw.group()).isEqualTo(9);
-        assertThat(dw.biasTerm()).isFalse();
-        assertThat(dw.padH()).isEqualTo(1);
+        assertThat(dw.spec().group()).isEqualTo(9);
+        assertThat(dw.spec().biasTerm()).isFalse();
+        assertThat(dw.spec().padH()).isEqualTo(1);
         assertThat(dw.weightFiller()).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
 
         PoolingLayer.Spec pool = layer(c, "pool").poolingParam();
@@ -188,8 +187,8 @@ class CaffeImporterTest {
         assertThat(layer(c, "drop").dropoutParam().dropoutRatio()).isEqualTo(0.3f);
 
         InnerProductParam fc = layer(c, "fc").innerProductParam();
-        assertThat(fc.numOutput()).isEqualTo(7);
-        assertThat(fc.transpose()).isTrue();
+        assertThat(fc.spec().numOutput()).isEqualTo(7);
+        assertThat(fc.spec().transpose()).isTrue();
         assertThat(fc.weightFiller()).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.FAN_OUT));
         assertThat(fc.biasFiller()).isEqualTo(Filler.uniform(-0.5f, 0.5f));
         assertThat(layer(c, "fc2").innerProductParam().weightFiller()).isEqualTo(Filler.positiveUnitball());

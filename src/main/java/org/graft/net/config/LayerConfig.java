@@ -106,10 +106,10 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
     /** Number of learnable blobs: weights, plus bias when bias_term is on; 0 for layers without parameters. */
     public int learnableBlobs() {
         if (convolutionParam != null && type == LayerType.CONVOLUTION) {
-            return convolutionParam.biasTerm() ? 2 : 1;
+            return convolutionParam.spec().biasTerm() ? 2 : 1;
         }
         if (innerProductParam != null && type == LayerType.INNER_PRODUCT) {
-            return innerProductParam.biasTerm() ? 2 : 1;
+            return innerProductParam.spec().biasTerm() ? 2 : 1;
         }
         return 0;
     }

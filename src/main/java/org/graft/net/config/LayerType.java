@@ -24,12 +24,12 @@ public enum LayerType implements JsonEnum {
     INPUT("Input", 0, 0, 1, -1, List.of("input_param"), null),
     DATA("Data", 0, 0, 1, 2, List.of("data_param", "transform_param"), null),
     IMAGE_DATA("ImageData", 0, 0, 1, 2, List.of("image_data_param", "transform_param"), null),
-    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), LayerType::convolution),
+    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), lc -> new ConvolutionLayer(lc.name(), lc.convolutionParam().spec())),
     POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), lc -> new PoolingLayer(lc.name(), lc.poolingParam())),
     LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), lc -> new LRNLayer(lc.name(), lc.lrnParam())),
     RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), lc -> new ReLULayer(lc.name(), lc.reluParam())),
     DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), lc -> new DropoutLayer(lc.name(), lc.dropoutParam())),
-    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), LayerType::innerProduct),
+    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), lc -> new InnerProductLayer(lc.name(), lc.innerProductParam().spec())),
     SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), lc -> new SoftmaxLayer(lc.name(), lc.softmaxParam())),
     SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"),
             lc -> new SoftmaxWithLossLayer(lc.name(), lc.lossParam())),
@@ -113,17 +113,4 @@ public enum LayerType implements JsonEnum {
         return factory.apply(lc);
     }
 
-    private static Layer convolution(LayerConfig lc) {
-        ConvolutionParam p = lc.convolutionParam();
-        if (p.axis() != 1) {
-            throw new IllegalArgumentException("layer '" + lc.name() + "': convolution_param.axis " + p.axis() + " is not supported (only 1)");
-        }
-        return new ConvolutionLayer(lc.name(), new ConvolutionLayer.Spec(p.numOutput(), p.kernelH(), p.kernelW(), p.strideH(),
-                p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), p.group(), p.biasTerm()));
-    }
-
-    private static Layer innerProduct(LayerConfig lc) {
-        InnerProductParam p = lc.innerProductParam();
-        return new InnerProductLayer(lc.name(), new InnerProductLayer.Spec(p.numOutput(), p.biasTerm(), p.transpose(), p.axis()));
-    }
 }

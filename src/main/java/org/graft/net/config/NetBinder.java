@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
 import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.AccuracyLayer;
+import org.graft.layers.ConvolutionLayer;
 import org.graft.layers.DropoutLayer;
+import org.graft.layers.InnerProductLayer;
 import org.graft.layers.LRNLayer;
 import org.graft.layers.Phase;
 import org.graft.layers.PoolingLayer;
@@ -354,9 +356,10 @@ public final class NetBinder {
         if (numOutput % group != 0) {
             throw at.error(path + ".group", "num_output (" + numOutput + ") must be divisible by group, found group " + group);
         }
-        return new ConvolutionParam(numOutput, p.getBiasTerm(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1],
-                dilationH, dilationW, group, filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path));
+        axisOne(p.getAxis(), path);
+        return new ConvolutionParam(new ConvolutionLayer.Spec(numOutput, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1],
+                dilationH, dilationW, group, p.getBiasTerm()), filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
+                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
     }
 
     private PoolingLayer.Spec pooling(Caffe.PoolingParameter p, String path) {
@@ -412,8 +415,9 @@ public final class NetBinder {
             throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of outputs)");
         }
         int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
-        return new InnerProductParam(numOutput, p.getBiasTerm(), filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path), p.getTranspose());
+        return new InnerProductParam(new InnerProductLayer.Spec(numOutput, p.getBiasTerm(), p.getTranspose(), axisOne(p.getAxis(), path)),
+                filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
+                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
     }
 
 

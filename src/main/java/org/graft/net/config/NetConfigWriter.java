@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.AccuracyLayer;
+import org.graft.layers.ConvolutionLayer;
 import org.graft.layers.DropoutLayer;
+import org.graft.layers.InnerProductLayer;
 import org.graft.layers.LRNLayer;
 import org.graft.layers.PoolingLayer;
 import org.graft.layers.ReLULayer;
@@ -105,7 +107,8 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> convolution(ConvolutionParam c) {
+    private static Map<String, Object> convolution(ConvolutionParam cp) {
+        ConvolutionLayer.Spec c = cp.spec();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("num_output", c.numOutput());
         putIf(m, "bias_term", false, !c.biasTerm());
@@ -116,9 +119,8 @@ public final class NetConfigWriter {
             m.put("dilation", c.dilationH() == c.dilationW() ? (Object) c.dilationH() : List.of(c.dilationH(), c.dilationW()));
         }
         putIf(m, "group", c.group(), c.group() != 1);
-        putFiller(m, "weight_filler", c.weightFiller());
-        putFiller(m, "bias_filler", c.biasFiller());
-        putIf(m, "axis", c.axis(), c.axis() != 1);
+        putFiller(m, "weight_filler", cp.weightFiller());
+        putFiller(m, "bias_filler", cp.biasFiller());
         return m;
     }
 
@@ -147,12 +149,13 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> innerProduct(InnerProductParam p) {
+    private static Map<String, Object> innerProduct(InnerProductParam ip) {
+        InnerProductLayer.Spec p = ip.spec();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("num_output", p.numOutput());
         putIf(m, "bias_term", false, !p.biasTerm());
-        putFiller(m, "weight_filler", p.weightFiller());
-        putFiller(m, "bias_filler", p.biasFiller());
+        putFiller(m, "weight_filler", ip.weightFiller());
+        putFiller(m, "bias_filler", ip.biasFiller());
         putIf(m, "axis", p.axis(), p.axis() != 1);
         putIf(m, "transpose", true, p.transpose());
         return m;

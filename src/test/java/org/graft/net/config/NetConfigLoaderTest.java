@@ -4,6 +4,8 @@ import org.graft.testing.Repo;
 
 import org.graft.layers.AccuracyLayer;
 import org.graft.layers.LRNLayer;
+import org.graft.layers.ConvolutionLayer;
+import org.graft.layers.InnerProductLayer;
 import org.graft.layers.PoolingLayer;
 import org.graft.layers.SoftmaxWithLossLayer;
 import org.graft.layers.ReLULayer;
@@ -96,8 +98,8 @@ class NetConfigLoaderTest {
 
         LayerConfig conv = net.layers().get(2);
         assertThat(conv.param()).containsExactly(new ParamSpec("w1", 1f, 1f), new ParamSpec(null, 2f, 0f));
-        assertThat(conv.convolutionParam()).isEqualTo(new ConvolutionParam(16, true, 3, 5, 2, 2, 1, 1, 2, 2, 4,
-                Filler.gaussian(0.5f, 0.01f), Filler.constant(1f), 1));
+        assertThat(conv.convolutionParam()).isEqualTo(new ConvolutionParam(new ConvolutionLayer.Spec(16, 3, 5, 2, 2, 1, 1, 2, 2, 4, true),
+                Filler.gaussian(0.5f, 0.01f), Filler.constant(1f)));
         assertThat(conv.learnableBlobs()).isEqualTo(2);
 
         assertThat(net.layers().get(3).reluParam().negativeSlope()).isEqualTo(0.1f);
@@ -107,8 +109,8 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.MAX));
         assertThat(net.layers().get(7).top()).containsExactly("g1", "g2");
         InnerProductParam ip = net.layers().get(8).innerProductParam();
-        assertThat(ip).isEqualTo(new InnerProductParam(10, false, Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE),
-                Filler.DEFAULT, 1, true));
+        assertThat(ip).isEqualTo(new InnerProductParam(new InnerProductLayer.Spec(10, false, true, 1),
+                Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE), Filler.DEFAULT));
         assertThat(net.layers().get(8).learnableBlobs()).isEqualTo(1);
         assertThat(net.layers().get(9).dropoutParam().dropoutRatio()).isEqualTo(0.25f);
 

@@ -2,6 +2,7 @@ package org.graft.net.config;
 
 import org.graft.testing.Repo;
 
+import org.graft.layers.ConvolutionLayer;
 import org.graft.layers.PoolingLayer;
 import org.graft.layers.SoftmaxWithLossLayer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,8 +65,8 @@ class NetConfigWriterTest {
                 .input(new InputParam(List.of(BlobShape.of(4, 3, 9, 7), BlobShape.of(4)))).build();
         LayerConfig conv = LayerConfig.builder("conv", LayerType.CONVOLUTION).bottom("data").top("conv")
                 .param(ParamSpec.of(0, 0), ParamSpec.of(0, 0))
-                .convolution(new ConvolutionParam(6, true, 3, 1, 2, 1, 0, 0, 1, 2, 3, Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT),
-                        Filler.uniform(-0.5f, 0.5f), 1)).build();
+                .convolution(new ConvolutionParam(new ConvolutionLayer.Spec(6, 3, 1, 2, 1, 0, 0, 1, 2, 3, true),
+                        Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT), Filler.uniform(-0.5f, 0.5f))).build();
         LayerConfig relu = LayerConfig.builder("relu", LayerType.RELU).bottom("conv").top("conv").build();
         LayerConfig pool = LayerConfig.builder("pool", LayerType.POOLING).bottom("conv").top("pool")
                 .pooling(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
