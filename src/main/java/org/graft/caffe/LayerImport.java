@@ -57,7 +57,7 @@ final class LayerImport {
             l.clearBlobs();
         }
         for (FieldDescriptor f : l.getAllFields().keySet()) {
-            if (f.getName().endsWith("_param") && !NetBinder.applicableParams(type).contains(f.getName())) {
+            if (f.getName().endsWith("_param") && !type.params().contains(f.getName())) {
                 warnings.accept(file + ": " + where + " (" + type.jsonName() + ") has " + f.getName()
                         + ", which a " + type.jsonName() + " layer does not read; ignored, as Caffe does");
                 l.clearField(f);

@@ -13,12 +13,13 @@ import org.graft.caffe.CaffeWeights.WeightBlob;
 import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.layers.Phase;
 import org.graft.net.config.ConvolutionParam;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
-import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.NetConfig;
-import org.graft.ops.pooling.PoolingLayer;
 
 /**
  * The shapes of the learnable blobs a net's layers expect, worked out from the config alone (no device,
@@ -100,7 +101,7 @@ public final class WeightShapes {
                     tops.add(new int[] {p.batchSize()});
                 }
                 case CONVOLUTION -> {
-                    ConvolutionParam p = l.convolutionParam();
+                    ConvolutionLayer.Spec p = l.convolutionParam().spec();
                     int c = dim(in, 1);
                     out.put(l.name(), params(new int[] {p.numOutput(), c < 0 ? -1 : c / p.group(), p.kernelH(), p.kernelW()},
                             p.numOutput(), p.biasTerm()));
@@ -115,7 +116,7 @@ public final class WeightShapes {
                             p.globalPooling() ? 1 : poolOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.roundMode())});
                 }
                 case INNER_PRODUCT -> {
-                    InnerProductParam p = l.innerProductParam();
+                    InnerProductLayer.Spec p = l.innerProductParam().spec();
                     int axis = p.axis();
                     int k = product(in, axis);
                     int n = p.numOutput();

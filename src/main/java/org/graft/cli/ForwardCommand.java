@@ -3,11 +3,8 @@ package org.graft.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.graft.caffe.WeightFiles;
@@ -95,7 +92,7 @@ public final class ForwardCommand implements Callable<Integer> {
         LayerConfig inputLayer = deploy.layersFor(Phase.TEST).get(0);
         String inputBlob = inputLayer.top().get(0);
         try (PhaseNet pn = NetBuilder.build(engine, deploy, Phase.TEST, 0, null, input.shape()[0])) {
-            pn.fill(0);
+            pn.net().fill(0);
             List<String> withParams = new ArrayList<>();
             for (Layer l : pn.net().layers()) {
                 if (!l.params().isEmpty()) {
@@ -118,27 +115,11 @@ public final class ForwardCommand implements Callable<Integer> {
                 notes.accept("warning: no --weights given; " + String.join(", ", withParams) + " use their fillers (seed 0)");
             }
             pn.net().blob(inputBlob).upload(input.data());
-            List<String> wanted = names.isEmpty() ? outputs(pn.layers()) : names;
-            return ForwardProbe.run(pn.net(), pn.layers(), wanted, Pass.test());
+            List<String> wanted = names.isEmpty() ? pn.net().unreadTops() : names;
+            return ForwardProbe.run(pn.net(), wanted, Pass.test());
         }
     }
 
-    /** The blobs no later layer reads: what a deploy net computes. */
-    private static List<String> outputs(List<LayerConfig> layers) {
-        Set<String> read = new HashSet<>();
-        for (LayerConfig l : layers) {
-            read.addAll(l.bottom());
-        }
-        Map<String, Boolean> out = new LinkedHashMap<>();
-        for (LayerConfig l : layers) {
-            if (!l.type().isData()) {
-                for (String t : l.top()) {
-                    out.put(t, !read.contains(t));
-                }
-            }
-        }
-        return out.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
-    }
 
     /**
      * The config whose first TEST data layer is an Input of the tensor's shape: an Input layer keeps its

@@ -1,6 +1,5 @@
 package org.graft.cli;
 
-import org.graft.engine.NonFinite;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import org.graft.caffe.WeightFiles;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Phase;
+import org.graft.net.Net;
 import org.graft.net.NetBuilder.PhaseNet;
 import org.graft.net.NetBuilder;
 import org.graft.net.config.NetConfig;
@@ -53,7 +53,7 @@ final class TestCommand implements Callable<Integer> {
         NetConfig cfg = TestOutputs.augment(Models.load(net, solver));
         try (Engine engine = device.open();
              PhaseNet test = NetBuilder.build(engine, cfg, Phase.TEST, 0, Trainer.caffeMeanLoader(), 0)) {
-            test.fill(0);
+            test.net().fill(0);
             List<String> copied = WeightFiles.load(test.net(), weights, false, allowNonFinite);
             List<String> missing = new ArrayList<>();
             for (Layer l : test.net().layers()) {
@@ -79,9 +79,9 @@ final class TestCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Testing '%s' with %s on %s: %d batch(es) of %d%n", cfg.name(), weights,
                     engine.device().describe(), n, batch);
             TestEvaluator evaluator = new TestEvaluator(test);
-            Map<TestEvaluator.Output, Double> r = evaluator.run(n);
-            for (Map.Entry<TestEvaluator.Output, Double> e : r.entrySet()) {
-                TestEvaluator.Output o = e.getKey();
+            Map<Net.Output, Double> r = evaluator.run(n);
+            for (Map.Entry<Net.Output, Double> e : r.entrySet()) {
+                Net.Output o = e.getKey();
                 System.out.printf(Locale.ROOT, "  %s = %.4f%s%n", o.blob(), e.getValue(),
                         o.topK() > 0 ? " (top-" + o.topK() + ")" : " (loss)");
             }

@@ -84,7 +84,7 @@ final class TimeCommand implements Callable<Integer> {
              PhaseNet pn = NetBuilder.build(engine, cfg, train ? Phase.TRAIN : Phase.TEST, 1, Trainer.caffeMeanLoader(), batch, true);
              PhaseNet test = withTestNet ? Trainer.buildTestNet(engine, cfg, pn, 1, batch, true) : null) {
             NetTimer.randomInputs(pn.net(), numClasses(cfg), 1);
-            pn.fill(1);
+            pn.net().fill(1);
             if (test != null) {
                 // One test pass, as training runs them: the TEST net's activations (its weights are the TRAIN net's).
                 NetTimer.randomInputs(test.net(), numClasses(cfg), 1);
@@ -180,7 +180,7 @@ final class TimeCommand implements Callable<Integer> {
         int n = 1;
         for (var lc : cfg.layers()) {
             if (lc.innerProductParam() != null) {
-                n = lc.innerProductParam().numOutput();
+                n = lc.innerProductParam().spec().numOutput();
             }
         }
         return n;

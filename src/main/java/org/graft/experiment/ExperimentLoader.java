@@ -169,7 +169,7 @@ public final class ExperimentLoader {
     }
 
     static int numOutput(LayerConfig l) {
-        return l.type() == LayerType.INNER_PRODUCT ? l.innerProductParam().numOutput() : l.convolutionParam().numOutput();
+        return l.type() == LayerType.INNER_PRODUCT ? l.innerProductParam().spec().numOutput() : l.convolutionParam().spec().numOutput();
     }
 
     private static List<Integer> nValues(ExperimentFiles.Bound<?> src, List<Integer> given, int depth) {

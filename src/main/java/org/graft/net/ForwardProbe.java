@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import org.graft.engine.Blob;
 import org.graft.layers.Pass;
-import org.graft.net.config.LayerConfig;
 
 /**
  * One forward pass that reads blobs back as the layer that produced them left them. In-place layers
@@ -30,30 +29,24 @@ public final class ForwardProbe {
     private ForwardProbe() {
     }
 
-    /**
-     * @param layers the phase's layer configs (as {@link NetBuilder.PhaseNet#layers()}), which know the
-     *               blob names the user sees
-     */
-    public static Map<String, Capture> run(Net net, List<LayerConfig> layers, Collection<String> names, Pass pass) {
+    /** Names are resolved against the net as declared ({@link Net#declaredEntries()}): the blob names the user sees. */
+    public static Map<String, Capture> run(Net net, Collection<String> names, Pass pass) {
         Map<String, Integer> layerIndex = new HashMap<>();
         for (int i = 0; i < net.entries().size(); i++) {
             layerIndex.putIfAbsent(net.entries().get(i).layer().name(), i);
         }
         Map<String, int[]> producer = new HashMap<>();     // top blob -> {entry index, top index}
         Map<String, int[]> layerOutput = new HashMap<>();  // layer name -> {entry index, 0}
-        for (LayerConfig lc : layers) {
-            Integer i = layerIndex.get(lc.name());
-            if (i == null) {
-                continue;  // data and Input layers are net inputs, not entries
-            }
-            for (int t = 0; t < lc.top().size(); t++) {
-                boolean inPlace = t < lc.bottom().size() && lc.bottom().get(t).equals(lc.top().get(t));
+        for (Net.Entry en : net.declaredEntries()) {
+            int i = layerIndex.get(en.layer().name());
+            for (int t = 0; t < en.tops().size(); t++) {
+                boolean inPlace = t < en.bottoms().size() && en.bottoms().get(t).equals(en.tops().get(t));
                 if (!inPlace) {
-                    producer.putIfAbsent(lc.top().get(t), new int[] {i, t});
+                    producer.putIfAbsent(en.tops().get(t), new int[] {i, t});
                 }
             }
-            if (!lc.top().isEmpty()) {
-                layerOutput.put(lc.name(), new int[] {i, 0});
+            if (!en.tops().isEmpty()) {
+                layerOutput.put(en.layer().name(), new int[] {i, 0});
             }
         }
         Set<String> inputs = new LinkedHashSet<>(net.inputNames());

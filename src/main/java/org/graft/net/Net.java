@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
+import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.layers.LabelledLayer;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
 import org.graft.ops.split.SplitLayer;
+import org.graft.net.config.Filler;
 
 /**
  * A network for one phase: named input blobs (filled by the data feeder), layers in order, and the
@@ -30,11 +32,12 @@ import org.graft.ops.split.SplitLayer;
 public final class Net implements AutoCloseable {
     /**
      * One layer with the names of its bottoms and tops, optional loss weights (one per top), optional
-     * per-parameter multipliers {lr_mult, decay_mult} (applied when the parameters are created) and
-     * optional propagate_down flags (one per bottom; empty = the net decides, as in Caffe).
+     * per-parameter multipliers {lr_mult, decay_mult} (applied when the parameters are created), optional
+     * propagate_down flags (one per bottom; empty = the net decides, as in Caffe) and optional fillers
+     * (one per parameter blob; a missing one is Caffe's default, constant 0).
      */
     public record Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights,
-                        List<float[]> multipliers, List<Boolean> propagateDown) {
+                        List<float[]> multipliers, List<Boolean> propagateDown, List<Filler> fillers) {
         public Entry {
             if (!propagateDown.isEmpty() && propagateDown.size() != bottoms.size()) {
                 throw new IllegalArgumentException("layer '" + layer.name() + "': " + propagateDown.size()
@@ -47,6 +50,12 @@ public final class Net implements AutoCloseable {
                 }
             }
             propagateDown = List.copyOf(propagateDown);
+            fillers = List.copyOf(fillers);
+        }
+
+        public Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights,
+                     List<float[]> multipliers, List<Boolean> propagateDown) {
+            this(layer, bottoms, tops, lossWeights, multipliers, propagateDown, List.of());
         }
 
         public Entry(Layer layer, List<String> bottoms, List<String> tops, List<Float> lossWeights,
@@ -66,6 +75,7 @@ public final class Net implements AutoCloseable {
     private final Engine engine;
     private final String name;
     private final Map<String, int[]> inputShapes;
+    private final List<Entry> declared;
     private final List<Entry> entries;
     private final Map<String, Blob> blobs = new LinkedHashMap<>();
     private final List<List<Blob>> bottomBlobs = new ArrayList<>();
@@ -83,6 +93,7 @@ public final class Net implements AutoCloseable {
         this.engine = engine;
         this.name = name;
         this.inputShapes = new LinkedHashMap<>(inputs);
+        this.declared = List.copyOf(layers);
         this.entries = insertSplits(inputs.keySet(), layers);
         for (Map.Entry<String, int[]> in : inputs.entrySet()) {
             blobs.put(in.getKey(), new Blob(engine, in.getKey(), in.getValue()));
@@ -378,6 +389,45 @@ public final class Net implements AutoCloseable {
         return entries;
     }
 
+    /** The layers as the net was declared: no implicit Splits, blobs under the names the user gave them. */
+    public List<Entry> declaredEntries() {
+        return declared;
+    }
+
+    /**
+     * Fills every parameter this net owns from its entry's fillers, seeded by (seed, layer name, blob
+     * index); parameters shared from another net are that net's to fill.
+     */
+    public void fill(long seed) {
+        for (Entry en : entries) {
+            Layer l = en.layer();
+            if (l.sharesParams()) {
+                continue;
+            }
+            List<Param> ps = l.params();
+            for (int i = 0; i < ps.size(); i++) {
+                Filler f = i < en.fillers().size() ? en.fillers().get(i) : Filler.DEFAULT;
+                Blob b = ps.get(i).blob();
+                b.upload(Fillers.fill(f, b.shape(), seed, l.name(), i));
+            }
+        }
+    }
+
+    /** The blobs no later layer reads, in the order they are produced: what a deploy net computes. */
+    public List<String> unreadTops() {
+        Set<String> read = new HashSet<>();
+        for (Entry en : declared) {
+            read.addAll(en.bottoms());
+        }
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (Entry en : declared) {
+            for (String t : en.tops()) {
+                out.put(t, !read.contains(t));
+            }
+        }
+        return out.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+    }
+
     public List<Layer> layers() {
         List<Layer> out = new ArrayList<>();
         for (Entry e : entries) {
@@ -401,6 +451,24 @@ public final class Net implements AutoCloseable {
 
     public List<Blob> bottoms(int layerIndex) {
         return bottomBlobs.get(layerIndex);
+    }
+
+    /** A value the test phase averages: an Accuracy layer's first top (topK > 0) or a loss layer's (topK = 0). */
+    public record Output(String layer, String blob, int topK, float lossWeight) {
+    }
+
+    /** The net's accuracy and loss outputs in execution order, with the loss weights this net applies. */
+    public List<Output> outputs() {
+        List<Output> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry en = entries.get(i);
+            if (en.layer() instanceof AccuracyLayer a) {
+                out.add(new Output(a.name(), en.tops().get(0), a.spec().topK(), 0f));
+            } else if (en.layer().isLoss()) {
+                out.add(new Output(en.layer().name(), en.tops().get(0), 0, lossWeights.get(i)[0]));
+            }
+        }
+        return out;
     }
 
     public boolean needsBackward(int layerIndex) {
@@ -470,7 +538,7 @@ public final class Net implements AutoCloseable {
                 tops.add(name);
                 actual.put(top + "@" + i, name);
             }
-            out.add(new Entry(en.layer(), bottoms, tops, en.lossWeights(), en.multipliers(), en.propagateDown()));
+            out.add(new Entry(en.layer(), bottoms, tops, en.lossWeights(), en.multipliers(), en.propagateDown(), en.fillers()));
             for (String top : en.tops()) {
                 emitSplit(top + "@" + i, en.layer().name(), consumers, actual, assigned, out);
             }

@@ -5,12 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.data.DataException;
-import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.engine.Shapes;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Layer;
-import org.graft.layers.Param;
 import org.graft.layers.Phase;
 import org.graft.net.config.Filler;
 import org.graft.net.config.LayerConfig;
@@ -26,11 +24,21 @@ public final class NetBuilder {
     }
 
     /** A phase's net with the feeds that fill its inputs. */
-    public record PhaseNet(Net net, List<DataFeed> feeds, List<LayerConfig> layers) implements AutoCloseable {
+    public record PhaseNet(Net net, List<DataFeed> feeds) implements AutoCloseable {
         public void feed() {
             for (DataFeed f : feeds) {
                 f.feed(net);
             }
+        }
+
+        /** Moves every feed to where it stands after {@code iteration} batches (a resumed training run). */
+        public void seek(int iteration) {
+            feeds.forEach(f -> f.loader().seek(iteration));
+        }
+
+        /** Rewinds every feed to its first batch, so that each test pass sees the same examples. */
+        public void rewindForTest() {
+            feeds.forEach(f -> f.loader().resetTest());
         }
 
         /**
@@ -46,14 +54,6 @@ public final class NetBuilder {
                 }
             }
             return e;
-        }
-
-        /**
-         * Fills every parameter this net owns from its layer's fillers, seeded by (seed, layer name, blob
-         * index); parameters shared from another net are that net's to fill.
-         */
-        public void fill(long seed) {
-            NetBuilder.fill(net, layers, seed);
         }
 
         public int batchSize() {
@@ -127,9 +127,10 @@ public final class NetBuilder {
                         }
                     }
                     default -> {
-                        Layer layer = LayerFactory.create(lc);
+                        Layer layer = lc.type().create(lc);
                         Layer source = sharesWith == null ? null : sharesWith.layer(lc.name());
                         List<float[]> mults = new ArrayList<>();
+                        List<Filler> fillers = new ArrayList<>();
                         if (source != null && !source.params().isEmpty()) {
                             try {
                                 layer.shareParams(source);
@@ -141,9 +142,10 @@ public final class NetBuilder {
                             for (int p = 0; p < lc.learnableBlobs(); p++) {
                                 ParamSpec ps = lc.paramSpec(p);
                                 mults.add(new float[] {ps.lrMult(), ps.decayMult()});
+                                fillers.add(filler(lc, p));
                             }
                         }
-                        entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults, lc.propagateDown()));
+                        entries.add(new Net.Entry(layer, lc.bottom(), lc.top(), lc.lossWeight(), mults, lc.propagateDown(), fillers));
                     }
                 }
             }
@@ -154,7 +156,7 @@ public final class NetBuilder {
             for (DataFeed f : feeds) {
                 f.checkLabels(net);
             }
-            return new PhaseNet(net, feeds, layers);
+            return new PhaseNet(net, feeds);
         } catch (RuntimeException e) {
             feeds.forEach(DataFeed::close);
             if (net != null) {
@@ -166,29 +168,7 @@ public final class NetBuilder {
         }
     }
 
-    private static void fill(Net net, List<LayerConfig> layers, long seed) {
-        Map<String, LayerConfig> byName = new LinkedHashMap<>();
-        for (LayerConfig lc : layers) {
-            byName.put(lc.name(), lc);
-        }
-        for (Layer l : net.layers()) {
-            if (l.sharesParams()) {
-                continue;
-            }
-            LayerConfig lc = byName.get(l.name());
-            List<Param> ps = l.params();
-            for (int i = 0; i < ps.size(); i++) {
-                Filler f = filler(lc, i);
-                Blob b = ps.get(i).blob();
-                b.upload(Fillers.fill(f, b.shape(), seed, l.name(), i));
-            }
-        }
-    }
-
     private static Filler filler(LayerConfig lc, int blob) {
-        if (lc == null) {
-            return Filler.DEFAULT;
-        }
         if (lc.convolutionParam() != null) {
             return blob == 0 ? lc.convolutionParam().weightFiller() : lc.convolutionParam().biasFiller();
         }

@@ -1,6 +1,5 @@
 package org.graft.solver;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +7,8 @@ import org.graft.engine.Blob;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Pass;
 import org.graft.net.Net;
+import org.graft.net.Net.Output;
 import org.graft.net.NetBuilder.PhaseNet;
-import org.graft.net.config.LayerConfig;
-import org.graft.net.config.LayerType;
 
 /**
  * Caffe's test phase: {@code iterations} batches through the TEST net, averaging every accuracy and loss
@@ -18,21 +16,11 @@ import org.graft.net.config.LayerType;
  */
 public final class TestEvaluator {
     private final PhaseNet test;
-    private final List<Output> outputs = new ArrayList<>();
-
-    /** One averaged value: an Accuracy layer's (topK > 0) or a loss layer's (topK = 0). */
-    public record Output(String layer, String blob, int topK, float lossWeight) {
-    }
+    private final List<Output> outputs;
 
     public TestEvaluator(PhaseNet test) {
         this.test = test;
-        for (LayerConfig lc : test.layers()) {
-            if (lc.type() == LayerType.ACCURACY) {
-                outputs.add(new Output(lc.name(), lc.top().get(0), lc.accuracyParam().topK(), 0f));
-            } else if (lc.type() == LayerType.SOFTMAX_WITH_LOSS) {
-                outputs.add(new Output(lc.name(), lc.top().get(0), 0, lc.lossWeight(0)));
-            }
-        }
+        this.outputs = test.net().outputs();
     }
 
     public List<Output> outputs() {
@@ -45,7 +33,7 @@ public final class TestEvaluator {
      */
     public Map<Output, Double> run(int iterations) {
         Net net = test.net();
-        test.feeds().forEach(f -> f.loader().resetTest());
+        test.rewindForTest();
         double[] sums = new double[outputs.size()];
         for (int it = 0; it < iterations; it++) {
             test.feed();

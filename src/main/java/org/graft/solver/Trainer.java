@@ -1,6 +1,5 @@
 package org.graft.solver;
 
-import org.graft.engine.NonFinite;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -18,6 +17,7 @@ import org.graft.kernels.GemmTuner;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
+import org.graft.net.Net;
 import org.graft.net.NetBuilder.PhaseNet;
 import org.graft.net.NetBuilder;
 import org.graft.net.config.NetConfig;
@@ -105,7 +105,7 @@ public final class Trainer {
                      ? buildTestNet(engine, config, train, seed, 0, false) : null;
              SgdSolver solver = new SgdSolver(engine, solverCfg, train.net(), seed)) {
             describeData(train, test);
-            train.fill(seed);
+            train.net().fill(seed);
             List<Path> inits = new ArrayList<>();
             if (config.init() != null && config.init().weights() != null) {
                 inits.add(config.init().weights());
@@ -177,7 +177,7 @@ public final class Trainer {
         List<TestPoint> tests = new ArrayList<>();
         int maxIter = cfg.maxIter();
         int batch = train.batchSize();
-        train.feeds().forEach(f -> f.loader().seek(solver.iter()));
+        train.seek(solver.iter());
         ArrayDeque<Double> window = new ArrayDeque<>();
         double windowSum = 0;
         double lastLoss = Double.NaN;
@@ -301,12 +301,12 @@ public final class Trainer {
     }
 
     private TestPoint test(TestEvaluator evaluator, SgdSolver solver, SolverConfig cfg, TrainLog log, int iter, long started) {
-        Map<TestEvaluator.Output, Double> r = evaluator.run(cfg.testIter());
+        Map<Net.Output, Double> r = evaluator.run(cfg.testIter());
         double top1 = TestEvaluator.accuracy(r, 1);
         double top5 = TestEvaluator.accuracy(r, 5);
         double loss = TestEvaluator.loss(r);
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<TestEvaluator.Output, Double> e : r.entrySet()) {
+        for (Map.Entry<Net.Output, Double> e : r.entrySet()) {
             sb.append(String.format(Locale.ROOT, "  %s = %.4f", e.getKey().topK() > 0 ? e.getKey().blob() + " (top-" + e.getKey().topK() + ")"
                     : e.getKey().blob() + " (loss)", e.getValue()));
         }

@@ -1,5 +1,11 @@
 package org.graft.caffe;
 
+import org.graft.testing.Repo;
+
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,14 +21,10 @@ import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
-import org.graft.net.config.LossParam;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.ParamSpec;
 import org.graft.net.config.SolverConfig;
-import org.graft.ops.lrn.LRNLayer;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +69,7 @@ class CaffeImporterTest {
         LayerConfig conv1 = layer(c, "conv1");
         assertThat(conv1.param()).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 1));
         assertThat(conv1.convolutionParam().weightFiller()).isEqualTo(Filler.xavier());
-        assertThat(conv1.convolutionParam().numOutput()).isEqualTo(20);
+        assertThat(conv1.convolutionParam().spec().numOutput()).isEqualTo(20);
         assertThat(layer(c, "accuracy").include()).hasSize(1);
         assertThat(layer(c, "relu1").top()).containsExactly("ip1");
         // The net.json written from it loads to the same config.
@@ -92,7 +94,7 @@ class CaffeImporterTest {
         NetConfig c = CaffeImporter.importFiles(CAFFE.resolve("legacy/v0_deploy.prototxt"), null, tmp.resolve("net.json"), tmp).config();
         assertThat(c.layers().get(0).type()).isEqualTo(LayerType.INPUT);
         assertThat(c.layers().stream().map(l -> l.type().jsonName())).doesNotContain("padding");
-        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.convolutionParam().padH()))
+        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.convolutionParam().spec().padH()))
                 .anyMatch(p -> p > 0);
     }
 
@@ -165,15 +167,13 @@ class CaffeImporterTest {
         LayerConfig conv = layer(c, "conv");
         assertThat(conv.param()).containsExactly(new ParamSpec(null, 0.5f, 0f), new ParamSpec("shared", 3f, 2f));
         ConvolutionParam cp = conv.convolutionParam();
-        assertThat(new int[] {cp.numOutput(), cp.kernelH(), cp.kernelW(), cp.strideH(), cp.strideW(), cp.padH(), cp.padW(),
-                cp.dilationH(), cp.dilationW(), cp.group()}).containsExactly(9, 3, 5, 2, 1, 1, 2, 2, 2, 3);
-        assertThat(cp.biasTerm()).isTrue();
+        assertThat(cp.spec()).isEqualTo(new ConvolutionLayer.Spec(9, 3, 5, 2, 1, 1, 2, 2, 2, 3, true));
         assertThat(cp.weightFiller()).isEqualTo(Filler.gaussian(0.1f, 0.02f));
         assertThat(cp.biasFiller()).isEqualTo(Filler.constant(0.25f));
         ConvolutionParam dw = layer(c, "dw").convolutionParam();
-        assertThat(dw.group()).isEqualTo(9);
-        assertThat(dw.biasTerm()).isFalse();
-        assertThat(dw.padH()).isEqualTo(1);
+        assertThat(dw.spec().group()).isEqualTo(9);
+        assertThat(dw.spec().biasTerm()).isFalse();
+        assertThat(dw.spec().padH()).isEqualTo(1);
         assertThat(dw.weightFiller()).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
 
         PoolingLayer.Spec pool = layer(c, "pool").poolingParam();
@@ -187,8 +187,8 @@ class CaffeImporterTest {
         assertThat(layer(c, "drop").dropoutParam().dropoutRatio()).isEqualTo(0.3f);
 
         InnerProductParam fc = layer(c, "fc").innerProductParam();
-        assertThat(fc.numOutput()).isEqualTo(7);
-        assertThat(fc.transpose()).isTrue();
+        assertThat(fc.spec().numOutput()).isEqualTo(7);
+        assertThat(fc.spec().transpose()).isTrue();
         assertThat(fc.weightFiller()).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.FAN_OUT));
         assertThat(fc.biasFiller()).isEqualTo(Filler.uniform(-0.5f, 0.5f));
         assertThat(layer(c, "fc2").innerProductParam().weightFiller()).isEqualTo(Filler.positiveUnitball());
@@ -197,7 +197,7 @@ class CaffeImporterTest {
 
         LayerConfig loss = layer(c, "loss");
         assertThat(loss.lossWeight()).containsExactly(0.5f);
-        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
+        assertThat(loss.lossParam()).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
         assertThat(loss.includedIn(Phase.TEST)).isFalse();
         assertThat(loss.includedIn(Phase.TRAIN)).isTrue();
         // Caffe's older boolean 'normalize: false' means dividing by the batch size; the loss without a top gets one.

@@ -87,7 +87,7 @@ class PaperNetsTest {
         // netbase folds its separate padding layers into the conv layers: the same net as half0A.
         NetConfig netbase = importSolver("v0/netbase/imagenet_solver.prototxt");
         assertThat(netbase.layers().stream().map(LayerConfig::name)).doesNotContain("pad2", "pad3", "pad4", "pad5");
-        assertThat(layer(netbase, "conv2").convolutionParam().padH()).isEqualTo(2);
+        assertThat(layer(netbase, "conv2").convolutionParam().spec().padH()).isEqualTo(2);
         assertThat(withoutDataPaths(netbase)).isEqualTo(withoutDataPaths(importSolver("v0/half0A/imagenet_solver.prototxt")));
     }
 
@@ -104,8 +104,8 @@ class PaperNetsTest {
         assertThat(trainData.transformParam().mirror()).isTrue();
         assertThat(c.layersFor(Phase.TEST).get(0).dataParam().batchSize()).isEqualTo(50);
         assertThat(c.layersFor(Phase.TEST).get(0).transformParam().mirror()).isFalse();
-        assertThat(layer(c, "fc8").innerProductParam().numOutput()).isEqualTo(1000);
-        assertThat(layer(c, "conv2").convolutionParam().group()).isEqualTo(2);
+        assertThat(layer(c, "fc8").innerProductParam().spec().numOutput()).isEqualTo(1000);
+        assertThat(layer(c, "conv2").convolutionParam().spec().group()).isEqualTo(2);
         assertThat(layer(c, "fc6").innerProductParam().weightFiller().std()).isEqualTo(0.005f);
         assertThat(layer(c, "conv2").convolutionParam().biasFiller().value()).isEqualTo(1f);
         for (String name : LEARNED) {
@@ -142,7 +142,7 @@ class PaperNetsTest {
                             : new ParamSpec[] {ParamSpec.of(1, 1), ParamSpec.of(2, 0)});
             assertThat(layer(tuned, inNet).param()).as("fine-tuned %s", inNet).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 0));
         }
-        assertThat(layer(frozen, "fc8-new").innerProductParam().numOutput()).isEqualTo(1000);
+        assertThat(layer(frozen, "fc8-new").innerProductParam().spec().numOutput()).isEqualTo(1000);
         // Copying weights by name: the renamed layers are not in a base net's file and keep their fillers.
         Map<String, List<int[]>> want = WeightShapes.expected(frozen);
         assertThat(want.keySet()).containsExactly("conv1", "conv2", "conv3", "conv4-new", "conv5-new", "fc6-new", "fc7-new", "fc8-new");
@@ -166,7 +166,7 @@ class PaperNetsTest {
         long start = System.nanoTime();
         try (PhaseNet train = NetBuilder.build(TestEngines.get(), c, Phase.TRAIN, seed, null, 0);
              SgdSolver solver = new SgdSolver(TestEngines.get(), c.requireSolver(), train.net(), seed)) {
-            train.fill(seed);
+            train.net().fill(seed);
             assertThat(train.net().blob("fc8").shape()).containsExactly(4, 1000);
             assertThat(train.net().blob("pool5").shape()).containsExactly(4, 256, 6, 6);
             SplittableRandom r = new SplittableRandom(seed);

@@ -189,6 +189,33 @@ class NetTest {
     }
 
     @Test
+    void theBuiltNetKnowsItsOutputsFillersAndDeclaredBlobNames() {
+        String json = """
+                {"name": "owns", "layers": [
+                  {"name": "in", "type": "Input", "top": ["data", "label"],
+                   "input_param": {"shape": [{"dim": [2, 3]}, {"dim": [2]}]}},
+                  {"name": "ip", "type": "InnerProduct", "bottom": ["data"], "top": ["ip"],
+                   "inner_product_param": {"num_output": 4, "weight_filler": {"type": "constant", "value": 0.5},
+                                           "bias_filler": {"type": "constant", "value": -2}}},
+                  {"name": "relu", "type": "ReLU", "bottom": ["ip"], "top": ["ip"]},
+                  {"name": "top2", "type": "Accuracy", "bottom": ["ip", "label"], "top": ["top2"],
+                   "accuracy_param": {"top_k": 2}},
+                  {"name": "loss", "type": "SoftmaxWithLoss", "bottom": ["ip", "label"], "top": ["loss"], "loss_weight": [3]}]}
+                """;
+        NetConfig cfg = NetConfigLoader.parse(json, Path.of("owns.json"));
+        try (NetBuilder.PhaseNet p = NetBuilder.build(e, cfg, Phase.TRAIN, 1, null, 0)) {
+            Net net = p.net();
+            assertThat(net.outputs()).containsExactly(new Net.Output("top2", "top2", 2, 0f), new Net.Output("loss", "loss", 0, 3f));
+            // The in-place ReLU's top keeps its declared name although a Split now reads it.
+            assertThat(net.declaredEntries().get(1).tops()).containsExactly("ip");
+            assertThat(net.unreadTops()).containsExactly("top2", "loss");
+            net.fill(7);
+            assertThat(net.layer("ip").params().get(0).blob().download()).containsOnly(0.5f);
+            assertThat(net.layer("ip").params().get(1).blob().download()).containsOnly(-2f);
+        }
+    }
+
+    @Test
     void refusesPropagateDownToABottomWithoutGradient() {
         assertThatThrownBy(() -> new Net(e, "t", inputs(1), List.of(
                 new Net.Entry(new SoftmaxWithLossLayer("loss", SoftmaxWithLossLayer.Spec.defaults()), List.of("data", "label"),

@@ -1,25 +1,28 @@
 package org.graft.net.config;
 
+import org.graft.ops.innerproduct.InnerProductLayer;
+
 /**
- * Caffe's InnerProductParameter. Defaults: bias_term true, fillers constant 0, axis 1, transpose false.
- * The weight blob is (num_output, K), or (K, num_output) when transposed.
+ * An InnerProduct layer's settings: the layer's own {@link InnerProductLayer.Spec} and the fillers of its
+ * weights and bias (Caffe's default: constant 0). The weight blob is (num_output, K), or (K, num_output)
+ * when transposed.
  */
-public record InnerProductParam(int numOutput, boolean biasTerm, Filler weightFiller, Filler biasFiller, int axis,
-                                boolean transpose) {
+public record InnerProductParam(InnerProductLayer.Spec spec, Filler weightFiller, Filler biasFiller) {
     public InnerProductParam {
         weightFiller = weightFiller == null ? Filler.DEFAULT : weightFiller;
         biasFiller = biasFiller == null ? Filler.DEFAULT : biasFiller;
     }
 
     public static InnerProductParam of(int numOutput) {
-        return new InnerProductParam(numOutput, true, Filler.DEFAULT, Filler.DEFAULT, 1, false);
+        return new InnerProductParam(new InnerProductLayer.Spec(numOutput), Filler.DEFAULT, Filler.DEFAULT);
     }
 
     public InnerProductParam withFillers(Filler weights, Filler bias) {
-        return new InnerProductParam(numOutput, biasTerm, weights, bias, axis, transpose);
+        return new InnerProductParam(spec, weights, bias);
     }
 
     public InnerProductParam withNumOutput(int n) {
-        return new InnerProductParam(n, biasTerm, weightFiller, biasFiller, axis, transpose);
+        return new InnerProductParam(new InnerProductLayer.Spec(n, spec.biasTerm(), spec.transpose(), spec.axis()), weightFiller,
+                biasFiller);
     }
 }

@@ -10,6 +10,7 @@ import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * One layer of a net.json, mirroring Caffe's V2 LayerParameter. Lists are never null (empty when absent).
@@ -22,7 +23,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
                           List<Boolean> propagateDown,
                           ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam, LRNLayer.Spec lrnParam,
                           DropoutLayer.Spec dropoutParam, InnerProductParam innerProductParam, ReLULayer.Spec reluParam,
-                          SoftmaxLayer.Spec softmaxParam, LossParam lossParam, AccuracyLayer.Spec accuracyParam,
+                          SoftmaxLayer.Spec softmaxParam, SoftmaxWithLossLayer.Spec lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
                           ImageDataParam imageDataParam) {
     public LayerConfig {
@@ -42,10 +43,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             case RELU -> reluParam = orDefault(reluParam, new ReLULayer.Spec());
             case DROPOUT -> dropoutParam = orDefault(dropoutParam, new DropoutLayer.Spec(0.5f));
             case SOFTMAX -> softmaxParam = orDefault(softmaxParam, SoftmaxLayer.Spec.defaults());
-            case SOFTMAX_WITH_LOSS -> {
-                softmaxParam = orDefault(softmaxParam, SoftmaxLayer.Spec.defaults());
-                lossParam = orDefault(lossParam, LossParam.DEFAULT);
-            }
+            case SOFTMAX_WITH_LOSS -> lossParam = orDefault(lossParam, SoftmaxWithLossLayer.Spec.defaults());
             case ACCURACY -> accuracyParam = orDefault(accuracyParam, AccuracyLayer.Spec.defaults());
             case DATA, IMAGE_DATA -> transformParam = orDefault(transformParam, TransformParam.DEFAULT);
             default -> { }
@@ -108,10 +106,10 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
     /** Number of learnable blobs: weights, plus bias when bias_term is on; 0 for layers without parameters. */
     public int learnableBlobs() {
         if (convolutionParam != null && type == LayerType.CONVOLUTION) {
-            return convolutionParam.biasTerm() ? 2 : 1;
+            return convolutionParam.spec().biasTerm() ? 2 : 1;
         }
         if (innerProductParam != null && type == LayerType.INNER_PRODUCT) {
-            return innerProductParam.biasTerm() ? 2 : 1;
+            return innerProductParam.spec().biasTerm() ? 2 : 1;
         }
         return 0;
     }
@@ -153,7 +151,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private InnerProductParam innerProduct;
         private ReLULayer.Spec relu;
         private SoftmaxLayer.Spec softmax;
-        private LossParam loss;
+        private SoftmaxWithLossLayer.Spec loss;
         private AccuracyLayer.Spec accuracy;
         private InputParam input;
         private TransformParam transform;
@@ -240,7 +238,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder loss(LossParam p) {
+        public Builder loss(SoftmaxWithLossLayer.Spec p) {
             loss = p;
             return this;
         }

@@ -1,36 +1,58 @@
 package org.graft.net.config;
 
+import java.util.List;
+import java.util.function.Function;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.layers.Layer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
+import org.graft.ops.split.SplitLayer;
+
 /**
- * The layer types Graft implements, spelled in net.json as Caffe's V2 type strings, with how many
- * bottoms and tops each takes (-1 = no upper bound).
+ * The layer types Graft implements, spelled in net.json as Caffe's V2 type strings: the one place a
+ * type is registered, with how many bottoms and tops it takes (-1 = no upper bound), the typed parameter
+ * messages of caffe.proto it reads (any other is refused) and how its compute layer is made from a
+ * validated config (none for the data layers, which become the net's inputs).
  */
 public enum LayerType implements JsonEnum {
-    INPUT("Input", 0, 0, 1, -1),
-    DATA("Data", 0, 0, 1, 2),
-    IMAGE_DATA("ImageData", 0, 0, 1, 2),
-    CONVOLUTION("Convolution", 1, 1, 1, 1),
-    POOLING("Pooling", 1, 1, 1, 1),
-    LRN("LRN", 1, 1, 1, 1),
-    RELU("ReLU", 1, 1, 1, 1),
-    DROPOUT("Dropout", 1, 1, 1, 1),
-    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1),
-    SOFTMAX("Softmax", 1, 1, 1, 1),
-    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1),
-    ACCURACY("Accuracy", 2, 2, 1, 1),
-    SPLIT("Split", 1, 1, 1, -1);
+    INPUT("Input", 0, 0, 1, -1, List.of("input_param"), null),
+    DATA("Data", 0, 0, 1, 2, List.of("data_param", "transform_param"), null),
+    IMAGE_DATA("ImageData", 0, 0, 1, 2, List.of("image_data_param", "transform_param"), null),
+    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), lc -> new ConvolutionLayer(lc.name(), lc.convolutionParam().spec())),
+    POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), lc -> new PoolingLayer(lc.name(), lc.poolingParam())),
+    LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), lc -> new LRNLayer(lc.name(), lc.lrnParam())),
+    RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), lc -> new ReLULayer(lc.name(), lc.reluParam())),
+    DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), lc -> new DropoutLayer(lc.name(), lc.dropoutParam())),
+    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), lc -> new InnerProductLayer(lc.name(), lc.innerProductParam().spec())),
+    SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), lc -> new SoftmaxLayer(lc.name(), lc.softmaxParam())),
+    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"),
+            lc -> new SoftmaxWithLossLayer(lc.name(), lc.lossParam())),
+    ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), lc -> new AccuracyLayer(lc.name(), lc.accuracyParam())),
+    SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size()));
 
     private final String jsonName;
     private final int minBottoms;
     private final int maxBottoms;
     private final int minTops;
     private final int maxTops;
+    private final List<String> params;
+    private final Function<LayerConfig, Layer> factory;
 
-    LayerType(String jsonName, int minBottoms, int maxBottoms, int minTops, int maxTops) {
+    LayerType(String jsonName, int minBottoms, int maxBottoms, int minTops, int maxTops, List<String> params,
+              Function<LayerConfig, Layer> factory) {
         this.jsonName = jsonName;
         this.minBottoms = minBottoms;
         this.maxBottoms = maxBottoms;
         this.minTops = minTops;
         this.maxTops = maxTops;
+        this.params = params;
+        this.factory = factory;
     }
 
     /** Caffe's type string, e.g. "InnerProduct". */
@@ -57,9 +79,14 @@ public enum LayerType implements JsonEnum {
         return maxTops;
     }
 
+    /** The typed parameter messages (e.g. "lrn_param") this type reads; any other is refused (Caffe would silently ignore it). */
+    public List<String> params() {
+        return params;
+    }
+
     /** Layers that read no bottoms and produce the net's inputs. */
     public boolean isData() {
-        return this == INPUT || this == DATA || this == IMAGE_DATA;
+        return factory == null;
     }
 
     /** Loss layers: their first top has loss weight 1 unless loss_weight says otherwise (Caffe's rule). */
@@ -76,4 +103,14 @@ public enum LayerType implements JsonEnum {
     public boolean hasParams() {
         return this == CONVOLUTION || this == INNER_PRODUCT;
     }
+
+    /** The compute layer {@code lc} (a validated config of this type) describes. */
+    public Layer create(LayerConfig lc) {
+        if (factory == null) {
+            throw new IllegalArgumentException("layer '" + lc.name() + "' of type " + jsonName
+                    + " is a data layer, not a compute layer");
+        }
+        return factory.apply(lc);
+    }
+
 }

@@ -19,6 +19,9 @@ import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * Checks a Caffe {@code NetParameter} and binds it to a {@link NetConfig}: the one place a net's settings
@@ -188,27 +191,8 @@ public final class NetBinder {
         return Arrays.stream(LayerType.values()).map(LayerType::jsonName).collect(Collectors.joining(", "));
     }
 
-    /** The typed parameter messages a layer type reads; any other is refused (Caffe would silently ignore it). */
-    public static List<String> applicableParams(LayerType type) {
-        return switch (type) {
-            case INPUT -> List.of("input_param");
-            case DATA -> List.of("data_param", "transform_param");
-            case IMAGE_DATA -> List.of("image_data_param", "transform_param");
-            case CONVOLUTION -> List.of("convolution_param");
-            case POOLING -> List.of("pooling_param");
-            case LRN -> List.of("lrn_param");
-            case RELU -> List.of("relu_param");
-            case DROPOUT -> List.of("dropout_param");
-            case INNER_PRODUCT -> List.of("inner_product_param");
-            case SOFTMAX -> List.of("softmax_param");
-            case SOFTMAX_WITH_LOSS -> List.of("softmax_param", "loss_param");
-            case ACCURACY -> List.of("accuracy_param");
-            case SPLIT -> List.of();
-        };
-    }
-
     private void checkApplicable(LayerParameter l, LayerType type, String path) {
-        List<String> applicable = applicableParams(type);
+        List<String> applicable = type.params();
         for (FieldDescriptor f : l.getAllFields().keySet()) {
             String key = f.getName();
             if (key.endsWith("_param") && !applicable.contains(key)) {
@@ -253,8 +237,9 @@ public final class NetBinder {
                     .getInnerProductParam(), path + ".inner_product_param"));
             case SOFTMAX -> b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
             case SOFTMAX_WITH_LOSS -> {
-                b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
-                b.loss(loss(l.getLossParam()));
+                Caffe.LossParameter p = l.getLossParam();
+                b.loss(new SoftmaxWithLossLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param"),
+                        p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization()));
             }
             case ACCURACY -> b.accuracy(accuracy(l.getAccuracyParam(), path + ".accuracy_param"));
             case SPLIT -> { }
@@ -371,9 +356,10 @@ public final class NetBinder {
         if (numOutput % group != 0) {
             throw at.error(path + ".group", "num_output (" + numOutput + ") must be divisible by group, found group " + group);
         }
-        return new ConvolutionParam(numOutput, p.getBiasTerm(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1],
-                dilationH, dilationW, group, filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path));
+        axisOne(p.getAxis(), path);
+        return new ConvolutionParam(new ConvolutionLayer.Spec(numOutput, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1],
+                dilationH, dilationW, group, p.getBiasTerm()), filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
+                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
     }
 
     private PoolingLayer.Spec pooling(Caffe.PoolingParameter p, String path) {
@@ -429,13 +415,11 @@ public final class NetBinder {
             throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of outputs)");
         }
         int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
-        return new InnerProductParam(numOutput, p.getBiasTerm(), filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"), axisOne(p.getAxis(), path), p.getTranspose());
+        return new InnerProductParam(new InnerProductLayer.Spec(numOutput, p.getBiasTerm(), p.getTranspose(), axisOne(p.getAxis(), path)),
+                filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
+                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
     }
 
-    private static LossParam loss(Caffe.LossParameter p) {
-        return new LossParam(p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization());
-    }
 
     private AccuracyLayer.Spec accuracy(Caffe.AccuracyParameter p, String path) {
         return new AccuracyLayer.Spec(atLeast(p.getTopK(), 1, path + ".top_k"), axisOne(p.getAxis(), path),

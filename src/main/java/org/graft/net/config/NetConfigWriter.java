@@ -16,6 +16,9 @@ import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written
@@ -90,8 +93,10 @@ public final class NetConfigWriter {
         if (l.reluParam() != null && !l.reluParam().equals(new ReLULayer.Spec())) {
             m.put("relu_param", Map.of("negative_slope", l.reluParam().negativeSlope()));
         }
-        if (l.softmaxParam() != null && !l.softmaxParam().equals(SoftmaxLayer.Spec.defaults())) {
-            m.put("softmax_param", Map.of("axis", l.softmaxParam().axis()));
+        // SoftmaxWithLoss keeps its softmax axis in its own spec; Caffe writes it as softmax_param.
+        SoftmaxLayer.Spec softmax = l.lossParam() != null ? new SoftmaxLayer.Spec(l.lossParam().axis()) : l.softmaxParam();
+        if (softmax != null && !softmax.equals(SoftmaxLayer.Spec.defaults())) {
+            m.put("softmax_param", Map.of("axis", softmax.axis()));
         }
         putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
         putParam(m, "accuracy_param", l.accuracyParam() == null ? null : accuracy(l.accuracyParam()));
@@ -102,7 +107,8 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> convolution(ConvolutionParam c) {
+    private static Map<String, Object> convolution(ConvolutionParam cp) {
+        ConvolutionLayer.Spec c = cp.spec();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("num_output", c.numOutput());
         putIf(m, "bias_term", false, !c.biasTerm());
@@ -113,9 +119,8 @@ public final class NetConfigWriter {
             m.put("dilation", c.dilationH() == c.dilationW() ? (Object) c.dilationH() : List.of(c.dilationH(), c.dilationW()));
         }
         putIf(m, "group", c.group(), c.group() != 1);
-        putFiller(m, "weight_filler", c.weightFiller());
-        putFiller(m, "bias_filler", c.biasFiller());
-        putIf(m, "axis", c.axis(), c.axis() != 1);
+        putFiller(m, "weight_filler", cp.weightFiller());
+        putFiller(m, "bias_filler", cp.biasFiller());
         return m;
     }
 
@@ -144,18 +149,19 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> innerProduct(InnerProductParam p) {
+    private static Map<String, Object> innerProduct(InnerProductParam ip) {
+        InnerProductLayer.Spec p = ip.spec();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("num_output", p.numOutput());
         putIf(m, "bias_term", false, !p.biasTerm());
-        putFiller(m, "weight_filler", p.weightFiller());
-        putFiller(m, "bias_filler", p.biasFiller());
+        putFiller(m, "weight_filler", ip.weightFiller());
+        putFiller(m, "bias_filler", ip.biasFiller());
         putIf(m, "axis", p.axis(), p.axis() != 1);
         putIf(m, "transpose", true, p.transpose());
         return m;
     }
 
-    private static Map<String, Object> loss(LossParam p) {
+    private static Map<String, Object> loss(SoftmaxWithLossLayer.Spec p) {
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
         putIf(m, "normalization", p.normalization().name(), p.normalization() != Caffe.LossParameter.NormalizationMode.VALID);

@@ -1,5 +1,14 @@
 package org.graft.net.config;
 
+import org.graft.testing.Repo;
+
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
+import org.graft.ops.relu.ReLULayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,12 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
-import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.lrn.LRNLayer;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,8 +99,8 @@ class NetConfigLoaderTest {
 
         LayerConfig conv = net.layers().get(2);
         assertThat(conv.param()).containsExactly(new ParamSpec("w1", 1f, 1f), new ParamSpec(null, 2f, 0f));
-        assertThat(conv.convolutionParam()).isEqualTo(new ConvolutionParam(16, true, 3, 5, 2, 2, 1, 1, 2, 2, 4,
-                Filler.gaussian(0.5f, 0.01f), Filler.constant(1f), 1));
+        assertThat(conv.convolutionParam()).isEqualTo(new ConvolutionParam(new ConvolutionLayer.Spec(16, 3, 5, 2, 2, 1, 1, 2, 2, 4, true),
+                Filler.gaussian(0.5f, 0.01f), Filler.constant(1f)));
         assertThat(conv.learnableBlobs()).isEqualTo(2);
 
         assertThat(net.layers().get(3).reluParam().negativeSlope()).isEqualTo(0.1f);
@@ -106,16 +110,15 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.MAX));
         assertThat(net.layers().get(7).top()).containsExactly("g1", "g2");
         InnerProductParam ip = net.layers().get(8).innerProductParam();
-        assertThat(ip).isEqualTo(new InnerProductParam(10, false, Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE),
-                Filler.DEFAULT, 1, true));
+        assertThat(ip).isEqualTo(new InnerProductParam(new InnerProductLayer.Spec(10, false, true, 1),
+                Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE), Filler.DEFAULT));
         assertThat(net.layers().get(8).learnableBlobs()).isEqualTo(1);
         assertThat(net.layers().get(9).dropoutParam().dropoutRatio()).isEqualTo(0.25f);
 
         LayerConfig loss = net.layers().get(10);
         assertThat(loss.lossWeight(0)).isEqualTo(2f);
         assertThat(loss.propagateDown()).containsExactly(true, false);
-        assertThat(loss.lossParam()).isEqualTo(new LossParam(255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
-        assertThat(loss.softmaxParam()).isEqualTo(SoftmaxLayer.Spec.defaults());
+        assertThat(loss.lossParam()).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
         assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyLayer.Spec(5, 1, -1));
 
         SolverConfig s = net.solver();

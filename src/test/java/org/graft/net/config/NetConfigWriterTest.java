@@ -1,13 +1,19 @@
 package org.graft.net.config;
 
+import org.graft.testing.Repo;
+
+import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.pooling.PoolingLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,21 +38,42 @@ class NetConfigWriterTest {
         assertThat(back.name()).isEqualTo(net.name());
     }
 
+    /** Every net.json the repository commits (examples, the committed grid's cells) is written back to the same configuration. */
+    @Test
+    void everyCommittedNetJsonSurvivesARoundTrip(@TempDir Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Stream.concat(Files.walk(Repo.path("examples")), Files.walk(Repo.path("docs/results")))) {
+            files = s.filter(f -> f.getFileName().toString().equals("net.json")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(2);
+        for (Path f : files) {
+            NetConfig net = NetConfigLoader.load(f);
+            Path copy = dir.resolve(Repo.path("").relativize(f).toString().replace('/', '_'));
+            NetConfigWriter.write(net, copy);
+            NetConfig back = NetConfigLoader.load(copy);
+            assertThat(back.layers()).as(f.toString()).isEqualTo(net.layers());
+            assertThat(back.solver()).as(f.toString()).isEqualTo(net.solver());
+            assertThat(back.init()).as(f.toString()).isEqualTo(net.init());
+            assertThat(back.forceBackward()).as(f.toString()).isEqualTo(net.forceBackward());
+            assertThat(back.name()).as(f.toString()).isEqualTo(net.name());
+        }
+    }
+
     @Test
     void configsBuiltInCodeWriteOnlyNonDefaultValues() {
         LayerConfig in = LayerConfig.builder("in", LayerType.INPUT).top("data", "label")
                 .input(new InputParam(List.of(BlobShape.of(4, 3, 9, 7), BlobShape.of(4)))).build();
         LayerConfig conv = LayerConfig.builder("conv", LayerType.CONVOLUTION).bottom("data").top("conv")
                 .param(ParamSpec.of(0, 0), ParamSpec.of(0, 0))
-                .convolution(new ConvolutionParam(6, true, 3, 1, 2, 1, 0, 0, 1, 2, 3, Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT),
-                        Filler.uniform(-0.5f, 0.5f), 1)).build();
+                .convolution(new ConvolutionParam(new ConvolutionLayer.Spec(6, 3, 1, 2, 1, 0, 0, 1, 2, 3, true),
+                        Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT), Filler.uniform(-0.5f, 0.5f))).build();
         LayerConfig relu = LayerConfig.builder("relu", LayerType.RELU).bottom("conv").top("conv").build();
         LayerConfig pool = LayerConfig.builder("pool", LayerType.POOLING).bottom("conv").top("pool")
                 .pooling(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
         LayerConfig fc = LayerConfig.builder("fc", LayerType.INNER_PRODUCT).bottom("pool").top("fc")
                 .innerProduct(InnerProductParam.of(5).withFillers(Filler.positiveUnitball(), Filler.constant(0.1f))).build();
         LayerConfig loss = LayerConfig.builder("loss", LayerType.SOFTMAX_WITH_LOSS).bottom("fc", "label").top("loss")
-                .loss(new LossParam(null, Caffe.LossParameter.NormalizationMode.NONE)).exclude(Phase.TEST).build();
+                .loss(new SoftmaxWithLossLayer.Spec(1, null, Caffe.LossParameter.NormalizationMode.NONE)).exclude(Phase.TEST).build();
         SolverConfig solver = SolverConfig.builder(0.05, SolverConfig.LrPolicy.SIGMOID, 100).gamma(-0.1).stepsize(50)
                 .randomSeed(7).clipGradients(10).topKReport(List.of(1, 3)).snapshotPrefix(Path.of("/out/x")).build();
         NetConfig net = new NetConfig("built", true, List.of(in, conv, relu, pool, fc, loss), solver,
