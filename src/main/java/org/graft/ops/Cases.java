@@ -12,6 +12,7 @@ import org.graft.ops.pairsum.PairSumCase;
 import org.graft.ops.pooling.PoolingCase;
 import org.graft.ops.relu.ReLUCase;
 import org.graft.ops.sgd.SgdCase;
+import org.graft.ops.sigmoid.SigmoidCase;
 import org.graft.ops.softmax.SoftmaxCase;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossCase;
 import org.graft.ops.split.SplitCase;
@@ -41,6 +42,7 @@ public final class Cases {
                 LRNCase.gradient(),
                 ReLUCase.reference(),
                 ReLUCase.gradient(),
+                SigmoidCase.reference(), SigmoidCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

@@ -10,6 +10,7 @@ import org.graft.ops.lrn.LRNLayer;
 import org.graft.layers.Layer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.sigmoid.SigmoidLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 import org.graft.ops.split.SplitLayer;
@@ -34,7 +35,8 @@ public enum LayerType implements JsonEnum {
     SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"),
             lc -> new SoftmaxWithLossLayer(lc.name(), lc.lossParam())),
     ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), lc -> new AccuracyLayer(lc.name(), lc.accuracyParam())),
-    SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size()));
+    SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
+    SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name()));
 
     private final String jsonName;
     private final int minBottoms;
@@ -96,7 +98,7 @@ public enum LayerType implements JsonEnum {
 
     /** Element-wise layers that may write their top over their bottom (top name = bottom name). */
     public boolean allowsInPlace() {
-        return this == RELU || this == DROPOUT;
+        return this == RELU || this == DROPOUT || this == SIGMOID;
     }
 
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */
