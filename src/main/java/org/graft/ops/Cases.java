@@ -16,6 +16,7 @@ import org.graft.ops.sigmoid.SigmoidCase;
 import org.graft.ops.softmax.SoftmaxCase;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossCase;
 import org.graft.ops.split.SplitCase;
+import org.graft.ops.tanh.TanHCase;
 import org.graft.selftest.SelfTestCase;
 
 /** Every kernel and layer check of {@code selftest}, in table order: kernels, then layers, then the solver. */
@@ -43,6 +44,7 @@ public final class Cases {
                 ReLUCase.reference(),
                 ReLUCase.gradient(),
                 SigmoidCase.reference(), SigmoidCase.gradient(),
+                TanHCase.reference(), TanHCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

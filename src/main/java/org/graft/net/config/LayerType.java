@@ -14,6 +14,7 @@ import org.graft.ops.sigmoid.SigmoidLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 import org.graft.ops.split.SplitLayer;
+import org.graft.ops.tanh.TanHLayer;
 
 /**
  * The layer types Graft implements, spelled in net.json as Caffe's V2 type strings: the one place a
@@ -36,7 +37,8 @@ public enum LayerType implements JsonEnum {
             lc -> new SoftmaxWithLossLayer(lc.name(), lc.lossParam())),
     ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), lc -> new AccuracyLayer(lc.name(), lc.accuracyParam())),
     SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
-    SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name()));
+    SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name())),
+    TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name()));
 
     private final String jsonName;
     private final int minBottoms;
@@ -98,7 +100,7 @@ public enum LayerType implements JsonEnum {
 
     /** Element-wise layers that may write their top over their bottom (top name = bottom name). */
     public boolean allowsInPlace() {
-        return this == RELU || this == DROPOUT || this == SIGMOID;
+        return this == RELU || this == DROPOUT || this == SIGMOID || this == TANH;
     }
 
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */
