@@ -99,6 +99,24 @@ class CaffeImporterTest {
     }
 
     @Test
+    void legacySigmoidAndTanHNamesImportAsTheirLayers() throws Exception {
+        NetConfig v1 = importText("""
+                input: "data" input_dim: 1 input_dim: 1 input_dim: 1 input_dim: 3
+                layers { name: "s" type: SIGMOID bottom: "data" top: "data" }
+                layers { name: "t" type: TANH bottom: "data" top: "t" }
+                """).config();
+        NetConfig v0 = importText("""
+                input: "data" input_dim: 1 input_dim: 1 input_dim: 1 input_dim: 3
+                layers { layer { name: "s" type: "sigmoid" } bottom: "data" top: "data" }
+                layers { layer { name: "t" type: "tanh" } bottom: "data" top: "t" }
+                """).config();
+        for (NetConfig c : List.of(v1, v0)) {
+            assertThat(layer(c, "s").type()).isEqualTo(LayerType.SIGMOID);
+            assertThat(layer(c, "t").type()).isEqualTo(LayerType.TANH);
+        }
+    }
+
+    @Test
     void mapsEveryFieldOfEverySupportedLayer() throws Exception {
         Files.createDirectories(tmp.resolve("images"));
         Files.writeString(tmp.resolve("list.txt"), "a.png 0\n");
