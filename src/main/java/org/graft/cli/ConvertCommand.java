@@ -9,6 +9,7 @@ import org.graft.data.DatumEncoder;
 import org.graft.data.ImageConverter;
 import org.graft.data.ImageSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -59,8 +60,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--skip-bad", description = "Report unreadable or corrupt images and leave them out (default: stop).")
     boolean skipBad;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Decoding threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
@@ -87,10 +88,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         int[] size = ImageSize.parse(resize);
         DatumEncoder encoder = new DatumEncoder(size[0], size[1], gray, encoded, encodeType);
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (n < 1) {
-            throw new DataException("--threads must be at least 1, got " + n);
-        }
+        int n = threads.count();
         ImageConverter.Summary s = ImageConverter.convert(images, out, encoder, skipBad, n, System.err);
         System.out.printf(Locale.ROOT, "Wrote %s: %,d images%s in %.1f s (%.0f images/s)%n", out.toAbsolutePath(), s.written(),
                 s.skipped().isEmpty() ? "" : ", " + s.skipped().size() + " skipped (listed above)", s.seconds(), s.written() / Math.max(1e-9, s.seconds()));

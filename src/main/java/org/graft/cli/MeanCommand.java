@@ -14,6 +14,7 @@ import org.graft.data.ImageMean;
 import org.graft.data.MeanImage;
 import org.graft.experiment.ClassSets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,11 +46,12 @@ final class MeanCommand implements Callable<Integer> {
     @Option(names = "--gray", description = "Image lists: one grey plane.")
     boolean gray;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Reading threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
+        int n = threads.count();
         int[] size = ImageSize.parse(resize);
         ImageListDataset.Spec spec = new ImageListDataset.Spec(root, size[0], size[1], !gray);
         Dataset data = DataSources.open(source, labels, spec);
@@ -64,7 +66,6 @@ final class MeanCommand implements Callable<Integer> {
                 }
                 used = new ClassSubset(data, list.stream().mapToInt(Integer::intValue).toArray());
             }
-            int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             MeanImage mean = ImageMean.compute(used, n, System.err);
             MeanFiles.write(out, mean);
             System.out.printf(Locale.ROOT, "Wrote %s: mean of %,d images, %s%n", out.toAbsolutePath(), used.size(), mean.shapeText());

@@ -306,9 +306,11 @@ class ConvertAndMeanTest {
         assertThat(Main.run("convert", list.toString(), "--root", root, "--backend", "leveldb", "-o", db.toString())).isEqualTo(1);
         assertThat(Main.run("convert", list.toString(), "--classes", list.toString(), "-o", db.toString())).isEqualTo(1);
         assertThat(Main.run("convert", dir.resolve("missing.txt").toString(), "-o", db.toString())).isEqualTo(1);
+        assertThat(Main.run("convert", list.toString(), "--root", root, "--threads", "0", "-o", db.toString())).isEqualTo(1);
         assertThat(db).doesNotExist();
         assertThat(Main.run("mean", dir.toString(), "-o", dir.resolve("m").toString())).isEqualTo(1);
         assertThat(Main.run("mean", list.toString(), "--root", root, "--classes", "1,x", "-o", dir.resolve("m").toString())).isEqualTo(1);
+        assertThat(Main.run("mean", list.toString(), "--root", root, "--threads", "0", "-o", dir.resolve("m").toString())).isEqualTo(1);
         assertThat(dir.resolve("m")).doesNotExist();
         assertThatThrownBy(() -> ImageSet.synsetOrder(dir)).hasMessageContaining("is a directory, not a file");
         Path dup = Files.writeString(dir.resolve("dup.txt"), "n1 a\nn2 b\nn1 c\n");
