@@ -1,5 +1,6 @@
 package org.graft.caffe;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -490,41 +491,12 @@ public final class NetUpgrader {
         for (ParamSpec.Builder s : specs) {
             v2.addParam(s);
         }
-        if (v1.hasAccuracyParam()) {
-            v2.setAccuracyParam(v1.getAccuracyParam());
-        }
-        if (v1.hasConvolutionParam()) {
-            v2.setConvolutionParam(v1.getConvolutionParam());
-        }
-        if (v1.hasDataParam()) {
-            v2.setDataParam(v1.getDataParam());
-        }
-        if (v1.hasDropoutParam()) {
-            v2.setDropoutParam(v1.getDropoutParam());
-        }
-        if (v1.hasImageDataParam()) {
-            v2.setImageDataParam(v1.getImageDataParam());
-        }
-        if (v1.hasInnerProductParam()) {
-            v2.setInnerProductParam(v1.getInnerProductParam());
-        }
-        if (v1.hasLrnParam()) {
-            v2.setLrnParam(v1.getLrnParam());
-        }
-        if (v1.hasPoolingParam()) {
-            v2.setPoolingParam(v1.getPoolingParam());
-        }
-        if (v1.hasReluParam()) {
-            v2.setReluParam(v1.getReluParam());
-        }
-        if (v1.hasSoftmaxParam()) {
-            v2.setSoftmaxParam(v1.getSoftmaxParam());
-        }
-        if (v1.hasTransformParam()) {
-            v2.setTransformParam(v1.getTransformParam());
-        }
-        if (v1.hasLossParam()) {
-            v2.setLossParam(v1.getLossParam());
+        // Every typed parameter message has the same name (and message type) in V1 and V2; only the numbers differ.
+        for (Map.Entry<FieldDescriptor, Object> e : v1.getAllFields().entrySet()) {
+            FieldDescriptor f = e.getKey();
+            if (f.getName().endsWith("_param")) {
+                v2.setField(LayerParameter.getDescriptor().findFieldByName(f.getName()), e.getValue());
+            }
         }
         // V1 fields Graft does not model stay behind: their field numbers mean other things in V2.
         if (!v1.getUnknownFields().asMap().isEmpty()) {

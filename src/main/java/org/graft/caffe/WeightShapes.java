@@ -11,6 +11,8 @@ import java.util.Set;
 import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
 import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
+import org.graft.layers.Layer;
+import org.graft.layers.LayerShapes;
 import org.graft.layers.Phase;
 import org.graft.net.config.ConvolutionParam;
 import org.graft.ops.pooling.PoolingLayer;
@@ -130,6 +132,10 @@ public final class WeightShapes {
                 }
                 case SOFTMAX_WITH_LOSS, ACCURACY -> tops.add(new int[0]);
                 default -> {
+                    if (l.type().bindsSettings()) {
+                        inferred(l, blobs, tops, out);
+                        break;
+                    }
                     // LRN, ReLU, Dropout, Softmax, Split: every top has the bottom's shape.
                     for (int t = 0; t < l.top().size(); t++) {
                         tops.add(in);
@@ -138,6 +144,25 @@ public final class WeightShapes {
             }
             for (int t = 0; t < l.top().size() && t < tops.size(); t++) {
                 blobs.put(l.top().get(t), tops.get(t));
+            }
+        }
+    }
+
+    /** A layer with LayerSettings works out its own shapes; unknown when a bottom's rank is. */
+    private static void inferred(LayerConfig l, Map<String, int[]> blobs, List<int[]> tops, Map<String, List<int[]>> out) {
+        List<int[]> bottoms = new ArrayList<>();
+        for (String b : l.bottom()) {
+            int[] shape = blobs.get(b);
+            if (shape == null) {
+                return;
+            }
+            bottoms.add(shape);
+        }
+        try (Layer layer = l.type().create(l)) {
+            LayerShapes shapes = layer.shapes(bottoms);
+            tops.addAll(shapes.tops());
+            if (!shapes.params().isEmpty()) {
+                out.put(l.name(), shapes.params());
             }
         }
     }

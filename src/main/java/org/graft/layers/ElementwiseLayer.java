@@ -20,6 +20,11 @@ public abstract class ElementwiseLayer extends Layer {
     @Override
     public final List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;
-        return List.of(bottomShapes.get(0).clone());
+        return shapes(bottomShapes).tops();
+    }
+
+    @Override
+    public final LayerShapes shapes(List<int[]> bottomShapes) {
+        return LayerShapes.tops(bottomShapes.get(0).clone());
     }
 }

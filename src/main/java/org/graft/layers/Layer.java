@@ -48,6 +48,20 @@ public abstract class Layer implements AutoCloseable {
         return params;
     }
 
+    /** The settings this layer was made from, for {@code time --json}; null for layers kept in the older shape. */
+    public LayerSettings settings() {
+        return null;
+    }
+
+    /**
+     * The top and learnable-blob shapes for these bottom shapes, without a device; dimensions not known
+     * yet (-1) propagate. Layers with {@link LayerSettings} implement it and build {@link #setUp} on it, so
+     * that the config-only shape inference (matching a weights file to a net) and the device agree.
+     */
+    public LayerShapes shapes(List<int[]> bottomShapes) {
+        throw new UnsupportedOperationException(type() + " layers do not infer their shapes without a device");
+    }
+
     /**
      * Makes this layer use {@code source}'s parameter blobs instead of allocating its own, as Caffe's TEST
      * net shares the TRAIN net's: one copy on the device, always the current weights. Call before the

@@ -9,6 +9,7 @@ import org.graft.engine.Engine;
 import org.graft.engine.Shapes;
 import org.graft.layers.LabelOutOfRangeException;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
 import org.graft.layers.Phase;
 import org.graft.net.config.Filler;
 import org.graft.net.config.LayerConfig;
@@ -169,6 +170,10 @@ public final class NetBuilder {
     }
 
     private static Filler filler(LayerConfig lc, int blob) {
+        LayerSettings settings = lc.settings(LayerSettings.class);
+        if (settings != null) {
+            return Filler.of(settings.filler(blob));
+        }
         if (lc.convolutionParam() != null) {
             return blob == 0 ? lc.convolutionParam().weightFiller() : lc.convolutionParam().biasFiller();
         }

@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.google.protobuf.Message;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
+import org.graft.net.config.ProtoMaps;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.ops.accuracy.AccuracyLayer;
@@ -76,6 +79,12 @@ public final class NetDescription {
         m.put("params", params);
         m.put("forward_flops", l.forwardFlops());
         m.put("backward_flops", l.backwardFlops());
+        if (l.settings() != null) {
+            // Layers with LayerSettings print every field of their typed message(s), defaults included.
+            Caffe.LayerParameter.Builder typed = Caffe.LayerParameter.newBuilder();
+            l.settings().writeTo(typed);
+            typed.getAllFields().forEach((f, v) -> m.put(f.getName(), ProtoMaps.complete((Message) v)));
+        }
         Map.Entry<String, Map<String, Object>> settings = settings(l);
         if (settings != null) {
             m.put(settings.getKey(), settings.getValue());

@@ -4,6 +4,7 @@ import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
+import org.graft.ops.elu.ELUCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -45,6 +46,7 @@ public final class Cases {
                 ReLUCase.gradient(),
                 SigmoidCase.reference(), SigmoidCase.gradient(),
                 TanHCase.reference(), TanHCase.gradient(),
+                ELUCase.reference(), ELUCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

@@ -1,5 +1,6 @@
 package org.graft.net.config;
 
+import org.graft.caffe.proto.Caffe;
 import org.graft.caffe.proto.Caffe.FillerParameter.VarianceNorm;
 
 /**
@@ -32,6 +33,16 @@ public record Filler(Type type, float value, float min, float max, float mean, f
         if (type == null || varianceNorm == null) {
             throw new IllegalArgumentException("filler type and variance_norm must not be null");
         }
+    }
+
+    /** A filler as caffe.proto holds it; the net binder has checked it. */
+    public static Filler of(Caffe.FillerParameter f) {
+        for (Type t : Type.values()) {
+            if (t.jsonName().equals(f.getType())) {
+                return new Filler(t, f.getValue(), f.getMin(), f.getMax(), f.getMean(), f.getStd(), f.getVarianceNorm());
+            }
+        }
+        throw new IllegalArgumentException("unknown filler type \"" + f.getType() + "\"");
     }
 
     public static Filler constant(float value) {

@@ -3,7 +3,10 @@ package org.graft.net.config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
+import org.graft.layers.LayerSettings;
 import org.graft.layers.Phase;
+import org.graft.layers.SettingChecks;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.lrn.LRNLayer;
@@ -25,7 +28,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
                           DropoutLayer.Spec dropoutParam, InnerProductParam innerProductParam, ReLULayer.Spec reluParam,
                           SoftmaxLayer.Spec softmaxParam, SoftmaxWithLossLayer.Spec lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
-                          ImageDataParam imageDataParam) {
+                          ImageDataParam imageDataParam, LayerSettings settings) {
     public LayerConfig {
         if (name == null || type == null) {
             throw new IllegalArgumentException("a layer needs a name and a type");
@@ -48,6 +51,22 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             case DATA, IMAGE_DATA -> transformParam = orDefault(transformParam, TransformParam.DEFAULT);
             default -> { }
         }
+        if (type.bindsSettings() && settings == null) {
+            settings = type.bind(Caffe.LayerParameter.getDefaultInstance(), SettingChecks.plain(name), "");
+        }
+        if (!type.bindsSettings() && settings != null) {
+            throw new IllegalArgumentException("layer '" + name + "': " + type.jsonName() + " settings are not LayerSettings");
+        }
+    }
+
+    /** The bound settings of a type that {@link LayerType#bindsSettings}, as {@code kind}. */
+    public <T extends LayerSettings> T settings(Class<T> kind) {
+        return kind.cast(settings);
+    }
+
+    /** Whether this layer may write its top over its bottom. */
+    public boolean allowsInPlace() {
+        return settings != null ? settings.allowsInPlace() : type.allowsInPlace();
     }
 
     public static Builder builder(String name, LayerType type) {
@@ -76,6 +95,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         b.transform = transformParam;
         b.data = dataParam;
         b.imageData = imageDataParam;
+        b.settings = settings;
         return b;
     }
 
@@ -105,6 +125,9 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
 
     /** Number of learnable blobs: weights, plus bias when bias_term is on; 0 for layers without parameters. */
     public int learnableBlobs() {
+        if (settings != null) {
+            return settings.learnableBlobs();
+        }
         if (convolutionParam != null && type == LayerType.CONVOLUTION) {
             return convolutionParam.spec().biasTerm() ? 2 : 1;
         }
@@ -157,6 +180,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private TransformParam transform;
         private DataParam data;
         private ImageDataParam imageData;
+        private LayerSettings settings;
 
         private Builder(String name, LayerType type) {
             this.name = name;
@@ -268,10 +292,16 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
+        /** The settings of a type that {@link LayerType#bindsSettings}; left out, caffe.proto's defaults. */
+        public Builder settings(LayerSettings s) {
+            settings = s;
+            return this;
+        }
+
         public LayerConfig build() {
             return new LayerConfig(name, type, bottom, top, param, lossWeight, include, exclude, propagateDown,
                     convolution, pooling, lrn, dropout, innerProduct, relu, softmax, loss, accuracy, input,
-                    transform, data, imageData);
+                    transform, data, imageData, settings);
         }
     }
 }

@@ -5,9 +5,13 @@ import java.util.function.Function;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.elu.ELULayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
+import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.SettingChecks;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.sigmoid.SigmoidLayer;
@@ -38,7 +42,8 @@ public enum LayerType implements JsonEnum {
     ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), lc -> new AccuracyLayer(lc.name(), lc.accuracyParam())),
     SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
     SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name())),
-    TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name()));
+    TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
+    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
@@ -46,10 +51,27 @@ public enum LayerType implements JsonEnum {
     private final int minTops;
     private final int maxTops;
     private final List<String> params;
+    private final Binder binder;
     private final Function<LayerConfig, Layer> factory;
+
+    /**
+     * Validates a layer's typed parameter message(s) and binds them to the type's {@link LayerSettings};
+     * {@code path} is the layer's own ({@code layers[3]}). Lives beside the layer, as its Spec's {@code bind}.
+     */
+    @FunctionalInterface
+    public interface Binder {
+        LayerSettings bind(Caffe.LayerParameter layer, SettingChecks checks, String path);
+    }
 
     LayerType(String jsonName, int minBottoms, int maxBottoms, int minTops, int maxTops, List<String> params,
               Function<LayerConfig, Layer> factory) {
+        this(jsonName, minBottoms, maxBottoms, minTops, maxTops, params, null, factory);
+    }
+
+    /** A type whose settings bind themselves ({@code binder}); the factory reads them with {@link LayerConfig#settings(Class)}. */
+    LayerType(String jsonName, int minBottoms, int maxBottoms, int minTops, int maxTops, List<String> params, Binder binder,
+              Function<LayerConfig, Layer> factory) {
+        this.binder = binder;
         this.jsonName = jsonName;
         this.minBottoms = minBottoms;
         this.maxBottoms = maxBottoms;
@@ -86,6 +108,19 @@ public enum LayerType implements JsonEnum {
     /** The typed parameter messages (e.g. "lrn_param") this type reads; any other is refused (Caffe would silently ignore it). */
     public List<String> params() {
         return params;
+    }
+
+    /** Whether this type's settings are a {@link LayerSettings} bound by its own binder. */
+    public boolean bindsSettings() {
+        return binder != null;
+    }
+
+    /** Binds {@code layer}'s typed parameters (see {@link Binder}). */
+    public LayerSettings bind(Caffe.LayerParameter layer, SettingChecks checks, String path) {
+        if (binder == null) {
+            throw new IllegalStateException(jsonName + " settings are bound by NetBinder");
+        }
+        return binder.bind(layer, checks, path);
     }
 
     /** Layers that read no bottoms and produce the net's inputs. */

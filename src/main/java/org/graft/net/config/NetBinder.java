@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
+import org.graft.layers.SettingChecks;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.lrn.LRNLayer;
@@ -242,9 +243,26 @@ public final class NetBinder {
                         p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization()));
             }
             case ACCURACY -> b.accuracy(accuracy(l.getAccuracyParam(), path + ".accuracy_param"));
-            case SPLIT -> { }
+            default -> {
+                if (type.bindsSettings()) {
+                    b.settings(type.bind(l, checks, path));
+                }
+            }
         }
     }
+
+    /** The checks a layer type's own binder uses: errors at the value's line in a net.json. */
+    private final SettingChecks checks = new SettingChecks() {
+        @Override
+        public RuntimeException error(String path, String problem) {
+            return at.error(path, problem);
+        }
+
+        @Override
+        public void filler(Caffe.FillerParameter f, String path) {
+            NetBinder.this.filler(true, f, path);
+        }
+    };
 
     private LayerParameter required(LayerParameter l, LayerType type, String key, String hint, String path) {
         if (!l.hasField(LayerParameter.getDescriptor().findFieldByName(key))) {

@@ -62,9 +62,9 @@ final class NetChecks {
             String t = layer.top().get(k);
             Integer writer = made.get(t);
             boolean inPlace = k < layer.bottom().size() && layer.bottom().get(k).equals(t);
-            if (inPlace && !layer.type().allowsInPlace()) {
+            if (inPlace && !layer.allowsInPlace()) {
                 throw at.error(node + ".top[" + k + "]", "a " + layer.type().jsonName()
-                        + " layer cannot work in place (top \"" + t + "\" is also its bottom); only ReLU and Dropout can");
+                        + " layer cannot work in place (top \"" + t + "\" is also its bottom)");
             }
             if (writer != null && !inPlace) {
                 throw at.error(node + ".top[" + k + "]", "top \"" + t + "\" is already produced by layer \""

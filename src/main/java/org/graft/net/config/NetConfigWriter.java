@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
+import org.graft.layers.LayerSettings;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.lrn.LRNLayer;
@@ -62,6 +63,7 @@ public final class NetConfigWriter {
         }
     }
 
+    @SuppressWarnings("unchecked")  // ProtoMaps gives every typed parameter message as a map
     private static Map<String, Object> layer(LayerConfig l) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", l.name());
@@ -104,6 +106,12 @@ public final class NetConfigWriter {
         putParam(m, "transform_param", l.transformParam() == null ? null : transform(l.transformParam()));
         putParam(m, "data_param", l.dataParam() == null ? null : data(l.dataParam()));
         putParam(m, "image_data_param", l.imageDataParam() == null ? null : imageData(l.imageDataParam()));
+        LayerSettings settings = l.settings(LayerSettings.class);
+        if (settings != null) {
+            Caffe.LayerParameter.Builder typed = Caffe.LayerParameter.newBuilder();
+            settings.writeTo(typed);
+            ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
+        }
         return m;
     }
 
