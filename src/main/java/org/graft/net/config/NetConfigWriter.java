@@ -12,10 +12,7 @@ import java.util.Map;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.LayerSettings;
 import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.dropout.DropoutLayer;
-import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
@@ -87,14 +84,7 @@ public final class NetConfigWriter {
         putList(m, "propagate_down", l.propagateDown());
         putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
         putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
-        putParam(m, "lrn_param", l.lrnParam() == null ? null : lrn(l.lrnParam()));
-        if (l.dropoutParam() != null && !l.dropoutParam().equals(new DropoutLayer.Spec(0.5f))) {
-            m.put("dropout_param", Map.of("dropout_ratio", l.dropoutParam().dropoutRatio()));
-        }
         putParam(m, "inner_product_param", l.innerProductParam() == null ? null : innerProduct(l.innerProductParam()));
-        if (l.reluParam() != null && !l.reluParam().equals(new ReLULayer.Spec())) {
-            m.put("relu_param", Map.of("negative_slope", l.reluParam().negativeSlope()));
-        }
         // SoftmaxWithLoss keeps its softmax axis in its own spec; Caffe writes it as softmax_param.
         SoftmaxLayer.Spec softmax = l.lossParam() != null ? new SoftmaxLayer.Spec(l.lossParam().axis()) : l.softmaxParam();
         if (softmax != null && !softmax.equals(SoftmaxLayer.Spec.defaults())) {
@@ -143,17 +133,6 @@ public final class NetConfigWriter {
             putPair(m, "pad", "pad_h", "pad_w", p.padH(), p.padW(), 0);
         }
         putIf(m, "round_mode", p.roundMode().name(), p.roundMode() != Caffe.PoolingParameter.RoundMode.CEIL);
-        return m;
-    }
-
-    private static Map<String, Object> lrn(LRNLayer.Spec p) {
-        LRNLayer.Spec d = LRNLayer.Spec.defaults();
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "local_size", p.localSize(), p.localSize() != d.localSize());
-        putIf(m, "alpha", p.alpha(), p.alpha() != d.alpha());
-        putIf(m, "beta", p.beta(), p.beta() != d.beta());
-        putIf(m, "norm_region", p.region().name(), p.region() != d.region());
-        putIf(m, "k", p.k(), p.k() != d.k());
         return m;
     }
 
