@@ -32,6 +32,10 @@ import org.graft.net.config.InputParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.NetConfig;
+import org.graft.onnx.proto.Onnx.ModelProto;
+import org.graft.onnx.proto.Onnx.TensorProto;
+import org.graft.onnx.proto.Onnx.TypeProto;
+import org.graft.onnx.proto.Onnx.ValueInfoProto;
 import org.graft.testing.TestEngines;
 
 /**
@@ -82,11 +86,29 @@ final class OnnxRoundTrip {
 
     /** Runs the export of {@code cfg} with {@code weights} (null for a net without learned layers) against Graft's forward on {@code input}. */
     static Run run(NetConfig cfg, Path weights, Npy.Array input, OnnxExporter.Options o) {
+        return run(cfg, weights, input, o, List.of());
+    }
+
+    /**
+     * As {@link #run(NetConfig, Path, Npy.Array, OnnxExporter.Options)}, comparing also the intermediate blobs
+     * {@code inner} (each named as the layer that created it left it, as in {@code forward --blobs}), which the
+     * model then declares as extra outputs: a net's final softmax alone would hide errors behind near-uniform
+     * probabilities.
+     */
+    static Run run(NetConfig cfg, Path weights, Npy.Array input, OnnxExporter.Options o, List<String> inner) {
         Map<String, List<WeightBlob>> blobs = weights == null ? Map.of() : OnnxExporter.byLayer(WeightFiles.forExport(cfg, weights));
-        OnnxExporter.Result r = OnnxExporter.export(cfg, blobs, o);
+        OnnxExporter.Result exported = OnnxExporter.export(cfg, blobs, o);
+        ModelProto.Builder m = exported.model().toBuilder();
+        List<OnnxExporter.Output> outputs = new ArrayList<>(exported.outputs());
+        for (String t : inner) {
+            m.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+            outputs.add(new OnnxExporter.Output(t, t, t));
+        }
+        OnnxExporter.Result r = new OnnxExporter.Result(m.build(), exported.inputs(), outputs, exported.notes());
         Map<String, Capture> onnx = onnxRuntime(r.model().toByteArray(), r.inputs().get(0), input);
         List<String> names = r.outputs().stream().map(OnnxExporter.Output::graftName).toList();
-        Map<String, Capture> graft = ForwardCommand.forward(TestEngines.get(), cfg, weights, input, names, m -> { });
+        Map<String, Capture> graft = ForwardCommand.forward(TestEngines.get(), cfg, weights, input, names, note -> { });
         List<Comparison> out = new ArrayList<>();
         for (OnnxExporter.Output o2 : r.outputs()) {
             Capture a = onnx.get(o2.name());
