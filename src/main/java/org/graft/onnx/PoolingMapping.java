@@ -12,10 +12,14 @@ import org.graft.ops.pooling.PoolingLayer;
  * make ONNX's output size Caffe's, {@code end = (out − 1)·stride + kernel − in − pad}, which is below
  * the kernel because Caffe's last window starts inside the image.
  * <p>MAX ignores padded cells in both. AVE: Caffe divides each window's sum by its area clipped to the
- * padded image [−pad, in + pad) — padded cells inside count, the extension beyond does not. ONNX
- * AveragePool with count_include_pad=1 divides every window (all inside the explicitly padded input) by
- * kernel_h·kernel_w; where Caffe's divisor is smaller, a Mul by the constant kernel area/Caffe's divisor
- * (one value per output position) follows.
+ * padded image [−pad, in + pad) — padded cells inside count, the extension beyond does not. Without padding
+ * that is ONNX AveragePool with count_include_pad=0. With padding, count_include_pad=1 would be Caffe's rule
+ * wherever the windows stay inside the padded image, but runtimes disagree on it (OpenCV 4.6 ignores it; ONNX
+ * Runtime before 1.21 clamps asymmetric pads with the wrong index, onnxruntime#26708, and fuses a Pad into a
+ * count_include_pad=0 AveragePool wrongly, onnxruntime#22177). So padded AVE pooling is written without
+ * them: a depthwise Conv with weights 1/(kernel_h·kernel_w) (zero padding means the same everywhere) gives the
+ * window sums over k², and where Caffe's divisor is smaller a Mul by the constant k²/divisor per position
+ * (shaped [1, C, H, W]: OpenCV's importer does not broadcast over channels) follows.
  */
 final class PoolingMapping implements LayerMapping {
     @Override
@@ -34,31 +38,43 @@ final class PoolingMapping implements LayerMapping {
         boolean anyPad = p.padH() > 0 || p.padW() > 0;
         Axis h = Axis.of(layer, in[2], p.kernelH(), p.strideH(), p.padH(), anyPad, p);
         Axis w = Axis.of(layer, in[3], p.kernelW(), p.strideW(), p.padW(), anyPad, p);
-        long[] pads = {h.pad, w.pad, h.endPad, w.endPad};
         if (max) {
             g.node(layer, "MaxPool", List.of(x), g.top(layer, 0)).ints("kernel_shape", p.kernelH(), p.kernelW())
-                    .ints("strides", p.strideH(), p.strideW()).ints("pads", pads);
+                    .ints("strides", p.strideH(), p.strideW()).ints("pads", h.pad, w.pad, h.endPad, w.endPad);
             return;
         }
-        float[] correction = new float[h.out * w.out];
-        boolean exact = true;
+        if (!anyPad) {
+            // Without padding Caffe's divisor is the window clipped to the image: count_include_pad=0 over the extension.
+            g.node(layer, "AveragePool", List.of(x), g.top(layer, 0)).ints("kernel_shape", p.kernelH(), p.kernelW())
+                    .ints("strides", p.strideH(), p.strideW()).ints("pads", 0, 0, h.endPad, w.endPad).i("count_include_pad", 0);
+            return;
+        }
+        int channels = in[1];
+        int area = p.kernelH() * p.kernelW();
+        float[] ones = new float[channels * area];
+        java.util.Arrays.fill(ones, 1f / area);
+        String kernel = g.floats(layer.name() + "/window_weights", new long[] {channels, 1, p.kernelH(), p.kernelW()}, ones);
+        float[] correction = new float[channels * h.out * w.out];
+        boolean uniform = true;
         for (int oh = 0; oh < h.out; oh++) {
             for (int ow = 0; ow < w.out; ow++) {
-                int area = h.caffeSpan(oh) * w.caffeSpan(ow);
-                correction[oh * w.out + ow] = (float) ((double) p.kernelH() * p.kernelW() / area);
-                exact &= area == p.kernelH() * p.kernelW();
+                int divisor = h.caffeSpan(oh) * w.caffeSpan(ow);
+                uniform &= divisor == area;
+                for (int c = 0; c < channels; c++) {
+                    correction[(c * h.out + oh) * w.out + ow] = (float) ((double) area / divisor);
+                }
             }
         }
-        String pooled = exact ? g.top(layer, 0) : g.temp(layer, "window_means");
-        g.node(layer, "AveragePool", List.of(x), pooled).ints("kernel_shape", p.kernelH(), p.kernelW())
-                .ints("strides", p.strideH(), p.strideW()).ints("pads", pads).i("count_include_pad", 1);
-        if (!exact) {
-            String c = g.floats(layer.name() + "/caffe_divisor_correction", new long[] {1, 1, h.out, w.out}, correction);
-            g.node(layer, "Mul", List.of(pooled, c), g.top(layer, 0));
+        String means = uniform ? g.top(layer, 0) : g.temp(layer, "window_means");
+        g.node(layer, "Conv", List.of(x, kernel), means).ints("kernel_shape", p.kernelH(), p.kernelW())
+                .ints("strides", p.strideH(), p.strideW()).ints("pads", h.pad, w.pad, h.endPad, w.endPad).i("group", channels);
+        if (!uniform) {
+            String c = g.floats(layer.name() + "/divisor_correction", new long[] {1, channels, h.out, w.out}, correction);
+            g.node(layer, "Mul", List.of(means, c), g.top(layer, 0));
         }
     }
 
-    /** One spatial axis: Caffe's output size, the ONNX pads that give it, and Caffe's window spans. */
+    /** One spatial axis: Caffe's output size, the ONNX pads that give it, and Caffe's AVE divisor. */
     private record Axis(int in, int kernel, int stride, int pad, int out, int endPad) {
         static Axis of(LayerConfig layer, int in, int kernel, int stride, int pad, boolean anyPad, PoolingLayer.Spec p) {
             int out = PoolingLayer.pooledSize(in, kernel, stride, pad, anyPad, p.roundMode());
@@ -78,8 +94,7 @@ final class PoolingMapping implements LayerMapping {
         /** Caffe's AVE divisor along this axis for output {@code o}: the window clipped to [−pad, in + pad). */
         int caffeSpan(int o) {
             int start = o * stride - pad;
-            int end = Math.min(start + kernel, in + pad);
-            return end - start;
+            return Math.min(start + kernel, in + pad) - start;
         }
     }
 }
