@@ -92,16 +92,24 @@ public final class NetConfigWriter {
         }
         putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
         putParam(m, "accuracy_param", l.accuracyParam() == null ? null : accuracy(l.accuracyParam()));
-        putParam(m, "input_param", l.inputParam() == null ? null : input(l.inputParam()));
-        putParam(m, "transform_param", l.transformParam() == null ? null : transform(l.transformParam()));
-        putParam(m, "data_param", l.dataParam() == null ? null : data(l.dataParam()));
-        putParam(m, "image_data_param", l.imageDataParam() == null ? null : imageData(l.imageDataParam()));
+        Caffe.LayerParameter.Builder typed = Caffe.LayerParameter.newBuilder();
+        if (l.inputParam() != null) {
+            l.inputParam().writeTo(typed);
+        }
+        if (l.transformParam() != null) {
+            l.transformParam().writeTo(typed);
+        }
+        if (l.dataParam() != null) {
+            l.dataParam().writeTo(typed);
+        }
+        if (l.imageDataParam() != null) {
+            l.imageDataParam().writeTo(typed);
+        }
         LayerSettings settings = l.settings(LayerSettings.class);
         if (settings != null) {
-            Caffe.LayerParameter.Builder typed = Caffe.LayerParameter.newBuilder();
             settings.writeTo(typed);
-            ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
         }
+        ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
         return m;
     }
 
@@ -163,49 +171,6 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> input(InputParam p) {
-        List<Object> shapes = new ArrayList<>();
-        for (BlobShape s : p.shape()) {
-            shapes.add(Map.of("dim", s.dim()));
-        }
-        return Map.of("shape", shapes);
-    }
-
-    private static Map<String, Object> transform(TransformParam p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "scale", p.scale(), p.scale() != 1f);
-        putIf(m, "mirror", true, p.mirror());
-        putIf(m, "crop_size", p.cropSize(), p.cropSize() != 0);
-        putIf(m, "mean_file", p.meanFile() == null ? null : p.meanFile().toString(), p.meanFile() != null);
-        putList(m, "mean_value", p.meanValue());
-        return m;
-    }
-
-    private static Map<String, Object> data(DataParam p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", p.source().toString());
-        putIf(m, "label_source", p.labelSource() == null ? null : p.labelSource().toString(), p.labelSource() != null);
-        m.put("backend", p.backend().name());
-        m.put("batch_size", p.batchSize());
-        putList(m, "classes", p.classes());
-        putIf(m, "shuffle", p.shuffle(), p.shuffle() != null);
-        putIf(m, "limit", p.limit(), p.limit() != null);
-        return m;
-    }
-
-    private static Map<String, Object> imageData(ImageDataParam p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", p.source().toString());
-        putIf(m, "root_folder", p.rootFolder() == null ? null : p.rootFolder().toString(), p.rootFolder() != null);
-        m.put("batch_size", p.batchSize());
-        putIf(m, "shuffle", true, p.shuffle());
-        putIf(m, "new_height", p.newHeight(), p.newHeight() != 0);
-        putIf(m, "new_width", p.newWidth(), p.newWidth() != 0);
-        putIf(m, "is_color", false, !p.isColor());
-        putList(m, "classes", p.classes());
-        return m;
-    }
-
     private static Map<String, Object> solver(SolverConfig s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("base_lr", s.baseLr());
@@ -233,19 +198,9 @@ public final class NetConfigWriter {
     }
 
     private static void putFiller(Map<String, Object> m, String key, Filler f) {
-        if (f.equals(Filler.DEFAULT)) {
-            return;
+        if (!f.equals(Filler.DEFAULT)) {
+            m.put(key, ProtoMaps.written(f.toProto()));
         }
-        Filler d = Filler.DEFAULT;
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("type", f.type().jsonName());
-        putIf(o, "value", f.value(), f.value() != d.value());
-        putIf(o, "min", f.min(), f.min() != d.min());
-        putIf(o, "max", f.max(), f.max() != d.max());
-        putIf(o, "mean", f.mean(), f.mean() != d.mean());
-        putIf(o, "std", f.std(), f.std() != d.std());
-        putIf(o, "variance_norm", f.varianceNorm().name(), f.varianceNorm() != d.varianceNorm());
-        m.put(key, o);
     }
 
     /** Square sizes as one value ({@code both}), others as the h/w pair; nothing when both equal the default. */
