@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.graft.caffe.proto.Caffe;
+import org.graft.layers.Layer;
 import org.graft.layers.LayerSettings;
 import org.graft.layers.Phase;
 import org.graft.layers.SettingChecks;
@@ -58,9 +59,14 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         return kind.cast(settings);
     }
 
-    /** Whether this layer may write its top over its bottom. */
+    /** Whether this layer may write its top over its bottom: the layer says (it alone knows what its backward needs). */
     public boolean allowsInPlace() {
-        return settings != null ? settings.allowsInPlace() : type.allowsInPlace();
+        if (type.isData()) {
+            return false;
+        }
+        try (Layer layer = type.create(this)) {
+            return layer.allowsInPlace();
+        }
     }
 
     public static Builder builder(String name, LayerType type) {

@@ -134,11 +134,6 @@ public enum LayerType implements JsonEnum {
         return this == SOFTMAX_WITH_LOSS;
     }
 
-    /** Element-wise layers that may write their top over their bottom (top name = bottom name). */
-    public boolean allowsInPlace() {
-        return this == RELU || this == DROPOUT || this == SIGMOID || this == TANH;
-    }
-
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */
     public boolean hasParams() {
         return this == CONVOLUTION || this == INNER_PRODUCT;
