@@ -39,7 +39,7 @@ public final class NetConfigWriter {
         }
         root.put("layers", layers);
         if (net.solver() != null) {
-            root.put("solver", solver(net.solver()));
+            root.put("solver", ProtoMaps.written(net.solver().toProto()));
         }
         if (net.init() != null) {
             root.put("init", Map.of("weights", net.init().weights().toString()));
@@ -168,32 +168,6 @@ public final class NetConfigWriter {
         putIf(m, "top_k", p.topK(), p.topK() != 1);
         putIf(m, "axis", p.axis(), p.axis() != 1);
         putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
-        return m;
-    }
-
-    private static Map<String, Object> solver(SolverConfig s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("base_lr", s.baseLr());
-        m.put("lr_policy", s.lrPolicy().jsonName());
-        putIf(m, "gamma", s.gamma(), s.gamma() != 0 || s.lrPolicy().needsGamma());
-        putIf(m, "power", s.power(), s.power() != 0 || s.lrPolicy().needsPower());
-        putIf(m, "stepsize", s.stepsize(), s.stepsize() != 0 || s.lrPolicy().needsStepsize());
-        putList(m, "stepvalue", s.stepvalue());
-        m.put("max_iter", s.maxIter());
-        putIf(m, "momentum", s.momentum(), s.momentum() != 0);
-        putIf(m, "weight_decay", s.weightDecay(), s.weightDecay() != 0);
-        putIf(m, "display", s.display(), s.display() != 0);
-        putIf(m, "average_loss", s.averageLoss(), s.averageLoss() != 1);
-        putIf(m, "test_iter", s.testIter(), s.testIter() != 0);
-        putIf(m, "test_interval", s.testInterval(), s.testInterval() != 0);
-        putIf(m, "test_initialization", false, !s.testInitialization());
-        putIf(m, "snapshot", s.snapshot(), s.snapshot() != 0);
-        putIf(m, "snapshot_prefix", s.snapshotPrefix() == null ? null : s.snapshotPrefix().toString(),
-                s.snapshotPrefix() != null);
-        putIf(m, "snapshot_after_train", false, !s.snapshotAfterTrain());
-        putIf(m, "random_seed", s.randomSeed(), s.randomSeed() != -1);
-        putIf(m, "clip_gradients", s.clipGradients(), s.clipGradients() != -1);
-        putList(m, "top_k_report", s.topKReport());
         return m;
     }
 
