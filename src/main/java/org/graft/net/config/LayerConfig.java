@@ -24,7 +24,7 @@ import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
                           List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
                           List<Boolean> propagateDown,
-                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam, LRNLayer.Spec lrnParam,
+                          PoolingLayer.Spec poolingParam, LRNLayer.Spec lrnParam,
                           DropoutLayer.Spec dropoutParam, InnerProductParam innerProductParam, ReLULayer.Spec reluParam,
                           SoftmaxLayer.Spec softmaxParam, SoftmaxWithLossLayer.Spec lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
@@ -82,7 +82,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         b.include.addAll(include);
         b.exclude.addAll(exclude);
         b.propagateDown.addAll(propagateDown);
-        b.convolution = convolutionParam;
         b.pooling = poolingParam;
         b.lrn = lrnParam;
         b.dropout = dropoutParam;
@@ -128,9 +127,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         if (settings != null) {
             return settings.learnableBlobs();
         }
-        if (convolutionParam != null && type == LayerType.CONVOLUTION) {
-            return convolutionParam.spec().biasTerm() ? 2 : 1;
-        }
         if (innerProductParam != null && type == LayerType.INNER_PRODUCT) {
             return innerProductParam.spec().biasTerm() ? 2 : 1;
         }
@@ -167,7 +163,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private final List<NetStateRule> include = new ArrayList<>();
         private final List<NetStateRule> exclude = new ArrayList<>();
         private final List<Boolean> propagateDown = new ArrayList<>();
-        private ConvolutionParam convolution;
         private PoolingLayer.Spec pooling;
         private LRNLayer.Spec lrn;
         private DropoutLayer.Spec dropout;
@@ -224,11 +219,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
 
         public Builder propagateDown(Boolean... flags) {
             propagateDown.addAll(Arrays.asList(flags));
-            return this;
-        }
-
-        public Builder convolution(ConvolutionParam p) {
-            convolution = p;
             return this;
         }
 
@@ -300,7 +290,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
 
         public LayerConfig build() {
             return new LayerConfig(name, type, bottom, top, param, lossWeight, include, exclude, propagateDown,
-                    convolution, pooling, lrn, dropout, innerProduct, relu, softmax, loss, accuracy, input,
+                    pooling, lrn, dropout, innerProduct, relu, softmax, loss, accuracy, input,
                     transform, data, imageData, settings);
         }
     }

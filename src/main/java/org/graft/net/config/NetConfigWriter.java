@@ -17,7 +17,6 @@ import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
@@ -85,7 +84,6 @@ public final class NetConfigWriter {
         putRules(m, "include", l.include());
         putRules(m, "exclude", l.exclude());
         putList(m, "propagate_down", l.propagateDown());
-        putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
         putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
         putParam(m, "lrn_param", l.lrnParam() == null ? null : lrn(l.lrnParam()));
         if (l.dropoutParam() != null && !l.dropoutParam().equals(new DropoutLayer.Spec(0.5f))) {
@@ -112,23 +110,6 @@ public final class NetConfigWriter {
             settings.writeTo(typed);
             ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
         }
-        return m;
-    }
-
-    private static Map<String, Object> convolution(ConvolutionParam cp) {
-        ConvolutionLayer.Spec c = cp.spec();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("num_output", c.numOutput());
-        putIf(m, "bias_term", false, !c.biasTerm());
-        putPair(m, "kernel_size", "kernel_h", "kernel_w", c.kernelH(), c.kernelW(), -1);
-        putPair(m, "stride", "stride_h", "stride_w", c.strideH(), c.strideW(), 1);
-        putPair(m, "pad", "pad_h", "pad_w", c.padH(), c.padW(), 0);
-        if (c.dilationH() != 1 || c.dilationW() != 1) {
-            m.put("dilation", c.dilationH() == c.dilationW() ? (Object) c.dilationH() : List.of(c.dilationH(), c.dilationW()));
-        }
-        putIf(m, "group", c.group(), c.group() != 1);
-        putFiller(m, "weight_filler", cp.weightFiller());
-        putFiller(m, "bias_filler", cp.biasFiller());
         return m;
     }
 
