@@ -14,9 +14,7 @@ import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.layers.Layer;
 import org.graft.layers.LayerShapes;
 import org.graft.layers.Phase;
-import org.graft.net.config.ConvolutionParam;
 import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
@@ -102,15 +100,6 @@ public final class WeightShapes {
                     tops.add(new int[] {p.batchSize(), p.isColor() ? 3 : 1, h, w});
                     tops.add(new int[] {p.batchSize()});
                 }
-                case CONVOLUTION -> {
-                    ConvolutionLayer.Spec p = l.convolutionParam().spec();
-                    int c = dim(in, 1);
-                    out.put(l.name(), params(new int[] {p.numOutput(), c < 0 ? -1 : c / p.group(), p.kernelH(), p.kernelW()},
-                            p.numOutput(), p.biasTerm()));
-                    tops.add(new int[] {dim(in, 0), p.numOutput(),
-                            convOut(dim(in, 2), p.kernelH(), p.strideH(), p.padH(), p.dilationH()),
-                            convOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.dilationW())});
-                }
                 case POOLING -> {
                     PoolingLayer.Spec p = l.poolingParam();
                     tops.add(new int[] {dim(in, 0), dim(in, 1),
@@ -187,10 +176,6 @@ public final class WeightShapes {
             p *= shape[a];
         }
         return p > Integer.MAX_VALUE ? -1 : (int) p;
-    }
-
-    private static int convOut(int in, int k, int stride, int pad, int dilation) {
-        return in < 0 ? -1 : (in + 2 * pad - (dilation * (k - 1) + 1)) / stride + 1;
     }
 
     private static int poolOut(int in, int k, int stride, int pad, RoundMode round) {

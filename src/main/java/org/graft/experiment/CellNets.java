@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.layers.Phase;
-import org.graft.net.config.ConvolutionParam;
+import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InitConfig;
@@ -105,8 +105,7 @@ final class CellNets {
         if (l.type() == LayerType.INNER_PRODUCT) {
             return l.toBuilder().innerProduct(l.innerProductParam().withNumOutput(outputs)).build();
         }
-        ConvolutionParam c = l.convolutionParam();
-        return l.toBuilder().convolution(c.withNumOutput(outputs)).build();
+        return l.toBuilder().settings(l.settings(ConvolutionLayer.Spec.class).withNumOutput(outputs)).build();
     }
 
     /** For cell.json: which layers are copied, frozen, or renamed, so a reader need not diff the nets. */

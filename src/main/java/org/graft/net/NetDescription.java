@@ -12,7 +12,6 @@ import org.graft.net.config.ProtoMaps;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
@@ -93,21 +92,7 @@ public final class NetDescription {
     private static Map.Entry<String, Map<String, Object>> settings(Layer l) {
         Map<String, Object> s = new LinkedHashMap<>();
         String key;
-        if (l instanceof ConvolutionLayer c) {
-            key = "convolution_param";
-            ConvolutionLayer.Spec p = c.spec();
-            s.put("num_output", p.numOutput());
-            s.put("kernel_h", p.kernelH());
-            s.put("kernel_w", p.kernelW());
-            s.put("stride_h", p.strideH());
-            s.put("stride_w", p.strideW());
-            s.put("pad_h", p.padH());
-            s.put("pad_w", p.padW());
-            s.put("dilation_h", p.dilationH());
-            s.put("dilation_w", p.dilationW());
-            s.put("group", p.group());
-            s.put("bias_term", p.biasTerm());
-        } else if (l instanceof PoolingLayer pl) {
+        if (l instanceof PoolingLayer pl) {
             key = "pooling_param";
             PoolingLayer.Spec p = pl.spec();
             s.put("pool", p.method().name());

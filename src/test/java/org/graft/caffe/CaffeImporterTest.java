@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
-import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.Filler;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InnerProductParam;
@@ -70,8 +69,8 @@ class CaffeImporterTest {
         assertThat(r.warnings()).anyMatch(w -> w.contains("examples/mnist/mnist_train_lmdb") && w.contains("exists neither"));
         LayerConfig conv1 = layer(c, "conv1");
         assertThat(conv1.param()).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 1));
-        assertThat(conv1.convolutionParam().weightFiller()).isEqualTo(Filler.xavier());
-        assertThat(conv1.convolutionParam().spec().numOutput()).isEqualTo(20);
+        assertThat(Filler.of(conv1.settings(ConvolutionLayer.Spec.class).weightFiller())).isEqualTo(Filler.xavier());
+        assertThat(conv1.settings(ConvolutionLayer.Spec.class).numOutput()).isEqualTo(20);
         assertThat(layer(c, "accuracy").include()).hasSize(1);
         assertThat(layer(c, "relu1").top()).containsExactly("ip1");
         // The net.json written from it loads to the same config.
@@ -96,7 +95,7 @@ class CaffeImporterTest {
         NetConfig c = CaffeImporter.importFiles(CAFFE.resolve("legacy/v0_deploy.prototxt"), null, tmp.resolve("net.json"), tmp).config();
         assertThat(c.layers().get(0).type()).isEqualTo(LayerType.INPUT);
         assertThat(c.layers().stream().map(l -> l.type().jsonName())).doesNotContain("padding");
-        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.convolutionParam().spec().padH()))
+        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.settings(ConvolutionLayer.Spec.class).padH()))
                 .anyMatch(p -> p > 0);
     }
 
@@ -186,15 +185,15 @@ class CaffeImporterTest {
 
         LayerConfig conv = layer(c, "conv");
         assertThat(conv.param()).containsExactly(new ParamSpec(null, 0.5f, 0f), new ParamSpec("shared", 3f, 2f));
-        ConvolutionParam cp = conv.convolutionParam();
-        assertThat(cp.spec()).isEqualTo(new ConvolutionLayer.Spec(9, 3, 5, 2, 1, 1, 2, 2, 2, 3, true));
-        assertThat(cp.weightFiller()).isEqualTo(Filler.gaussian(0.1f, 0.02f));
-        assertThat(cp.biasFiller()).isEqualTo(Filler.constant(0.25f));
-        ConvolutionParam dw = layer(c, "dw").convolutionParam();
-        assertThat(dw.spec().group()).isEqualTo(9);
-        assertThat(dw.spec().biasTerm()).isFalse();
-        assertThat(dw.spec().padH()).isEqualTo(1);
-        assertThat(dw.weightFiller()).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
+        ConvolutionLayer.Spec cp = conv.settings(ConvolutionLayer.Spec.class);
+        assertThat(cp.withFillers(null, null)).isEqualTo(new ConvolutionLayer.Spec(9, 3, 5, 2, 1, 1, 2, 2, 2, 3, true));
+        assertThat(Filler.of(cp.weightFiller())).isEqualTo(Filler.gaussian(0.1f, 0.02f));
+        assertThat(Filler.of(cp.biasFiller())).isEqualTo(Filler.constant(0.25f));
+        ConvolutionLayer.Spec dw = layer(c, "dw").settings(ConvolutionLayer.Spec.class);
+        assertThat(dw.group()).isEqualTo(9);
+        assertThat(dw.biasTerm()).isFalse();
+        assertThat(dw.padH()).isEqualTo(1);
+        assertThat(Filler.of(dw.weightFiller())).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
 
         PoolingLayer.Spec pool = layer(c, "pool").poolingParam();
         assertThat(pool.method()).isEqualTo(Caffe.PoolingParameter.PoolMethod.AVE);

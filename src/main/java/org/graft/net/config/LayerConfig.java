@@ -22,7 +22,7 @@ import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
                           List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
                           List<Boolean> propagateDown,
-                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam,
+                          PoolingLayer.Spec poolingParam,
                           InnerProductParam innerProductParam,
                           SoftmaxLayer.Spec softmaxParam, SoftmaxWithLossLayer.Spec lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
@@ -82,7 +82,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         b.include.addAll(include);
         b.exclude.addAll(exclude);
         b.propagateDown.addAll(propagateDown);
-        b.convolution = convolutionParam;
         b.pooling = poolingParam;
         b.innerProduct = innerProductParam;
         b.softmax = softmaxParam;
@@ -124,9 +123,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
     public int learnableBlobs() {
         if (settings != null) {
             return settings.learnableBlobs();
-        }
-        if (convolutionParam != null && type == LayerType.CONVOLUTION) {
-            return convolutionParam.spec().biasTerm() ? 2 : 1;
         }
         if (innerProductParam != null && type == LayerType.INNER_PRODUCT) {
             return innerProductParam.spec().biasTerm() ? 2 : 1;
@@ -174,7 +170,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private final List<NetStateRule> include = new ArrayList<>();
         private final List<NetStateRule> exclude = new ArrayList<>();
         private final List<Boolean> propagateDown = new ArrayList<>();
-        private ConvolutionParam convolution;
         private PoolingLayer.Spec pooling;
         private InnerProductParam innerProduct;
         private SoftmaxLayer.Spec softmax;
@@ -231,11 +226,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder convolution(ConvolutionParam p) {
-            convolution = p;
-            return this;
-        }
-
         public Builder pooling(PoolingLayer.Spec p) {
             pooling = p;
             return this;
@@ -289,7 +279,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
 
         public LayerConfig build() {
             return new LayerConfig(name, type, bottom, top, param, lossWeight, include, exclude, propagateDown,
-                    convolution, pooling, innerProduct, softmax, loss, accuracy, input,
+                    pooling, innerProduct, softmax, loss, accuracy, input,
                     transform, data, imageData, settings);
         }
     }

@@ -17,7 +17,6 @@ import org.graft.layers.SettingChecks;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
@@ -224,8 +223,6 @@ public final class NetBinder {
                 b.imageData(imageData(l.getImageDataParam(), path + ".image_data_param"));
                 b.transform(transform(l.getTransformParam(), path + ".transform_param"));
             }
-            case CONVOLUTION -> b.convolution(convolution(required(l, type, "convolution_param", "num_output and kernel_size", path)
-                    .getConvolutionParam(), path + ".convolution_param"));
             case POOLING -> b.pooling(pooling(required(l, type, "pooling_param", "kernel_size and stride, or global_pooling", path)
                     .getPoolingParam(), path + ".pooling_param"));
             case INNER_PRODUCT -> b.innerProduct(innerProduct(required(l, type, "inner_product_param", "num_output", path)
@@ -255,6 +252,11 @@ public final class NetBinder {
         @Override
         public void filler(Caffe.FillerParameter f, String path) {
             NetBinder.this.filler(true, f, path);
+        }
+
+        @Override
+        public String item(String path, int i) {
+            return itemPath(path, i);
         }
     };
 
@@ -305,81 +307,18 @@ public final class NetBinder {
         return axis;
     }
 
-    /**
-     * Height and width from Caffe's two spellings, the repeated {@code both} (one value for both axes, or
-     * height and width) or the {@code _h}/{@code _w} pair; null when neither is given.
-     */
-    private int[] heightWidth(String path, String both, List<Integer> values, String h, boolean hasH, int hv, String w,
-                              boolean hasW, int wv, int min) {
-        if ((hasH || hasW) && !values.isEmpty()) {
-            throw at.error(path + "." + (hasH ? h : w), "give either " + both + " or " + h + " and " + w + ", not both");
-        }
-        if (hasH != hasW) {
-            String given = hasH ? h : w;
-            String other = hasH ? w : h;
-            throw at.error(path + "." + given, given + " needs " + other + " as well (or use " + both + " for both axes)");
-        }
-        if (hasH) {
-            return new int[] {atLeast(hv, min, path + "." + h), atLeast(wv, min, path + "." + w)};
-        }
-        if (values.isEmpty()) {
-            return null;
-        }
-        List<Integer> checked = spatial(values, min, path + "." + both);
-        return new int[] {checked.get(0), checked.get(checked.size() - 1)};
-    }
-
-    /** A repeated spatial size: 1 or 2 values, each >= min. */
-    private List<Integer> spatial(List<Integer> values, int min, String path) {
-        if (values.size() > 2) {
-            throw at.error(path, "expected 1 or 2 values (one for both axes, or height and width), found " + values.size()
-                    + "; Graft's layers are 2-D");
-        }
-        for (int i = 0; i < values.size(); i++) {
-            atLeast(values.get(i), min, itemPath(path, i));
-        }
-        return values;
-    }
-
     /** The path of item i of a repeated field; a net.json may have given a single value without a list. */
     private String itemPath(String path, int i) {
         String item = path + "[" + i + "]";
         return at.has(path) && !at.has(item) ? path : item;
     }
 
-    private ConvolutionParam convolution(Caffe.ConvolutionParameter p, String path) {
-        if (!p.hasNumOutput()) {
-            throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of output channels)");
-        }
-        int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
-        int[] kernel = heightWidth(path, "kernel_size", p.getKernelSizeList(), "kernel_h", p.hasKernelH(), p.getKernelH(),
-                "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
-        if (kernel == null) {
-            throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w)");
-        }
-        int[] stride = orDefault(heightWidth(path, "stride", p.getStrideList(), "stride_h", p.hasStrideH(), p.getStrideH(),
-                "stride_w", p.hasStrideW(), p.getStrideW(), 1), 1);
-        int[] pad = orDefault(heightWidth(path, "pad", p.getPadList(), "pad_h", p.hasPadH(), p.getPadH(), "pad_w", p.hasPadW(),
-                p.getPadW(), 0), 0);
-        List<Integer> dilation = spatial(p.getDilationList(), 1, path + ".dilation");
-        int dilationH = dilation.isEmpty() ? 1 : dilation.get(0);
-        int dilationW = dilation.isEmpty() ? 1 : dilation.get(dilation.size() - 1);
-        int group = atLeast(p.getGroup(), 1, path + ".group");
-        if (numOutput % group != 0) {
-            throw at.error(path + ".group", "num_output (" + numOutput + ") must be divisible by group, found group " + group);
-        }
-        axisOne(p.getAxis(), path);
-        return new ConvolutionParam(new ConvolutionLayer.Spec(numOutput, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1],
-                dilationH, dilationW, group, p.getBiasTerm()), filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
-    }
-
     private PoolingLayer.Spec pooling(Caffe.PoolingParameter p, String path) {
-        int[] kernel = heightWidth(path, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
+        int[] kernel = checks.heightWidth(path, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
                 p.hasKernelH(), p.getKernelH(), "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
-        int[] stride = heightWidth(path, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
+        int[] stride = checks.heightWidth(path, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
                 p.hasStrideH(), p.getStrideH(), "stride_w", p.hasStrideW(), p.getStrideW(), 1);
-        int[] pad = heightWidth(path, "pad", p.hasPad() ? List.of(p.getPad()) : List.of(), "pad_h", p.hasPadH(), p.getPadH(),
+        int[] pad = checks.heightWidth(path, "pad", p.hasPad() ? List.of(p.getPad()) : List.of(), "pad_h", p.hasPadH(), p.getPadH(),
                 "pad_w", p.hasPadW(), p.getPadW(), 0);
         if (p.getGlobalPooling()) {
             if (kernel != null) {

@@ -14,7 +14,6 @@ import org.graft.layers.LayerSettings;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
@@ -82,7 +81,6 @@ public final class NetConfigWriter {
         putRules(m, "include", l.include());
         putRules(m, "exclude", l.exclude());
         putList(m, "propagate_down", l.propagateDown());
-        putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
         putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
         putParam(m, "inner_product_param", l.innerProductParam() == null ? null : innerProduct(l.innerProductParam()));
         // SoftmaxWithLoss keeps its softmax axis in its own spec; Caffe writes it as softmax_param.
@@ -110,23 +108,6 @@ public final class NetConfigWriter {
             settings.writeTo(typed);
         }
         ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
-        return m;
-    }
-
-    private static Map<String, Object> convolution(ConvolutionParam cp) {
-        ConvolutionLayer.Spec c = cp.spec();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("num_output", c.numOutput());
-        putIf(m, "bias_term", false, !c.biasTerm());
-        putPair(m, "kernel_size", "kernel_h", "kernel_w", c.kernelH(), c.kernelW(), -1);
-        putPair(m, "stride", "stride_h", "stride_w", c.strideH(), c.strideW(), 1);
-        putPair(m, "pad", "pad_h", "pad_w", c.padH(), c.padW(), 0);
-        if (c.dilationH() != 1 || c.dilationW() != 1) {
-            m.put("dilation", c.dilationH() == c.dilationW() ? (Object) c.dilationH() : List.of(c.dilationH(), c.dilationW()));
-        }
-        putIf(m, "group", c.group(), c.group() != 1);
-        putFiller(m, "weight_filler", cp.weightFiller());
-        putFiller(m, "bias_filler", cp.biasFiller());
         return m;
     }
 

@@ -100,8 +100,10 @@ class NetConfigLoaderTest {
 
         LayerConfig conv = net.layers().get(2);
         assertThat(conv.param()).containsExactly(new ParamSpec("w1", 1f, 1f), new ParamSpec(null, 2f, 0f));
-        assertThat(conv.convolutionParam()).isEqualTo(new ConvolutionParam(new ConvolutionLayer.Spec(16, 3, 5, 2, 2, 1, 1, 2, 2, 4, true),
-                Filler.gaussian(0.5f, 0.01f), Filler.constant(1f)));
+        ConvolutionLayer.Spec cs = conv.settings(ConvolutionLayer.Spec.class);
+        assertThat(cs.withFillers(null, null)).isEqualTo(new ConvolutionLayer.Spec(16, 3, 5, 2, 2, 1, 1, 2, 2, 4, true));
+        assertThat(Filler.of(cs.weightFiller())).isEqualTo(Filler.gaussian(0.5f, 0.01f));
+        assertThat(Filler.of(cs.biasFiller())).isEqualTo(Filler.constant(1f));
         assertThat(conv.learnableBlobs()).isEqualTo(2);
 
         assertThat(net.layers().get(3).settings(ReLULayer.Spec.class).negativeSlope()).isEqualTo(0.1f);
@@ -172,7 +174,7 @@ class NetConfigLoaderTest {
         assertThat(net.init()).isNull();
         assertThat(net.forceBackward()).isFalse();
         assertThat(net.layers().get(0).inputParam().shapeOf(0)).containsExactly(2, 3, 8, 8);
-        assertThat(net.layers().get(1).convolutionParam()).isEqualTo(ConvolutionParam.square(4, 3, 1, 0));
+        assertThat(net.layers().get(1).settings(ConvolutionLayer.Spec.class)).isEqualTo(ConvolutionLayer.Spec.square(4, 3, 1, 0));
         assertThat(net.layers().get(1).paramSpec(1)).isEqualTo(ParamSpec.DEFAULT);
         assertThat(net.layers().get(1).lossWeight(0)).isZero();
         assertThat(net.layers().get(2).settings(ReLULayer.Spec.class)).isEqualTo(new ReLULayer.Spec());
@@ -181,7 +183,7 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(5).settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.5f);
         assertThat(net.layers().get(6).innerProductParam()).isEqualTo(InnerProductParam.of(2));
         assertThat(net.layers().get(7).softmaxParam().axis()).isEqualTo(1);
-        assertThat(net.layers().get(7).convolutionParam()).isNull();
+        assertThat(net.layers().get(7).settings()).isNull();
         assertThatThrownBy(net::requireSolver).isInstanceOf(ConfigException.class).hasMessageContaining("no \"solver\"");
     }
 
@@ -269,8 +271,10 @@ class NetConfigLoaderTest {
         assertThat(net.layer("data", Phase.TRAIN).orElseThrow().dataParam().batchSize()).isEqualTo(128);
         assertThat(net.layer("data", Phase.TEST).orElseThrow().dataParam().batchSize()).isEqualTo(100);
         assertThat(net.layer("accuracy_top5", Phase.TEST).orElseThrow().accuracyParam().topK()).isEqualTo(5);
-        assertThat(net.layer("conv3", Phase.TRAIN).orElseThrow().convolutionParam())
-                .isEqualTo(ConvolutionParam.square(96, 3, 1, 1).withFillers(Filler.xavier(), Filler.constant(0)));
+        ConvolutionLayer.Spec conv3 = net.layer("conv3", Phase.TRAIN).orElseThrow().settings(ConvolutionLayer.Spec.class);
+        assertThat(conv3.withFillers(null, null)).isEqualTo(ConvolutionLayer.Spec.square(96, 3, 1, 1));
+        assertThat(Filler.of(conv3.weightFiller())).isEqualTo(Filler.xavier());
+        assertThat(Filler.of(conv3.biasFiller())).isEqualTo(Filler.constant(0));
         assertThat(net.layer("fc8", Phase.TRAIN).orElseThrow().paramSpec(1)).isEqualTo(ParamSpec.of(2, 0));
         SolverConfig s = net.solver();
         assertThat(s.maxIter()).isEqualTo(2500);

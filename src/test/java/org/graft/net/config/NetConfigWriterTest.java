@@ -65,8 +65,9 @@ class NetConfigWriterTest {
                 .input(new InputParam(List.of(BlobShape.of(4, 3, 9, 7), BlobShape.of(4)))).build();
         LayerConfig conv = LayerConfig.builder("conv", LayerType.CONVOLUTION).bottom("data").top("conv")
                 .param(ParamSpec.of(0, 0), ParamSpec.of(0, 0))
-                .convolution(new ConvolutionParam(new ConvolutionLayer.Spec(6, 3, 1, 2, 1, 0, 0, 1, 2, 3, true),
-                        Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT), Filler.uniform(-0.5f, 0.5f))).build();
+                .settings(new ConvolutionLayer.Spec(6, 3, 1, 2, 1, 0, 0, 1, 2, 3, true).withFillers(
+                        Caffe.FillerParameter.newBuilder().setType("msra").setVarianceNorm(Caffe.FillerParameter.VarianceNorm.FAN_OUT).build(),
+                        Caffe.FillerParameter.newBuilder().setType("uniform").setMin(-0.5f).setMax(0.5f).build())).build();
         LayerConfig relu = LayerConfig.builder("relu", LayerType.RELU).bottom("conv").top("conv").build();
         LayerConfig pool = LayerConfig.builder("pool", LayerType.POOLING).bottom("conv").top("pool")
                 .pooling(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
