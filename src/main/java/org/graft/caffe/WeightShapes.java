@@ -10,14 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
-import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.layers.Layer;
 import org.graft.layers.LayerShapes;
 import org.graft.layers.Phase;
 import org.graft.net.config.ConvolutionParam;
-import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.LayerConfig;
@@ -111,32 +108,12 @@ public final class WeightShapes {
                             convOut(dim(in, 2), p.kernelH(), p.strideH(), p.padH(), p.dilationH()),
                             convOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.dilationW())});
                 }
-                case POOLING -> {
-                    PoolingLayer.Spec p = l.poolingParam();
-                    tops.add(new int[] {dim(in, 0), dim(in, 1),
-                            p.globalPooling() ? 1 : poolOut(dim(in, 2), p.kernelH(), p.strideH(), p.padH(), p.roundMode()),
-                            p.globalPooling() ? 1 : poolOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.roundMode())});
-                }
-                case INNER_PRODUCT -> {
-                    InnerProductLayer.Spec p = l.innerProductParam().spec();
-                    int axis = p.axis();
-                    int k = product(in, axis);
-                    int n = p.numOutput();
-                    out.put(l.name(), params(p.transpose() ? new int[] {k, n} : new int[] {n, k}, n, p.biasTerm()));
-                    int[] shape = new int[axis + 1];
-                    for (int a = 0; a < axis; a++) {
-                        shape[a] = dim(in, a);
-                    }
-                    shape[axis] = n;
-                    tops.add(shape);
-                }
-                case SOFTMAX_WITH_LOSS, ACCURACY -> tops.add(new int[0]);
                 default -> {
                     if (l.type().bindsSettings()) {
                         inferred(l, blobs, tops, out);
                         break;
                     }
-                    // LRN, ReLU, Dropout, Softmax, Split: every top has the bottom's shape.
+                    // LRN, ReLU, Dropout, Split: every top has the bottom's shape.
                     for (int t = 0; t < l.top().size(); t++) {
                         tops.add(in);
                     }
@@ -175,34 +152,8 @@ public final class WeightShapes {
         return shape == null || axis >= shape.length ? -1 : shape[axis];
     }
 
-    private static int product(int[] shape, int from) {
-        if (shape == null || from >= shape.length) {
-            return -1;
-        }
-        long p = 1;
-        for (int a = from; a < shape.length; a++) {
-            if (shape[a] < 0) {
-                return -1;
-            }
-            p *= shape[a];
-        }
-        return p > Integer.MAX_VALUE ? -1 : (int) p;
-    }
-
     private static int convOut(int in, int k, int stride, int pad, int dilation) {
         return in < 0 ? -1 : (in + 2 * pad - (dilation * (k - 1) + 1)) / stride + 1;
-    }
-
-    private static int poolOut(int in, int k, int stride, int pad, RoundMode round) {
-        if (in < 0) {
-            return -1;
-        }
-        int span = in + 2 * pad - k;
-        int out = (round == RoundMode.CEIL ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
-        if (pad > 0 && (out - 1) * stride >= in + pad) {
-            out--;  // Caffe: the last window must start inside the image
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------ checking

@@ -53,7 +53,7 @@ final class SyntheticInputs {
                 shapes.add(BlobShape.of(batch));
             }
             out.add(new LayerConfig(lc.name(), LayerType.INPUT, lc.bottom(), lc.top(), lc.param(), lc.lossWeight(), lc.include(),
-                    lc.exclude(), lc.propagateDown(), null, null, null, null, null, null, null, null, null,
+                    lc.exclude(), lc.propagateDown(), null, null, null, null,
                     new InputParam(shapes), null, null, null, null));
         }
         return cfg.withLayers(out);

@@ -7,13 +7,9 @@ import org.graft.caffe.proto.Caffe;
 import org.graft.layers.LayerSettings;
 import org.graft.layers.Phase;
 import org.graft.layers.SettingChecks;
-import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.lrn.LRNLayer;
-import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
-import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * One layer of a net.json, mirroring Caffe's V2 LayerParameter. Lists are never null (empty when absent).
@@ -24,10 +20,8 @@ import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
                           List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
                           List<Boolean> propagateDown,
-                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam, LRNLayer.Spec lrnParam,
-                          DropoutLayer.Spec dropoutParam, InnerProductParam innerProductParam, ReLULayer.Spec reluParam,
-                          SoftmaxLayer.Spec softmaxParam, SoftmaxWithLossLayer.Spec lossParam, AccuracyLayer.Spec accuracyParam,
-                          InputParam inputParam, TransformParam transformParam, DataParam dataParam,
+                          ConvolutionParam convolutionParam, LRNLayer.Spec lrnParam,
+                          DropoutLayer.Spec dropoutParam, ReLULayer.Spec reluParam, InputParam inputParam, TransformParam transformParam, DataParam dataParam,
                           ImageDataParam imageDataParam, LayerSettings settings) {
     public LayerConfig {
         if (name == null || type == null) {
@@ -45,9 +39,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             case LRN -> lrnParam = orDefault(lrnParam, LRNLayer.Spec.defaults());
             case RELU -> reluParam = orDefault(reluParam, new ReLULayer.Spec());
             case DROPOUT -> dropoutParam = orDefault(dropoutParam, new DropoutLayer.Spec(0.5f));
-            case SOFTMAX -> softmaxParam = orDefault(softmaxParam, SoftmaxLayer.Spec.defaults());
-            case SOFTMAX_WITH_LOSS -> lossParam = orDefault(lossParam, SoftmaxWithLossLayer.Spec.defaults());
-            case ACCURACY -> accuracyParam = orDefault(accuracyParam, AccuracyLayer.Spec.defaults());
             case DATA, IMAGE_DATA -> transformParam = orDefault(transformParam, TransformParam.DEFAULT);
             default -> { }
         }
@@ -83,14 +74,9 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         b.exclude.addAll(exclude);
         b.propagateDown.addAll(propagateDown);
         b.convolution = convolutionParam;
-        b.pooling = poolingParam;
         b.lrn = lrnParam;
         b.dropout = dropoutParam;
-        b.innerProduct = innerProductParam;
         b.relu = reluParam;
-        b.softmax = softmaxParam;
-        b.loss = lossParam;
-        b.accuracy = accuracyParam;
         b.input = inputParam;
         b.transform = transformParam;
         b.data = dataParam;
@@ -131,9 +117,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         if (convolutionParam != null && type == LayerType.CONVOLUTION) {
             return convolutionParam.spec().biasTerm() ? 2 : 1;
         }
-        if (innerProductParam != null && type == LayerType.INNER_PRODUCT) {
-            return innerProductParam.spec().biasTerm() ? 2 : 1;
-        }
         return 0;
     }
 
@@ -168,14 +151,9 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private final List<NetStateRule> exclude = new ArrayList<>();
         private final List<Boolean> propagateDown = new ArrayList<>();
         private ConvolutionParam convolution;
-        private PoolingLayer.Spec pooling;
         private LRNLayer.Spec lrn;
         private DropoutLayer.Spec dropout;
-        private InnerProductParam innerProduct;
         private ReLULayer.Spec relu;
-        private SoftmaxLayer.Spec softmax;
-        private SoftmaxWithLossLayer.Spec loss;
-        private AccuracyLayer.Spec accuracy;
         private InputParam input;
         private TransformParam transform;
         private DataParam data;
@@ -232,11 +210,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder pooling(PoolingLayer.Spec p) {
-            pooling = p;
-            return this;
-        }
-
         public Builder lrn(LRNLayer.Spec p) {
             lrn = p;
             return this;
@@ -247,28 +220,8 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder innerProduct(InnerProductParam p) {
-            innerProduct = p;
-            return this;
-        }
-
         public Builder relu(ReLULayer.Spec p) {
             relu = p;
-            return this;
-        }
-
-        public Builder softmax(SoftmaxLayer.Spec p) {
-            softmax = p;
-            return this;
-        }
-
-        public Builder loss(SoftmaxWithLossLayer.Spec p) {
-            loss = p;
-            return this;
-        }
-
-        public Builder accuracy(AccuracyLayer.Spec p) {
-            accuracy = p;
             return this;
         }
 
@@ -300,8 +253,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
 
         public LayerConfig build() {
             return new LayerConfig(name, type, bottom, top, param, lossWeight, include, exclude, propagateDown,
-                    convolution, pooling, lrn, dropout, innerProduct, relu, softmax, loss, accuracy, input,
-                    transform, data, imageData, settings);
+                    convolution, lrn, dropout, relu, input, transform, data, imageData, settings);
         }
     }
 }

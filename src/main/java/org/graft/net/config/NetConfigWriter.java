@@ -11,15 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.LayerSettings;
-import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.lrn.LRNLayer;
-import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
-import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.innerproduct.InnerProductLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written
@@ -86,22 +81,13 @@ public final class NetConfigWriter {
         putRules(m, "exclude", l.exclude());
         putList(m, "propagate_down", l.propagateDown());
         putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
-        putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
         putParam(m, "lrn_param", l.lrnParam() == null ? null : lrn(l.lrnParam()));
         if (l.dropoutParam() != null && !l.dropoutParam().equals(new DropoutLayer.Spec(0.5f))) {
             m.put("dropout_param", Map.of("dropout_ratio", l.dropoutParam().dropoutRatio()));
         }
-        putParam(m, "inner_product_param", l.innerProductParam() == null ? null : innerProduct(l.innerProductParam()));
         if (l.reluParam() != null && !l.reluParam().equals(new ReLULayer.Spec())) {
             m.put("relu_param", Map.of("negative_slope", l.reluParam().negativeSlope()));
         }
-        // SoftmaxWithLoss keeps its softmax axis in its own spec; Caffe writes it as softmax_param.
-        SoftmaxLayer.Spec softmax = l.lossParam() != null ? new SoftmaxLayer.Spec(l.lossParam().axis()) : l.softmaxParam();
-        if (softmax != null && !softmax.equals(SoftmaxLayer.Spec.defaults())) {
-            m.put("softmax_param", Map.of("axis", softmax.axis()));
-        }
-        putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
-        putParam(m, "accuracy_param", l.accuracyParam() == null ? null : accuracy(l.accuracyParam()));
         putParam(m, "input_param", l.inputParam() == null ? null : input(l.inputParam()));
         putParam(m, "transform_param", l.transformParam() == null ? null : transform(l.transformParam()));
         putParam(m, "data_param", l.dataParam() == null ? null : data(l.dataParam()));
@@ -132,20 +118,6 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> pooling(PoolingLayer.Spec p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pool", p.method().name());
-        if (p.globalPooling()) {
-            m.put("global_pooling", true);
-        } else {
-            putPair(m, "kernel_size", "kernel_h", "kernel_w", p.kernelH(), p.kernelW(), -1);
-            putPair(m, "stride", "stride_h", "stride_w", p.strideH(), p.strideW(), 1);
-            putPair(m, "pad", "pad_h", "pad_w", p.padH(), p.padW(), 0);
-        }
-        putIf(m, "round_mode", p.roundMode().name(), p.roundMode() != Caffe.PoolingParameter.RoundMode.CEIL);
-        return m;
-    }
-
     private static Map<String, Object> lrn(LRNLayer.Spec p) {
         LRNLayer.Spec d = LRNLayer.Spec.defaults();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -154,33 +126,6 @@ public final class NetConfigWriter {
         putIf(m, "beta", p.beta(), p.beta() != d.beta());
         putIf(m, "norm_region", p.region().name(), p.region() != d.region());
         putIf(m, "k", p.k(), p.k() != d.k());
-        return m;
-    }
-
-    private static Map<String, Object> innerProduct(InnerProductParam ip) {
-        InnerProductLayer.Spec p = ip.spec();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("num_output", p.numOutput());
-        putIf(m, "bias_term", false, !p.biasTerm());
-        putFiller(m, "weight_filler", ip.weightFiller());
-        putFiller(m, "bias_filler", ip.biasFiller());
-        putIf(m, "axis", p.axis(), p.axis() != 1);
-        putIf(m, "transpose", true, p.transpose());
-        return m;
-    }
-
-    private static Map<String, Object> loss(SoftmaxWithLossLayer.Spec p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
-        putIf(m, "normalization", p.normalization().name(), p.normalization() != Caffe.LossParameter.NormalizationMode.VALID);
-        return m;
-    }
-
-    private static Map<String, Object> accuracy(AccuracyLayer.Spec p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "top_k", p.topK(), p.topK() != 1);
-        putIf(m, "axis", p.axis(), p.axis() != 1);
-        putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
         return m;
     }
 

@@ -1,10 +1,14 @@
 package org.graft.ops.softmax;
 
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.AxisSplit;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.LayerShapes;
+import org.graft.layers.SettingChecks;
 import org.graft.layers.Pass;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
@@ -16,10 +20,26 @@ import org.graft.opencl.ClKernel;
 public final class SoftmaxLayer extends Layer {
     static final String KERNELS = "softmax.cl";
 
-    /** Caffe's SoftmaxParameter: the axis over which the distribution runs (default 1). */
-    public record Spec(int axis) {
+    /**
+     * Caffe's SoftmaxParameter: the axis over which the distribution runs (default 1; negative counts from
+     * the end). Any axis binds; the bottom's rank decides whether it exists ({@link AxisSplit}).
+     */
+    public record Spec(int axis) implements LayerSettings {
         public static Spec defaults() {
             return new Spec(1);
+        }
+
+        /** Binds a layer's softmax_param (see {@code LayerType.Binder}). */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            return new Spec(layer.getSoftmaxParam().getAxis());
+        }
+
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Caffe.SoftmaxParameter.Builder p = layer.getSoftmaxParamBuilder();
+            if (axis != 1) {
+                p.setAxis(axis);
+            }
         }
     }
 
@@ -31,7 +51,8 @@ public final class SoftmaxLayer extends Layer {
         this.spec = spec;
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
     }
 
@@ -43,9 +64,17 @@ public final class SoftmaxLayer extends Layer {
     @Override
     public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;
+        List<int[]> tops = shapes(bottomShapes).tops();
+        split = AxisSplit.of(this, bottomShapes.get(0), spec.axis());
+        return tops;
+    }
+
+    /** The top has the bottom's shape; the axis must exist in it. */
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
         int[] shape = bottomShapes.get(0);
-        split = AxisSplit.of(this, shape, spec.axis());
-        return List.of(shape.clone());
+        AxisSplit.canonical(this, shape, spec.axis());
+        return LayerShapes.tops(shape.clone());
     }
 
     @Override
