@@ -12,6 +12,8 @@ import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InitConfig;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.ParamSpec;
 import org.graft.net.config.SolverConfig;
@@ -51,7 +53,7 @@ final class CellNets {
         int outputs = exp.lastLayerOutputs() != null ? exp.lastLayerOutputs() : cell.classes().size();
         List<LayerConfig> layers = new ArrayList<>();
         for (LayerConfig l : base.layers()) {
-            if (l.type() == LayerType.ACCURACY && l.accuracyParam().topK() > outputs) {
+            if (l.type() == LayerType.ACCURACY && l.settings(AccuracyLayer.Spec.class).topK() > outputs) {
                 continue;  // top-5 of a 4-class half is meaningless (and the layer would refuse it)
             }
             int index = learnable.indexOf(l.name()) + 1;
@@ -103,7 +105,7 @@ final class CellNets {
 
     private static LayerConfig withOutputs(LayerConfig l, int outputs) {
         if (l.type() == LayerType.INNER_PRODUCT) {
-            return l.toBuilder().innerProduct(l.innerProductParam().withNumOutput(outputs)).build();
+            return l.toBuilder().settings(l.settings(InnerProductLayer.Spec.class).withNumOutput(outputs)).build();
         }
         return l.toBuilder().settings(l.settings(ConvolutionLayer.Spec.class).withNumOutput(outputs)).build();
     }

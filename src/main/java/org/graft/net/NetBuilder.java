@@ -174,9 +174,6 @@ public final class NetBuilder {
         if (settings != null) {
             return Filler.of(settings.filler(blob));
         }
-        if (lc.innerProductParam() != null) {
-            return blob == 0 ? lc.innerProductParam().weightFiller() : lc.innerProductParam().biasFiller();
-        }
         return Filler.DEFAULT;
     }
 }

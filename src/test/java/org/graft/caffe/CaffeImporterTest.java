@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.testing.Repo;
 
 import org.graft.ops.convolution.ConvolutionLayer;
@@ -19,7 +21,6 @@ import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.graft.net.config.Filler;
 import org.graft.net.config.ImageDataParam;
-import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.NetConfig;
@@ -195,36 +196,36 @@ class CaffeImporterTest {
         assertThat(dw.padH()).isEqualTo(1);
         assertThat(Filler.of(dw.weightFiller())).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
 
-        PoolingLayer.Spec pool = layer(c, "pool").poolingParam();
+        PoolingLayer.Spec pool = layer(c, "pool").settings(PoolingLayer.Spec.class);
         assertThat(pool.method()).isEqualTo(Caffe.PoolingParameter.PoolMethod.AVE);
         assertThat(new int[] {pool.kernelH(), pool.kernelW(), pool.strideH(), pool.padW()}).containsExactly(3, 3, 2, 1);
         assertThat(pool.roundMode()).isEqualTo(Caffe.PoolingParameter.RoundMode.FLOOR);
-        assertThat(layer(c, "gpool").poolingParam().globalPooling()).isTrue();
+        assertThat(layer(c, "gpool").settings(PoolingLayer.Spec.class).globalPooling()).isTrue();
         assertThat(layer(c, "lrn1").settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(3, 0.001f, 0.6f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
         assertThat(layer(c, "lrn2").settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(7, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(layer(c, "leaky").settings(ReLULayer.Spec.class).negativeSlope()).isEqualTo(0.1f);
         assertThat(layer(c, "drop").settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.3f);
 
-        InnerProductParam fc = layer(c, "fc").innerProductParam();
-        assertThat(fc.spec().numOutput()).isEqualTo(7);
-        assertThat(fc.spec().transpose()).isTrue();
-        assertThat(fc.weightFiller()).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.FAN_OUT));
-        assertThat(fc.biasFiller()).isEqualTo(Filler.uniform(-0.5f, 0.5f));
-        assertThat(layer(c, "fc2").innerProductParam().weightFiller()).isEqualTo(Filler.positiveUnitball());
+        InnerProductLayer.Spec fc = layer(c, "fc").settings(InnerProductLayer.Spec.class);
+        assertThat(fc.numOutput()).isEqualTo(7);
+        assertThat(fc.transpose()).isTrue();
+        assertThat(Filler.of(fc.weightFiller())).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.FAN_OUT));
+        assertThat(Filler.of(fc.biasFiller())).isEqualTo(Filler.uniform(-0.5f, 0.5f));
+        assertThat(Filler.of(layer(c, "fc2").settings(InnerProductLayer.Spec.class).weightFiller())).isEqualTo(Filler.positiveUnitball());
         assertThat(layer(c, "fc2").propagateDown()).containsExactly(false);
         assertThat(layer(c, "split").top()).containsExactly("fc2a", "fc2b");
 
         LayerConfig loss = layer(c, "loss");
         assertThat(loss.lossWeight()).containsExactly(0.5f);
-        assertThat(loss.lossParam()).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
+        assertThat(loss.settings(SoftmaxWithLossLayer.Spec.class)).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
         assertThat(loss.includedIn(Phase.TEST)).isFalse();
         assertThat(loss.includedIn(Phase.TRAIN)).isTrue();
         // Caffe's older boolean 'normalize: false' means dividing by the batch size; the loss without a top gets one.
         LayerConfig old = layer(c, "oldloss");
-        assertThat(old.lossParam().normalization()).isEqualTo(Caffe.LossParameter.NormalizationMode.BATCH_SIZE);
+        assertThat(old.settings(SoftmaxWithLossLayer.Spec.class).normalization()).isEqualTo(Caffe.LossParameter.NormalizationMode.BATCH_SIZE);
         assertThat(old.top()).containsExactly("oldloss");
-        assertThat(layer(c, "acc").accuracyParam().topK()).isEqualTo(5);
-        assertThat(layer(c, "acc").accuracyParam().ignoreLabel()).isEqualTo(-1);
+        assertThat(layer(c, "acc").settings(AccuracyLayer.Spec.class).topK()).isEqualTo(5);
+        assertThat(layer(c, "acc").settings(AccuracyLayer.Spec.class).ignoreLabel()).isEqualTo(-1);
     }
 
     @Test
@@ -405,7 +406,7 @@ class CaffeImporterTest {
 
         // A net whose ip2 has 12 outputs (a different num_output) does not fit the trained weights.
         NetConfig wrong = deploy.withLayers(deploy.layers().stream().map(l -> l.name().equals("ip2")
-                ? l.toBuilder().innerProduct(l.innerProductParam().withNumOutput(12)).build() : l).toList());
+                ? l.toBuilder().settings(l.settings(InnerProductLayer.Spec.class).withNumOutput(12)).build() : l).toList());
         assertThatThrownBy(() -> WeightShapes.match(wrong, file, "lenet.caffemodel"))
                 .isInstanceOf(CaffeFormatException.class)
                 .hasMessageContaining("layer 'ip2' blob 0 (weights)")

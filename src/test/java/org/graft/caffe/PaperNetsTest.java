@@ -1,5 +1,6 @@
 package org.graft.caffe;
 
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.testing.Repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,9 +106,9 @@ class PaperNetsTest {
         assertThat(trainData.transformParam().mirror()).isTrue();
         assertThat(c.layersFor(Phase.TEST).get(0).dataParam().batchSize()).isEqualTo(50);
         assertThat(c.layersFor(Phase.TEST).get(0).transformParam().mirror()).isFalse();
-        assertThat(layer(c, "fc8").innerProductParam().spec().numOutput()).isEqualTo(1000);
+        assertThat(layer(c, "fc8").settings(InnerProductLayer.Spec.class).numOutput()).isEqualTo(1000);
         assertThat(layer(c, "conv2").settings(ConvolutionLayer.Spec.class).group()).isEqualTo(2);
-        assertThat(layer(c, "fc6").innerProductParam().weightFiller().std()).isEqualTo(0.005f);
+        assertThat(layer(c, "fc6").settings(InnerProductLayer.Spec.class).weightFiller().getStd()).isEqualTo(0.005f);
         assertThat(layer(c, "conv2").settings(ConvolutionLayer.Spec.class).biasFiller().getValue()).isEqualTo(1f);
         for (String name : LEARNED) {
             assertThat(layer(c, name).param()).as(name).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 0));
@@ -143,7 +144,7 @@ class PaperNetsTest {
                             : new ParamSpec[] {ParamSpec.of(1, 1), ParamSpec.of(2, 0)});
             assertThat(layer(tuned, inNet).param()).as("fine-tuned %s", inNet).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 0));
         }
-        assertThat(layer(frozen, "fc8-new").innerProductParam().spec().numOutput()).isEqualTo(1000);
+        assertThat(layer(frozen, "fc8-new").settings(InnerProductLayer.Spec.class).numOutput()).isEqualTo(1000);
         // Copying weights by name: the renamed layers are not in a base net's file and keep their fillers.
         Map<String, List<int[]>> want = WeightShapes.expected(frozen);
         assertThat(want.keySet()).containsExactly("conv1", "conv2", "conv3", "conv4-new", "conv5-new", "fc6-new", "fc7-new", "fc8-new");

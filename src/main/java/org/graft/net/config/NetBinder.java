@@ -14,11 +14,6 @@ import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.graft.layers.SettingChecks;
-import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.innerproduct.InnerProductLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * Checks a Caffe {@code NetParameter} and binds it to a {@link NetConfig}: the one place a net's settings
@@ -223,17 +218,6 @@ public final class NetBinder {
                 b.imageData(imageData(l.getImageDataParam(), path + ".image_data_param"));
                 b.transform(transform(l.getTransformParam(), path + ".transform_param"));
             }
-            case POOLING -> b.pooling(pooling(required(l, type, "pooling_param", "kernel_size and stride, or global_pooling", path)
-                    .getPoolingParam(), path + ".pooling_param"));
-            case INNER_PRODUCT -> b.innerProduct(innerProduct(required(l, type, "inner_product_param", "num_output", path)
-                    .getInnerProductParam(), path + ".inner_product_param"));
-            case SOFTMAX -> b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
-            case SOFTMAX_WITH_LOSS -> {
-                Caffe.LossParameter p = l.getLossParam();
-                b.loss(new SoftmaxWithLossLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param"),
-                        p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization()));
-            }
-            case ACCURACY -> b.accuracy(accuracy(l.getAccuracyParam(), path + ".accuracy_param"));
             default -> {
                 if (type.bindsSettings()) {
                     b.settings(type.bind(l, checks, path));
@@ -311,54 +295,6 @@ public final class NetBinder {
     private String itemPath(String path, int i) {
         String item = path + "[" + i + "]";
         return at.has(path) && !at.has(item) ? path : item;
-    }
-
-    private PoolingLayer.Spec pooling(Caffe.PoolingParameter p, String path) {
-        int[] kernel = checks.heightWidth(path, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
-                p.hasKernelH(), p.getKernelH(), "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
-        int[] stride = checks.heightWidth(path, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
-                p.hasStrideH(), p.getStrideH(), "stride_w", p.hasStrideW(), p.getStrideW(), 1);
-        int[] pad = checks.heightWidth(path, "pad", p.hasPad() ? List.of(p.getPad()) : List.of(), "pad_h", p.hasPadH(), p.getPadH(),
-                "pad_w", p.hasPadW(), p.getPadW(), 0);
-        if (p.getGlobalPooling()) {
-            if (kernel != null) {
-                throw at.error(path + "." + (p.hasKernelSize() ? "kernel_size" : "kernel_h"),
-                        "global_pooling uses the whole input as the kernel; do not give a kernel size");
-            }
-            if (stride != null && (stride[0] != 1 || stride[1] != 1)) {
-                throw at.error(path + "." + (p.hasStride() ? "stride" : "stride_h"), "global_pooling needs stride 1 (Caffe's rule)");
-            }
-            if (pad != null && (pad[0] != 0 || pad[1] != 0)) {
-                throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "global_pooling needs pad 0 (Caffe's rule)");
-            }
-            return new PoolingLayer.Spec(p.getPool(), 0, 0, 1, 1, 0, 0, true, p.getRoundMode());
-        }
-        if (kernel == null) {
-            throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w, or global_pooling: true)");
-        }
-        stride = orDefault(stride, 1);
-        pad = orDefault(pad, 0);
-        if (pad[0] >= kernel[0] || pad[1] >= kernel[1]) {
-            throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "pad (" + pad[0] + "x" + pad[1]
-                    + ") must be smaller than the kernel (" + kernel[0] + "x" + kernel[1] + "), as Caffe requires");
-        }
-        return new PoolingLayer.Spec(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
-    }
-
-    private InnerProductParam innerProduct(Caffe.InnerProductParameter p, String path) {
-        if (!p.hasNumOutput()) {
-            throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of outputs)");
-        }
-        int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
-        return new InnerProductParam(new InnerProductLayer.Spec(numOutput, p.getBiasTerm(), p.getTranspose(), axisOne(p.getAxis(), path)),
-                filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
-    }
-
-
-    private AccuracyLayer.Spec accuracy(Caffe.AccuracyParameter p, String path) {
-        return new AccuracyLayer.Spec(atLeast(p.getTopK(), 1, path + ".top_k"), axisOne(p.getAxis(), path),
-                p.hasIgnoreLabel() ? p.getIgnoreLabel() : null);
     }
 
     private InputParam input(Caffe.InputParameter p, String path) {
