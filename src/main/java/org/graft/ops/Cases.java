@@ -2,6 +2,7 @@ package org.graft.ops;
 
 import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
+import org.graft.ops.batchnorm.BatchNormCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
@@ -47,6 +48,7 @@ public final class Cases {
                 SigmoidCase.reference(), SigmoidCase.gradient(),
                 TanHCase.reference(), TanHCase.gradient(),
                 ELUCase.reference(), ELUCase.gradient(),
+                BatchNormCase.reference(), BatchNormCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),
