@@ -13,6 +13,7 @@ import org.graft.ops.lrn.LRNCase;
 import org.graft.ops.pairsum.PairSumCase;
 import org.graft.ops.pooling.PoolingCase;
 import org.graft.ops.relu.ReLUCase;
+import org.graft.ops.scale.ScaleCase;
 import org.graft.ops.sgd.SgdCase;
 import org.graft.ops.sigmoid.SigmoidCase;
 import org.graft.ops.softmax.SoftmaxCase;
@@ -49,6 +50,7 @@ public final class Cases {
                 TanHCase.reference(), TanHCase.gradient(),
                 ELUCase.reference(), ELUCase.gradient(),
                 BatchNormCase.reference(), BatchNormCase.gradient(),
+                ScaleCase.reference(), ScaleCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

@@ -15,6 +15,7 @@ import org.graft.layers.LayerSettings;
 import org.graft.layers.SettingChecks;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.scale.ScaleLayer;
 import org.graft.ops.sigmoid.SigmoidLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
@@ -46,7 +47,8 @@ public enum LayerType implements JsonEnum {
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
     ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
     BATCH_NORM("BatchNorm", 1, 1, 1, 1, List.of("batch_norm_param"), BatchNormLayer.Spec::bind,
-            lc -> new BatchNormLayer(lc.name(), lc.settings(BatchNormLayer.Spec.class)));
+            lc -> new BatchNormLayer(lc.name(), lc.settings(BatchNormLayer.Spec.class))),
+    SCALE("Scale", 1, 2, 1, 1, List.of("scale_param"), ScaleLayer.Spec::bind, lc -> new ScaleLayer(lc.name(), lc.settings(ScaleLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
