@@ -3,6 +3,7 @@ package org.graft.ops;
 import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
 import org.graft.ops.batchnorm.BatchNormCase;
+import org.graft.ops.bias.BiasCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
@@ -51,6 +52,7 @@ public final class Cases {
                 ELUCase.reference(), ELUCase.gradient(),
                 BatchNormCase.reference(), BatchNormCase.gradient(),
                 ScaleCase.reference(), ScaleCase.gradient(),
+                BiasCase.reference(), BiasCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

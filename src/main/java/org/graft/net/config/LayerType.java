@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.batchnorm.BatchNormLayer;
+import org.graft.ops.bias.BiasLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
@@ -48,7 +49,8 @@ public enum LayerType implements JsonEnum {
     ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
     BATCH_NORM("BatchNorm", 1, 1, 1, 1, List.of("batch_norm_param"), BatchNormLayer.Spec::bind,
             lc -> new BatchNormLayer(lc.name(), lc.settings(BatchNormLayer.Spec.class))),
-    SCALE("Scale", 1, 2, 1, 1, List.of("scale_param"), ScaleLayer.Spec::bind, lc -> new ScaleLayer(lc.name(), lc.settings(ScaleLayer.Spec.class)));
+    SCALE("Scale", 1, 2, 1, 1, List.of("scale_param"), ScaleLayer.Spec::bind, lc -> new ScaleLayer(lc.name(), lc.settings(ScaleLayer.Spec.class))),
+    BIAS("Bias", 1, 2, 1, 1, List.of("bias_param"), BiasLayer.Spec::bind, lc -> new BiasLayer(lc.name(), lc.settings(BiasLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
