@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ResNet's pattern imported from a Caffe prototxt: Convolution (no bias) → BatchNorm → Scale (bias_term)
  * → ReLU, the last three in place on the convolution's top as in ResNet-50's prototxt. The in-place net
  * must compute what the same net with separate tops computes, forward and backward, in TRAIN and TEST, and
- * its BatchNorm and Scale blobs must survive a .caffemodel written by Graft.
+ * its BatchNorm and Scale blobs must survive a .caffemodel written by Graft (snapshot, then export).
  */
 class ResNetBlockTest {
     private final Engine e = TestEngines.get();
@@ -151,6 +151,17 @@ class ResNetBlockTest {
                 }
             }
             assertThat(WeightFiles.fit(inPlace, model).warnings()).isEmpty();
+            // export: the same blobs in a V2 caffemodel for Caffe or OpenCV.
+            Path exported = tmp.resolve("exported.caffemodel");
+            CaffeFiles.writeNet(exported, WeightFiles.forExport(inPlace, model).net());
+            Map<String, List<CaffeWeights.WeightBlob>> back = CaffeWeights.byLayer(CaffeFiles.readNet(exported));
+            for (String l : List.of("bn_conv1", "scale_conv1")) {
+                assertThat(back.get(l)).hasSameSizeAs(written.get(l));
+                for (int i = 0; i < written.get(l).size(); i++) {
+                    assertThat(back.get(l).get(i).shape()).as(l + " blob " + i).containsExactly(written.get(l).get(i).shape());
+                    assertThat(back.get(l).get(i).data()).as(l + " blob " + i).containsExactly(written.get(l).get(i).data());
+                }
+            }
         }
     }
 }
