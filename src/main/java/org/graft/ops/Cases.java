@@ -2,6 +2,8 @@ package org.graft.ops;
 
 import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
+import org.graft.ops.batchnorm.BatchNormCase;
+import org.graft.ops.bias.BiasCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
@@ -12,6 +14,7 @@ import org.graft.ops.lrn.LRNCase;
 import org.graft.ops.pairsum.PairSumCase;
 import org.graft.ops.pooling.PoolingCase;
 import org.graft.ops.relu.ReLUCase;
+import org.graft.ops.scale.ScaleCase;
 import org.graft.ops.sgd.SgdCase;
 import org.graft.ops.sigmoid.SigmoidCase;
 import org.graft.ops.softmax.SoftmaxCase;
@@ -47,6 +50,9 @@ public final class Cases {
                 SigmoidCase.reference(), SigmoidCase.gradient(),
                 TanHCase.reference(), TanHCase.gradient(),
                 ELUCase.reference(), ELUCase.gradient(),
+                BatchNormCase.reference(), BatchNormCase.gradient(),
+                ScaleCase.reference(), ScaleCase.gradient(),
+                BiasCase.reference(), BiasCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

@@ -35,9 +35,9 @@ public final class LayerRig implements AutoCloseable {
         return new LayerRig(e, layer, false, List.of(bottomShapes));
     }
 
-    /** top[0] is bottom[0] (ReLU, Dropout in place). */
-    public static LayerRig inPlace(Engine e, Layer layer, int[] shape) {
-        return new LayerRig(e, layer, true, List.<int[]>of(shape));
+    /** top[0] is bottom[0] (ReLU, Dropout in place; Scale with its scale as bottom[1]). */
+    public static LayerRig inPlace(Engine e, Layer layer, int[]... bottomShapes) {
+        return new LayerRig(e, layer, true, List.of(bottomShapes));
     }
 
     public Layer layer() {
@@ -75,6 +75,11 @@ public final class LayerRig implements AutoCloseable {
     /** Finite-difference check of this rig's layer with the given check. */
     public GradientCheck.Result gradient(GradientCheck check, boolean[] checkBottoms, Pass pass) {
         return check.check(layer, bottom, top, checkBottoms, pass);
+    }
+
+    /** As {@link #gradient(GradientCheck, boolean[], Pass)}, checking only the parameters marked in {@code checkParams}. */
+    public GradientCheck.Result gradient(GradientCheck check, boolean[] checkBottoms, boolean[] checkParams, Pass pass) {
+        return check.check(layer, bottom, top, checkBottoms, checkParams, pass);
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.graft.net.config;
 import java.util.List;
 import java.util.function.Function;
 import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.batchnorm.BatchNormLayer;
+import org.graft.ops.bias.BiasLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
@@ -14,6 +16,7 @@ import org.graft.layers.LayerSettings;
 import org.graft.layers.SettingChecks;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.scale.ScaleLayer;
 import org.graft.ops.sigmoid.SigmoidLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
@@ -49,7 +52,11 @@ public enum LayerType implements JsonEnum {
     SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
     SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name())),
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
-    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class)));
+    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
+    BATCH_NORM("BatchNorm", 1, 1, 1, 1, List.of("batch_norm_param"), BatchNormLayer.Spec::bind,
+            lc -> new BatchNormLayer(lc.name(), lc.settings(BatchNormLayer.Spec.class))),
+    SCALE("Scale", 1, 2, 1, 1, List.of("scale_param"), ScaleLayer.Spec::bind, lc -> new ScaleLayer(lc.name(), lc.settings(ScaleLayer.Spec.class))),
+    BIAS("Bias", 1, 2, 1, 1, List.of("bias_param"), BiasLayer.Spec::bind, lc -> new BiasLayer(lc.name(), lc.settings(BiasLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
