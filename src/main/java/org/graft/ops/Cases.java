@@ -2,6 +2,7 @@ package org.graft.ops;
 
 import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
+import org.graft.ops.concat.ConcatCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
@@ -58,6 +59,7 @@ public final class Cases {
                 AccuracyCase.reference(),
                 SplitCase.reference(),
                 SplitCase.gradient(),
+                ConcatCase.reference(), ConcatCase.gradient(),
                 SgdCase.reference());
     }
 }

@@ -3,6 +3,7 @@ package org.graft.net.config;
 import java.util.List;
 import java.util.function.Function;
 import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.concat.ConcatLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
@@ -43,7 +44,9 @@ public enum LayerType implements JsonEnum {
     SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
     SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name())),
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
-    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class)));
+    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
+    CONCAT("Concat", 1, -1, 1, 1, List.of("concat_param"), ConcatLayer.Spec::bind,
+            lc -> new ConcatLayer(lc.name(), lc.settings(ConcatLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
