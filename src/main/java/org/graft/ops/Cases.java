@@ -17,6 +17,7 @@ import org.graft.ops.sgd.SgdCase;
 import org.graft.ops.sigmoid.SigmoidCase;
 import org.graft.ops.softmax.SoftmaxCase;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossCase;
+import org.graft.ops.slice.SliceCase;
 import org.graft.ops.split.SplitCase;
 import org.graft.ops.tanh.TanHCase;
 import org.graft.selftest.SelfTestCase;
@@ -60,6 +61,7 @@ public final class Cases {
                 SplitCase.reference(),
                 SplitCase.gradient(),
                 ConcatCase.reference(), ConcatCase.gradient(),
+                SliceCase.reference(), SliceCase.gradient(),
                 SgdCase.reference());
     }
 }

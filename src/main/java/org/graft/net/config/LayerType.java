@@ -18,6 +18,7 @@ import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.sigmoid.SigmoidLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
+import org.graft.ops.slice.SliceLayer;
 import org.graft.ops.split.SplitLayer;
 import org.graft.ops.tanh.TanHLayer;
 
@@ -46,7 +47,9 @@ public enum LayerType implements JsonEnum {
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
     ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
     CONCAT("Concat", 1, -1, 1, 1, List.of("concat_param"), ConcatLayer.Spec::bind,
-            lc -> new ConcatLayer(lc.name(), lc.settings(ConcatLayer.Spec.class)));
+            lc -> new ConcatLayer(lc.name(), lc.settings(ConcatLayer.Spec.class))),
+    SLICE("Slice", 1, 1, 1, -1, List.of("slice_param"), SliceLayer.Spec::bind,
+            lc -> new SliceLayer(lc.name(), lc.settings(SliceLayer.Spec.class), lc.top().size()));
 
     private final String jsonName;
     private final int minBottoms;

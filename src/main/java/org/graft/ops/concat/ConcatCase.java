@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.graft.engine.Engine;
+import org.graft.layers.Axes;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.selftest.GradientCheck;
@@ -90,8 +91,8 @@ public final class ConcatCase {
         Random r = new Random(seed);
         int[] first = s.bottoms().get(0);
         int a = s.axis() < 0 ? s.axis() + first.length : s.axis();
-        int outer = count(first, 0, a);
-        int inner = count(first, a + 1, first.length);
+        int outer = (int) Axes.count(first, 0, a);
+        int inner = (int) Axes.count(first, a + 1, first.length);
         int[] sizes = s.bottoms().stream().mapToInt(b -> b[a]).toArray();
         try (LayerRig rig = LayerRig.of(e, new ConcatLayer("concat", new ConcatLayer.Spec(s.axis())), s.bottoms().toArray(int[][]::new))) {
             List<float[]> xs = new ArrayList<>();
@@ -128,13 +129,5 @@ public final class ConcatCase {
             }
             t.gradient(rig.gradient(new GradientCheck(), all, Pass.train(0, 1)));
         }
-    }
-
-    static int count(int[] shape, int from, int to) {
-        int c = 1;
-        for (int i = from; i < to; i++) {
-            c *= shape[i];
-        }
-        return c;
     }
 }
