@@ -6,6 +6,7 @@ import org.graft.ops.concat.ConcatCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
+import org.graft.ops.flatten.FlattenCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -62,6 +63,7 @@ public final class Cases {
                 SplitCase.gradient(),
                 ConcatCase.reference(), ConcatCase.gradient(),
                 SliceCase.reference(), SliceCase.gradient(),
+                FlattenCase.reference(), FlattenCase.gradient(),
                 SgdCase.reference());
     }
 }

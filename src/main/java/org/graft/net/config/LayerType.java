@@ -7,6 +7,7 @@ import org.graft.ops.concat.ConcatLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
+import org.graft.ops.flatten.FlattenLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.caffe.proto.Caffe;
@@ -49,7 +50,9 @@ public enum LayerType implements JsonEnum {
     CONCAT("Concat", 1, -1, 1, 1, List.of("concat_param"), ConcatLayer.Spec::bind,
             lc -> new ConcatLayer(lc.name(), lc.settings(ConcatLayer.Spec.class))),
     SLICE("Slice", 1, 1, 1, -1, List.of("slice_param"), SliceLayer.Spec::bind,
-            lc -> new SliceLayer(lc.name(), lc.settings(SliceLayer.Spec.class), lc.top().size()));
+            lc -> new SliceLayer(lc.name(), lc.settings(SliceLayer.Spec.class), lc.top().size())),
+    FLATTEN("Flatten", 1, 1, 1, 1, List.of("flatten_param"), FlattenLayer.Spec::bind,
+            lc -> new FlattenLayer(lc.name(), lc.settings(FlattenLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
