@@ -14,6 +14,7 @@ import org.graft.ops.lrn.LRNCase;
 import org.graft.ops.pairsum.PairSumCase;
 import org.graft.ops.pooling.PoolingCase;
 import org.graft.ops.relu.ReLUCase;
+import org.graft.ops.reshape.ReshapeCase;
 import org.graft.ops.sgd.SgdCase;
 import org.graft.ops.sigmoid.SigmoidCase;
 import org.graft.ops.softmax.SoftmaxCase;
@@ -64,6 +65,7 @@ public final class Cases {
                 ConcatCase.reference(), ConcatCase.gradient(),
                 SliceCase.reference(), SliceCase.gradient(),
                 FlattenCase.reference(), FlattenCase.gradient(),
+                ReshapeCase.reference(), ReshapeCase.gradient(),
                 SgdCase.reference());
     }
 }

@@ -16,6 +16,7 @@ import org.graft.layers.LayerSettings;
 import org.graft.layers.SettingChecks;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.reshape.ReshapeLayer;
 import org.graft.ops.sigmoid.SigmoidLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
@@ -52,7 +53,9 @@ public enum LayerType implements JsonEnum {
     SLICE("Slice", 1, 1, 1, -1, List.of("slice_param"), SliceLayer.Spec::bind,
             lc -> new SliceLayer(lc.name(), lc.settings(SliceLayer.Spec.class), lc.top().size())),
     FLATTEN("Flatten", 1, 1, 1, 1, List.of("flatten_param"), FlattenLayer.Spec::bind,
-            lc -> new FlattenLayer(lc.name(), lc.settings(FlattenLayer.Spec.class)));
+            lc -> new FlattenLayer(lc.name(), lc.settings(FlattenLayer.Spec.class))),
+    RESHAPE("Reshape", 1, 1, 1, 1, List.of("reshape_param"), ReshapeLayer.Spec::bind,
+            lc -> new ReshapeLayer(lc.name(), lc.settings(ReshapeLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
