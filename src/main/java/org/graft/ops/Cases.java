@@ -4,6 +4,7 @@ import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
 import org.graft.ops.concat.ConcatCase;
 import org.graft.ops.convolution.ConvolutionCase;
+import org.graft.ops.crop.CropCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
 import org.graft.ops.flatten.FlattenCase;
@@ -66,6 +67,7 @@ public final class Cases {
                 SliceCase.reference(), SliceCase.gradient(),
                 FlattenCase.reference(), FlattenCase.gradient(),
                 ReshapeCase.reference(), ReshapeCase.gradient(),
+                CropCase.reference(), CropCase.gradient(),
                 SgdCase.reference());
     }
 }

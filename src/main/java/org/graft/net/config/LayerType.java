@@ -5,6 +5,7 @@ import java.util.function.Function;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.concat.ConcatLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.crop.CropLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
 import org.graft.ops.flatten.FlattenLayer;
@@ -55,7 +56,8 @@ public enum LayerType implements JsonEnum {
     FLATTEN("Flatten", 1, 1, 1, 1, List.of("flatten_param"), FlattenLayer.Spec::bind,
             lc -> new FlattenLayer(lc.name(), lc.settings(FlattenLayer.Spec.class))),
     RESHAPE("Reshape", 1, 1, 1, 1, List.of("reshape_param"), ReshapeLayer.Spec::bind,
-            lc -> new ReshapeLayer(lc.name(), lc.settings(ReshapeLayer.Spec.class)));
+            lc -> new ReshapeLayer(lc.name(), lc.settings(ReshapeLayer.Spec.class))),
+    CROP("Crop", 2, 2, 1, 1, List.of("crop_param"), CropLayer.Spec::bind, lc -> new CropLayer(lc.name(), lc.settings(CropLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
