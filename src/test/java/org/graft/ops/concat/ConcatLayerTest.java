@@ -158,4 +158,18 @@ class ConcatLayerTest {
         LayerConfig cat = c.layers().stream().filter(l -> l.name().equals("cat")).findFirst().orElseThrow();
         assertThat(cat.settings(ConcatLayer.Spec.class)).isEqualTo(new ConcatLayer.Spec(0));
     }
+
+    @Test
+    void aV0ConcatKeepsItsConcatDim() throws Exception {
+        Path f = tmp.resolve("v0.prototxt");
+        Files.writeString(f, """
+                name: "v0"
+                input: "a" input_dim: 1 input_dim: 2 input_dim: 3 input_dim: 3
+                input: "b" input_dim: 1 input_dim: 2 input_dim: 3 input_dim: 1
+                layers { layer { name: "cat" type: "concat" concat_dim: 3 } bottom: "a" bottom: "b" top: "c" }
+                """);
+        NetConfig c = CaffeImporter.importFiles(f, null, tmp.resolve("out/net.json"), tmp).config();
+        LayerConfig cat = c.layers().stream().filter(l -> l.name().equals("cat")).findFirst().orElseThrow();
+        assertThat(cat.settings(ConcatLayer.Spec.class)).isEqualTo(new ConcatLayer.Spec(3));
+    }
 }
