@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.graft.caffe.CaffeImporter;
+import org.graft.caffe.WeightShapes;
 import org.graft.engine.Blob;
 import org.graft.layers.Pass;
 import org.graft.layers.Phase;
@@ -108,6 +109,9 @@ class ConcatLayerTest {
         LayerConfig cat = c.layers().stream().filter(l -> l.name().equals("inception")).findFirst().orElseThrow();
         assertThat(cat.type()).isEqualTo(LayerType.CONCAT);
         assertThat(cat.settings(ConcatLayer.Spec.class)).isEqualTo(ConcatLayer.Spec.DEFAULT);
+        // Without a device: the classifier's weights behind the Concat (what a .caffemodel is matched against).
+        assertThat(WeightShapes.blobShapes(c, Phase.TRAIN).get("inception")).containsExactly(2, 14, 6, 6);
+        assertThat(WeightShapes.expected(c).get("fc").get(0)).containsExactly(3, 14 * 6 * 6);
         try (NetBuilder.PhaseNet p = NetBuilder.build(TestEngines.get(), c, Phase.TRAIN, 1, null, 0)) {
             Net net = p.net();
             net.fill(7);
