@@ -39,7 +39,8 @@ public final class ChannelSum {
     public static long groupSize(Engine e, ClKernel k, long perChannel) {
         long max = WorkGroups.maxGroupSize(e.device(), k.maxWorkGroupSize());
         max = Math.min(max, e.device().maxWorkItemSizes()[0]);
-        max = Math.min(max, Math.max(1, e.device().localMemBytes() / 8));
+        // One float of local memory per work-item; half the device's local memory at most, leaving room for the compiler's own.
+        max = Math.min(max, Math.max(1, e.device().localMemBytes() / (2 * Float.BYTES)));
         return Math.max(1, Math.min(max, perChannel));
     }
 

@@ -17,7 +17,7 @@ import org.graft.selftest.Tally;
  * {@link BiasLayer} against {@link BiasReference}: learned bias or bias as bottom[1], in place or not, on
  * negative axes, num_axes 0 (a scalar), −1 (to the end) and spans of two axes, ranks 1 to 5; the learned
  * bias's diff must add to what it held, bottom[1]'s be overwritten. Tolerances: forward is one float add,
- * exact to 1 ulp (1e-7 + 1e-6·|ref|); dx is a copy (identical); the bias diff sums up to 7000 values in float
+ * exact to 1 ulp (1e-7 + 1e-6·|ref|); dx is a copy (identical); the bias diff sums up to 11520 values in float
  * (strided, then a tree), rounding growing with Σ|dy|: 1e-4 + 1e-5·|ref|.
  */
 public final class BiasCase {
@@ -47,7 +47,7 @@ public final class BiasCase {
     }
 
     public static SelfTestCase reference() {
-        return SelfTestCase.of("Bias", "fwd 1e-7 + 1e-6*|ref|; dx identical; db 1e-4 + 1e-5*|ref|", (e, effort, r, t) -> {
+        return SelfTestCase.of("Bias", "fwd 1e-7 + 1e-6*|ref|; db 1e-4 + 1e-5*|ref|", (e, effort, r, t) -> {
             for (Shape s : effort.fixed(AWKWARD)) {
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
