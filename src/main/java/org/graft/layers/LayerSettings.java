@@ -26,8 +26,12 @@ public interface LayerSettings {
         return Caffe.FillerParameter.getDefaultInstance();
     }
 
-    /** Whether the layer may write its top over its bottom (top name = bottom name), as Caffe allows it. */
-    default boolean allowsInPlace() {
-        return false;
+    /**
+     * Whether the solver may update learnable blob {@code blob}. False for blobs that the layer itself
+     * maintains (BatchNorm's statistics): their lr_mult and decay_mult are then 0 whatever a file says.
+     */
+    default boolean solverUpdates(int blob) {
+        return true;
     }
+
 }

@@ -51,11 +51,6 @@ public final class DropoutLayer extends ElementwiseLayer {
                 p.setDropoutRatio(dropoutRatio);
             }
         }
-
-        @Override
-        public boolean allowsInPlace() {
-            return true;
-        }
     }
 
     private static final String KERNELS = "dropout.cl";

@@ -33,11 +33,6 @@ public final class ReLULayer extends ElementwiseLayer {
                 p.setNegativeSlope(negativeSlope);
             }
         }
-
-        @Override
-        public boolean allowsInPlace() {
-            return true;
-        }
     }
 
     private static final String KERNELS = "relu.cl";
