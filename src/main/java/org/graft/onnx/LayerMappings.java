@@ -9,6 +9,7 @@ import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.elu.ELULayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.softmax.SoftmaxLayer;
 
 /**
  * The one table of Caffe layer type → ONNX mapping (docs/onnx.md lists it for users). Data layers become
@@ -32,7 +33,15 @@ final class LayerMappings {
         TABLE.put(LayerType.DROPOUT, (l, g) -> g.alias(l, 0, g.bottom(l, 0)));
         TABLE.put(LayerType.SPLIT, LayerMappings::split);
         TABLE.put(LayerType.SOFTMAX, (l, g) -> g.node(l, "Softmax", List.of(g.bottom(l, 0)), g.top(l, 0))
-                .i("axis", canonicalAxis(l, l.softmaxParam().axis(), g.bottomShape(l, 0).length)));
+                .i("axis", canonicalAxis(l, l.settings(SoftmaxLayer.Spec.class).axis(), g.bottomShape(l, 0).length)));
+        TABLE.put(LayerType.BATCH_NORM, AffineMappings::batchNorm);
+        TABLE.put(LayerType.SCALE, AffineMappings::scale);
+        TABLE.put(LayerType.BIAS, AffineMappings::bias);
+        TABLE.put(LayerType.CONCAT, ShapeMappings::concat);
+        TABLE.put(LayerType.SLICE, ShapeMappings::slice);
+        TABLE.put(LayerType.FLATTEN, ShapeMappings::reshape);
+        TABLE.put(LayerType.RESHAPE, ShapeMappings::reshape);
+        TABLE.put(LayerType.CROP, ShapeMappings::crop);
     }
 
     private LayerMappings() {
@@ -58,7 +67,7 @@ final class LayerMappings {
 
     /** Conv: Caffe's weights [out, in/group, kh, kw] are ONNX's W; output size floor((in + 2p − d(k−1) − 1)/s) + 1 in both. */
     private static void convolution(LayerConfig l, OnnxGraph g) {
-        ConvolutionLayer.Spec s = l.convolutionParam().spec();
+        ConvolutionLayer.Spec s = l.settings(ConvolutionLayer.Spec.class);
         if (g.bottomShape(l, 0).length != 4) {
             throw OnnxExportException.of(l, "expected a 4-axis bottom");
         }
@@ -76,7 +85,7 @@ final class LayerMappings {
      * &gt; 1, Reshape back to the leading axes (the batch as -1, so it may stay dynamic).
      */
     private static void innerProduct(LayerConfig l, OnnxGraph g) {
-        InnerProductLayer.Spec s = l.innerProductParam().spec();
+        InnerProductLayer.Spec s = l.settings(InnerProductLayer.Spec.class);
         int[] shape = g.bottomShape(l, 0);
         int axis = canonicalAxis(l, s.axis(), shape.length);
         if (axis == 0 && g.dynamicBatch()) {

@@ -24,7 +24,7 @@ import org.graft.ops.pooling.PoolingLayer;
 final class PoolingMapping implements LayerMapping {
     @Override
     public void export(LayerConfig layer, OnnxGraph g) {
-        PoolingLayer.Spec p = layer.poolingParam();
+        PoolingLayer.Spec p = layer.settings(PoolingLayer.Spec.class);
         int[] in = g.bottomShape(layer, 0);
         if (in.length != 4) {
             throw OnnxExportException.of(layer, "expected a 4-axis bottom, found " + in.length + " axes");

@@ -100,20 +100,22 @@ class OnnxMappingTest {
         });
     }
 
-    /** InnerProduct flattens from its axis (Flatten + Gemm); transposed weights, no bias. */
+    /** InnerProduct flattens from its axis: axis 1 (Flatten + Gemm), axis 2 and -1 (reshaped back), transpose, no bias. */
     @Test
     void innerProductFlattensFromItsAxis() {
         String net = input(3, 2, 4, 5)
                 + "layer { name: \"ip1\" type: \"InnerProduct\" bottom: \"data\" top: \"ip1\" inner_product_param { num_output: 7 } }\n"
-                + "layer { name: \"ip3\" type: \"InnerProduct\" bottom: \"data\" top: \"ip3\" inner_product_param { num_output: 3 transpose: true bias_term: false } }\n";
+                + "layer { name: \"ip2\" type: \"InnerProduct\" bottom: \"data\" top: \"ip2\" inner_product_param { num_output: 6 axis: 2 } }\n"
+                + "layer { name: \"ip3\" type: \"InnerProduct\" bottom: \"data\" top: \"ip3\" inner_product_param { num_output: 3 axis: -1 transpose: true bias_term: false } }\n";
         OnnxRoundTrip.Run r = run("ip", net, 3, 2, 4, 5);
-        assertThat(r.comparisons()).extracting(c -> c.shape().length).containsExactly(2, 2);
-        assertThat(ops(r)).containsExactly("Flatten", "Gemm", "Flatten", "Gemm");
+        assertThat(r.comparisons()).extracting(c -> c.shape().length).containsExactly(2, 3, 4);
+        assertThat(r.comparisons().get(2).shape()).containsExactly(3, 2, 4, 3);
+        assertThat(ops(r)).containsExactly("Flatten", "Gemm", "Flatten", "Gemm", "Reshape", "Flatten", "Gemm", "Reshape");
     }
 
     /**
      * ReLU with and without negative_slope (Relu, LeakyRelu), Sigmoid, TanH, ELU, Dropout (gone at inference),
-     * Split, Softmax (axis 1 until Graft's Softmax takes others); in-place layers rename nothing the caller sees: the outputs carry the blob names.
+     * Split, Softmax over axis 2 and -1; in-place layers rename nothing the caller sees: the outputs carry the blob names.
      */
     @Test
     void activationsDropoutSplitAndSoftmaxAxes() {
@@ -125,14 +127,14 @@ class OnnxMappingTest {
                 + "layer { name: \"tanh\" type: \"TanH\" bottom: \"a2\" top: \"t\" }\n"
                 + "layer { name: \"elu\" type: \"ELU\" bottom: \"t\" top: \"t\" elu_param { alpha: 0.5 } }\n"
                 + "layer { name: \"relu\" type: \"ReLU\" bottom: \"s\" top: \"s\" }\n"
-                + "layer { name: \"sm2\" type: \"Softmax\" bottom: \"t\" top: \"sm2\" }\n"
-                + "layer { name: \"smlast\" type: \"Softmax\" bottom: \"data\" top: \"smlast\" softmax_param { axis: 1 } }\n";
+                + "layer { name: \"sm2\" type: \"Softmax\" bottom: \"t\" top: \"sm2\" softmax_param { axis: 2 } }\n"
+                + "layer { name: \"smlast\" type: \"Softmax\" bottom: \"data\" top: \"smlast\" softmax_param { axis: -1 } }\n";
         OnnxRoundTrip.Run r = run("activations", net, 2, 3, 4, 5);
         assertThat(ops(r)).containsExactly("LeakyRelu", "Sigmoid", "Tanh", "Elu", "Relu", "Softmax", "Softmax");
         assertThat(r.comparisons()).extracting(OnnxRoundTrip.Comparison::output).containsExactly("s", "sm2", "smlast");
         assertThat(r.export().outputs().get(0).graftName()).isEqualTo("relu");
         assertThat(r.export().model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Softmax"))
-                .map(n -> n.getAttribute(0).getI())).containsExactly(1L, 1L);
+                .map(n -> n.getAttribute(0).getI())).containsExactly(2L, 3L);
     }
 
     @Test
@@ -150,10 +152,13 @@ class OnnxMappingTest {
 
     @Test
     void refusesWhatCannotBeExact() {
-        NetConfig outside = OnnxRoundTrip.prototxt(tmp, "outside", input(1, 1, 5, 5) + pool("p", "pool: MAX kernel_size: 1 stride: 5"));
-        assertThatThrownBy(() -> OnnxExporter.export(outside, java.util.Map.of(), OnnxExporter.Options.defaults()))
-                .isInstanceOf(OnnxExportException.class).hasMessageContaining("layer 'p' (Pooling)").hasMessageContaining("wholly outside");
-        assertThatThrownBy(() -> OnnxExporter.export(outside, java.util.Map.of(), new OnnxExporter.Options(12, 0, null)))
+        NetConfig ip0 = OnnxRoundTrip.prototxt(tmp, "ip0", input(2, 3) + "layer { name: \"ip\" type: \"InnerProduct\" bottom: \"data\""
+                + " top: \"ip\" inner_product_param { num_output: 2 axis: 0 } }\n");
+        Path w = OnnxRoundTrip.randomWeights(ip0, new int[] {3, 1, 1}, 1, tmp.resolve("ip0.caffemodel"));
+        assertThatThrownBy(() -> OnnxRoundTrip.run(ip0, w, OnnxRoundTrip.randomInput(1, 2, 3), OnnxExporter.Options.defaults()))
+                .isInstanceOf(OnnxExportException.class).hasMessageContaining("layer 'ip' (InnerProduct)").hasMessageContaining("--batch N");
+        OnnxRoundTrip.run(ip0, w, OnnxRoundTrip.randomInput(1, 2, 3), new OnnxExporter.Options(13, 2, null)).assertClose("ip-axis0");
+        assertThatThrownBy(() -> OnnxExporter.export(ip0, java.util.Map.of(), new OnnxExporter.Options(12, 0, null)))
                 .hasMessageContaining("--opset 12 is not supported");
     }
 }

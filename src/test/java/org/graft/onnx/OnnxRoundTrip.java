@@ -193,6 +193,17 @@ final class OnnxRoundTrip {
                 list.add(new WeightBlob(shape, data, false));
             }
             String type = cfg.layers().stream().filter(l -> l.name().equals(e.getKey())).findFirst().orElseThrow().type().jsonName();
+            if (type.equals("BatchNorm")) {
+                // Statistics as Caffe stores them: sums scaled by a moving-average factor (here 3.5), variances positive.
+                float factor = 3.5f;
+                float[] mean = list.get(0).data();
+                float[] var = list.get(1).data();
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] = (float) (factor * rnd.nextGaussian());
+                    var[i] = (float) (factor * (0.2 + rnd.nextDouble()));
+                }
+                list.set(2, new WeightBlob(list.get(2).shape(), new float[] {factor}, false));
+            }
             blobs.add(new LayerBlobs(e.getKey(), type, list));
         }
         if (blobs.isEmpty()) {
