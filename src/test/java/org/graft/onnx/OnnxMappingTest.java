@@ -161,4 +161,25 @@ class OnnxMappingTest {
         assertThatThrownBy(() -> OnnxExporter.export(ip0, java.util.Map.of(), new OnnxExporter.Options(12, 0, null)))
                 .hasMessageContaining("--opset 12 is not supported");
     }
+
+    /**
+     * Every layer type is mapped, left out (data, loss, accuracy) or refused with the layer's name: a type added
+     * to Graft without a mapping cannot slip into a model, and the docs' table (docs/onnx.md) lists each mapped type.
+     */
+    @Test
+    void everyLayerTypeIsMappedOrRefusedByName() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(org.graft.testing.Repo.path("docs", "onnx.md"));
+        for (org.graft.net.config.LayerType t : org.graft.net.config.LayerType.values()) {
+            if (LayerMappings.maps(t)) {
+                assertThat(doc).as("docs/onnx.md lists %s", t.jsonName()).containsPattern("\\| [^|\\n]*\\b" + t.jsonName() + "\\b");
+                continue;
+            }
+            if (t.isData() || t.isLoss() || t == org.graft.net.config.LayerType.ACCURACY) {
+                continue;
+            }
+            org.graft.net.config.LayerConfig l = org.graft.net.config.LayerConfig.builder("odd", t).build();
+            assertThatThrownBy(() -> LayerMappings.of(l)).isInstanceOf(OnnxExportException.class)
+                    .hasMessageContaining("layer 'odd' (" + t.jsonName() + ")");
+        }
+    }
 }
