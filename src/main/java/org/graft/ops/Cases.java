@@ -5,6 +5,7 @@ import org.graft.ops.accuracy.AccuracyCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
+import org.graft.ops.eltwise.EltwiseCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -47,6 +48,7 @@ public final class Cases {
                 SigmoidCase.reference(), SigmoidCase.gradient(),
                 TanHCase.reference(), TanHCase.gradient(),
                 ELUCase.reference(), ELUCase.gradient(),
+                EltwiseCase.reference(), EltwiseCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),
