@@ -6,6 +6,7 @@ import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
 import org.graft.ops.eltwise.EltwiseCase;
+import org.graft.ops.prelu.PReLUCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -49,6 +50,7 @@ public final class Cases {
                 TanHCase.reference(), TanHCase.gradient(),
                 ELUCase.reference(), ELUCase.gradient(),
                 EltwiseCase.reference(), EltwiseCase.gradient(),
+                PReLUCase.reference(), PReLUCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

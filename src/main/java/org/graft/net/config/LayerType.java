@@ -7,6 +7,7 @@ import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
 import org.graft.ops.eltwise.EltwiseLayer;
+import org.graft.ops.prelu.PReLULayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.caffe.proto.Caffe;
@@ -46,7 +47,8 @@ public enum LayerType implements JsonEnum {
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
     ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
     ELTWISE("Eltwise", 2, -1, 1, 1, List.of("eltwise_param"), EltwiseLayer.Spec::bind,
-            lc -> new EltwiseLayer(lc.name(), lc.settings(EltwiseLayer.Spec.class)));
+            lc -> new EltwiseLayer(lc.name(), lc.settings(EltwiseLayer.Spec.class))),
+    PRELU("PReLU", 1, 1, 1, 1, List.of("prelu_param"), PReLULayer.Spec::bind, lc -> new PReLULayer(lc.name(), lc.settings(PReLULayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
