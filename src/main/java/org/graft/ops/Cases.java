@@ -7,6 +7,7 @@ import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
 import org.graft.ops.eltwise.EltwiseCase;
 import org.graft.ops.prelu.PReLUCase;
+import org.graft.ops.absval.AbsValCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -51,6 +52,7 @@ public final class Cases {
                 ELUCase.reference(), ELUCase.gradient(),
                 EltwiseCase.reference(), EltwiseCase.gradient(),
                 PReLUCase.reference(), PReLUCase.gradient(),
+                AbsValCase.reference(), AbsValCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

@@ -8,6 +8,7 @@ import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
 import org.graft.ops.eltwise.EltwiseLayer;
 import org.graft.ops.prelu.PReLULayer;
+import org.graft.ops.absval.AbsValLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.caffe.proto.Caffe;
@@ -48,7 +49,8 @@ public enum LayerType implements JsonEnum {
     ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
     ELTWISE("Eltwise", 2, -1, 1, 1, List.of("eltwise_param"), EltwiseLayer.Spec::bind,
             lc -> new EltwiseLayer(lc.name(), lc.settings(EltwiseLayer.Spec.class))),
-    PRELU("PReLU", 1, 1, 1, 1, List.of("prelu_param"), PReLULayer.Spec::bind, lc -> new PReLULayer(lc.name(), lc.settings(PReLULayer.Spec.class)));
+    PRELU("PReLU", 1, 1, 1, 1, List.of("prelu_param"), PReLULayer.Spec::bind, lc -> new PReLULayer(lc.name(), lc.settings(PReLULayer.Spec.class))),
+    ABSVAL("AbsVal", 1, 1, 1, 1, List.of(), AbsValLayer.Spec::bind, lc -> new AbsValLayer(lc.name(), lc.settings(AbsValLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
