@@ -8,6 +8,7 @@ import org.graft.ops.elu.ELUCase;
 import org.graft.ops.eltwise.EltwiseCase;
 import org.graft.ops.prelu.PReLUCase;
 import org.graft.ops.absval.AbsValCase;
+import org.graft.ops.power.PowerCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -53,6 +54,7 @@ public final class Cases {
                 EltwiseCase.reference(), EltwiseCase.gradient(),
                 PReLUCase.reference(), PReLUCase.gradient(),
                 AbsValCase.reference(), AbsValCase.gradient(),
+                PowerCase.reference(), PowerCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

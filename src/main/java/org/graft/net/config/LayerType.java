@@ -9,6 +9,7 @@ import org.graft.ops.elu.ELULayer;
 import org.graft.ops.eltwise.EltwiseLayer;
 import org.graft.ops.prelu.PReLULayer;
 import org.graft.ops.absval.AbsValLayer;
+import org.graft.ops.power.PowerLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.caffe.proto.Caffe;
@@ -50,7 +51,8 @@ public enum LayerType implements JsonEnum {
     ELTWISE("Eltwise", 2, -1, 1, 1, List.of("eltwise_param"), EltwiseLayer.Spec::bind,
             lc -> new EltwiseLayer(lc.name(), lc.settings(EltwiseLayer.Spec.class))),
     PRELU("PReLU", 1, 1, 1, 1, List.of("prelu_param"), PReLULayer.Spec::bind, lc -> new PReLULayer(lc.name(), lc.settings(PReLULayer.Spec.class))),
-    ABSVAL("AbsVal", 1, 1, 1, 1, List.of(), AbsValLayer.Spec::bind, lc -> new AbsValLayer(lc.name(), lc.settings(AbsValLayer.Spec.class)));
+    ABSVAL("AbsVal", 1, 1, 1, 1, List.of(), AbsValLayer.Spec::bind, lc -> new AbsValLayer(lc.name(), lc.settings(AbsValLayer.Spec.class))),
+    POWER("Power", 1, 1, 1, 1, List.of("power_param"), PowerLayer.Spec::bind, lc -> new PowerLayer(lc.name(), lc.settings(PowerLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
