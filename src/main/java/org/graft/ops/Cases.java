@@ -9,6 +9,7 @@ import org.graft.ops.eltwise.EltwiseCase;
 import org.graft.ops.prelu.PReLUCase;
 import org.graft.ops.absval.AbsValCase;
 import org.graft.ops.power.PowerCase;
+import org.graft.ops.clip.ClipCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -55,6 +56,7 @@ public final class Cases {
                 PReLUCase.reference(), PReLUCase.gradient(),
                 AbsValCase.reference(), AbsValCase.gradient(),
                 PowerCase.reference(), PowerCase.gradient(),
+                ClipCase.reference(), ClipCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

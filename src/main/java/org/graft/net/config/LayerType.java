@@ -10,6 +10,7 @@ import org.graft.ops.eltwise.EltwiseLayer;
 import org.graft.ops.prelu.PReLULayer;
 import org.graft.ops.absval.AbsValLayer;
 import org.graft.ops.power.PowerLayer;
+import org.graft.ops.clip.ClipLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.caffe.proto.Caffe;
@@ -52,7 +53,8 @@ public enum LayerType implements JsonEnum {
             lc -> new EltwiseLayer(lc.name(), lc.settings(EltwiseLayer.Spec.class))),
     PRELU("PReLU", 1, 1, 1, 1, List.of("prelu_param"), PReLULayer.Spec::bind, lc -> new PReLULayer(lc.name(), lc.settings(PReLULayer.Spec.class))),
     ABSVAL("AbsVal", 1, 1, 1, 1, List.of(), AbsValLayer.Spec::bind, lc -> new AbsValLayer(lc.name(), lc.settings(AbsValLayer.Spec.class))),
-    POWER("Power", 1, 1, 1, 1, List.of("power_param"), PowerLayer.Spec::bind, lc -> new PowerLayer(lc.name(), lc.settings(PowerLayer.Spec.class)));
+    POWER("Power", 1, 1, 1, 1, List.of("power_param"), PowerLayer.Spec::bind, lc -> new PowerLayer(lc.name(), lc.settings(PowerLayer.Spec.class))),
+    CLIP("Clip", 1, 1, 1, 1, List.of("clip_param"), ClipLayer.Spec::bind, lc -> new ClipLayer(lc.name(), lc.settings(ClipLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
