@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.graft.caffe.CaffeImporter;
+import org.graft.caffe.WeightFiles;
+import org.graft.solver.Snapshots;
 import org.graft.layers.Phase;
 import org.graft.net.NetBuilder;
 import org.graft.net.config.ConfigException;
@@ -39,6 +41,17 @@ class PReLULayerTest {
             assertThat(p.net().layer("p1").params().get(0).blob().download()).containsExactly(0.25f, 0.25f, 0.25f);
             assertThat(p.net().layer("p2").params().get(0).blob().shape()).isEmpty();
             assertThat(p.net().layer("p2").params().get(0).blob().download()).containsExactly(0.1f);
+            // The slopes (per channel, and the shared one of no axes) go to a caffemodel and come back.
+            p.net().layer("p1").params().get(0).blob().upload(new float[] {0.5f, -0.25f, 2f});
+            p.net().layer("p2").params().get(0).blob().upload(new float[] {0.75f});
+            Path model = tmp.resolve("p.caffemodel");
+            Snapshots.writeModel(model, p.net());
+            assertThat(WeightFiles.fit(cfg, model).matched().missing()).isEmpty();
+            try (NetBuilder.PhaseNet q = NetBuilder.build(TestEngines.get(), cfg, Phase.TEST, 1, null, 0)) {
+                assertThat(WeightFiles.load(q.net(), model, true)).containsExactlyInAnyOrder("p1", "p2");
+                assertThat(q.net().layer("p1").params().get(0).blob().download()).containsExactly(0.5f, -0.25f, 2f);
+                assertThat(q.net().layer("p2").params().get(0).blob().download()).containsExactly(0.75f);
+            }
         }
     }
 
