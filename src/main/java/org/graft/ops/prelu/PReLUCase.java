@@ -14,9 +14,10 @@ import org.graft.selftest.Tally;
 /**
  * {@link PReLULayer} (per channel and channel_shared, in place or not, 2 to 5 axes) against {@link PReLUReference},
  * and its gradient check for the bottom and the slopes. Tolerances: forward and the bottom gradient are one
- * multiply(-add) against double: 1e-7 + 1e-6·|ref|. The slope gradient sums up to ~10⁵ terms in float (a strided
- * share per work-item, then a 6-level tree); its rounding grows like √m·2⁻²⁴·Σ|terms| for m ≤ ~1500 terms per
- * work-item, so it is compared to 1e-5·Σ|dy·x| of that slope (absolute) + 1e-5·|ref|.
+ * multiply(-add) against double: 1e-7 + 1e-6·|ref|. The slope gradient sums up to ~10⁵ terms in float: a strided
+ * share of m ≤ ~1500 terms per work-item (partial sums ≤ Σ|terms|/64 on average), then a 6-level tree; random
+ * rounding grows like √m·2⁻²⁴ of the partial sums, ≈ 5e-8·Σ|terms|, so it is compared to 1e-6·Σ|dy·x| of that
+ * slope (absolute) + 1e-5·|ref|, room for a run of same-signed roundings.
  */
 public final class PReLUCase {
     public record Shape(int[] shape, boolean shared, boolean inPlace) {
@@ -40,7 +41,7 @@ public final class PReLUCase {
     }
 
     public static SelfTestCase reference() {
-        return SelfTestCase.of("PReLU", "fwd, bwd 1e-7 + 1e-6*|ref|; slopes 1e-5*sum|dy*x| + 1e-5*|ref|", (e, effort, r, t) -> {
+        return SelfTestCase.of("PReLU", "fwd, bwd 1e-7 + 1e-6*|ref|; slopes 1e-6*sum|dy*x| + 1e-5*|ref|", (e, effort, r, t) -> {
             for (Shape s : effort.fixed(AWKWARD)) {
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
@@ -92,7 +93,7 @@ public final class PReLUCase {
                 dslope[c] -= dslope0[c];
                 mag = Math.max(mag, ref.dslopeMagnitude()[c]);
             }
-            t.compare("prelu slope gradient", dslope, ref.dslope(), 1e-5 * mag + 1e-6, 1e-5);
+            t.compare("prelu slope gradient", dslope, ref.dslope(), 1e-6 * mag + 1e-6, 1e-5);
         }
     }
 
