@@ -4,16 +4,17 @@ import java.util.List;
 import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.layers.ElementwiseLayer;
-import org.graft.layers.KeptBottom;
 import org.graft.layers.LayerSettings;
 import org.graft.layers.Pass;
 import org.graft.layers.SettingChecks;
+import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
 
 /**
  * Caffe's "Clip" (ReLU6 of MobileNet v2 as min 0, max 6): y = max(min, min(x, max)); the gradient passes where
- * min ≤ x ≤ max. May run in place; the bottom is then kept for backward, since y cannot tell x = max from
- * x > max. Kernels: clip.cl; reference: {@link ClipReference}.
+ * min ≤ x ≤ max. May run in place; since y cannot tell x = max from x > max, forward then records where the
+ * gradient passes, one byte per element (a quarter of what a copy of the bottom would take).
+ * Kernels: clip.cl; reference: {@link ClipReference}.
  */
 public final class ClipLayer extends ElementwiseLayer {
     /** Caffe's ClipParameter: both fields required (Caffe's caffe.proto marks them so), min ≤ max. */
@@ -47,7 +48,10 @@ public final class ClipLayer extends ElementwiseLayer {
 
     private static final String KERNELS = "clip.cl";
     private final Spec spec;
-    private final KeptBottom kept = new KeptBottom();
+    /** In place: 1 where min ≤ x ≤ max in the last forward pass (bytes); null until needed. */
+    private ClBuffer passMask;
+    private long maskCapacity;
+    private boolean masked;
 
     public ClipLayer(String name, Spec spec) {
         super(name);
@@ -68,10 +72,16 @@ public final class ClipLayer extends ElementwiseLayer {
     public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
-        kept.keep(engine, x, y);
         int n = x.count();
-        ClKernel k = engine.kernel(KERNELS, "clip_forward");
-        k.arg(0, n).arg(1, x.data()).arg(2, y.data()).arg(3, spec.min()).arg(4, spec.max());
+        masked = x == y;
+        ClKernel k;
+        if (masked) {
+            k = engine.kernel(KERNELS, "clip_forward_mask");
+            k.arg(0, n).arg(1, x.data()).arg(2, y.data()).arg(3, mask(n)).arg(4, spec.min()).arg(5, spec.max());
+        } else {
+            k = engine.kernel(KERNELS, "clip_forward");
+            k.arg(0, n).arg(1, x.data()).arg(2, y.data()).arg(3, spec.min()).arg(4, spec.max());
+        }
         engine.run1d(k, n);
     }
 
@@ -83,14 +93,40 @@ public final class ClipLayer extends ElementwiseLayer {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         int n = x.count();
-        ClKernel k = engine.kernel(KERNELS, "clip_backward");
-        k.arg(0, n).arg(1, kept.data(x, y)).arg(2, y.diff()).arg(3, x.diff()).arg(4, spec.min()).arg(5, spec.max());
+        ClKernel k;
+        if (x == y) {
+            if (!masked) {
+                throw new IllegalStateException("layer '" + name + "' (Clip): backward in place without a forward pass in place");
+            }
+            k = engine.kernel(KERNELS, "clip_backward_mask");
+            k.arg(0, n).arg(1, passMask).arg(2, y.diff()).arg(3, x.diff());
+        } else {
+            k = engine.kernel(KERNELS, "clip_backward");
+            k.arg(0, n).arg(1, x.data()).arg(2, y.diff()).arg(3, x.diff()).arg(4, spec.min()).arg(5, spec.max());
+        }
         engine.run1d(k, n);
+    }
+
+    private ClBuffer mask(int n) {
+        if (n > maskCapacity) {
+            releaseMask();
+            passMask = engine.alloc((n + 3) / 4, name + ".pass");
+            maskCapacity = n;
+        }
+        return passMask;
+    }
+
+    private void releaseMask() {
+        if (passMask != null) {
+            passMask.close();
+            passMask = null;
+        }
+        maskCapacity = 0;
     }
 
     @Override
     public void close() {
-        kept.close();
+        releaseMask();
         super.close();
     }
 }
