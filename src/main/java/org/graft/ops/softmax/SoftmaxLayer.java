@@ -45,6 +45,12 @@ public final class SoftmaxLayer extends Layer {
                 p.setAxis(axis);
             }
         }
+
+        /** As in Caffe: forward reads each value before writing it, backward needs only the top. */
+        @Override
+        public boolean allowsInPlace() {
+            return true;
+        }
     }
 
     private final Spec spec;
@@ -63,6 +69,11 @@ public final class SoftmaxLayer extends Layer {
     @Override
     public String type() {
         return "Softmax";
+    }
+
+    @Override
+    public boolean allowsInPlace() {
+        return true;
     }
 
     @Override
