@@ -42,6 +42,11 @@ final class LayerMappings {
         TABLE.put(LayerType.FLATTEN, ShapeMappings::reshape);
         TABLE.put(LayerType.RESHAPE, ShapeMappings::reshape);
         TABLE.put(LayerType.CROP, ShapeMappings::crop);
+        TABLE.put(LayerType.ELTWISE, ElementwiseMappings::eltwise);
+        TABLE.put(LayerType.PRELU, ElementwiseMappings::prelu);
+        TABLE.put(LayerType.ABSVAL, unary("Abs"));
+        TABLE.put(LayerType.POWER, ElementwiseMappings::power);
+        TABLE.put(LayerType.CLIP, ElementwiseMappings::clip);
     }
 
     private LayerMappings() {

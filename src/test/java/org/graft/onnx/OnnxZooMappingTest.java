@@ -20,10 +20,10 @@ class OnnxZooMappingTest {
 
     private static final String INPUT = "name: \"zoo\"\nlayer { name: \"data\" type: \"Input\" top: \"data\" input_param { shape { dim: 2 dim: 6 dim: 5 dim: 4 } } }\n";
 
-    private OnnxRoundTrip.Run run(String name, String net, OnnxExporter.Options o) {
+    private OnnxRoundTrip.Run run(String name, String net, OnnxExporter.Options o, String... inner) {
         NetConfig cfg = OnnxRoundTrip.prototxt(tmp, name, INPUT + net);
         Path w = OnnxRoundTrip.randomWeights(cfg, new int[] {6, 5, 4}, 5, tmp.resolve(name + ".caffemodel"));
-        return OnnxRoundTrip.run(cfg, w, OnnxRoundTrip.randomInput(13, 2, 6, 5, 4), o).assertClose(name);
+        return OnnxRoundTrip.run(cfg, w, OnnxRoundTrip.randomInput(13, 2, 6, 5, 4), o, List.of(inner)).assertClose(name);
     }
 
     private static List<String> ops(OnnxRoundTrip.Run r) {
@@ -79,5 +79,25 @@ class OnnxZooMappingTest {
                 .contains("flat", "flat2", "re", "re2", "crop");
         assertThat(r.comparisons().stream().filter(c -> c.output().equals("re")).findFirst().orElseThrow().shape())
                 .containsExactly(2, 60, 2);
+    }
+
+    /** Eltwise SUM (coefficients), PROD over three bottoms, MAX; PReLU per channel and shared; AbsVal; Power; Clip. */
+    @Test
+    void eltwisePreluAbsPowerClip() {
+        OnnxRoundTrip.Run r = run("elementwise", ""
+                + "layer { name: \"abs\" type: \"AbsVal\" bottom: \"data\" top: \"abs\" }\n"
+                + "layer { name: \"pr\" type: \"PReLU\" bottom: \"data\" top: \"pr\" }\n"
+                + "layer { name: \"prs\" type: \"PReLU\" bottom: \"data\" top: \"prs\" prelu_param { channel_shared: true } }\n"
+                + "layer { name: \"sum\" type: \"Eltwise\" bottom: \"abs\" bottom: \"pr\" bottom: \"prs\" top: \"sum\""
+                + " eltwise_param { operation: SUM coeff: 0.5 coeff: -2 coeff: 1 } }\n"
+                + "layer { name: \"prod\" type: \"Eltwise\" bottom: \"abs\" bottom: \"pr\" bottom: \"data\" top: \"prod\" eltwise_param { operation: PROD } }\n"
+                + "layer { name: \"max\" type: \"Eltwise\" bottom: \"prod\" bottom: \"sum\" top: \"max\" eltwise_param { operation: MAX } }\n"
+                + "layer { name: \"pow\" type: \"Power\" bottom: \"data\" top: \"pow\" power_param { power: 0.5 scale: 0.5 shift: 2 } }\n"
+                + "layer { name: \"sq\" type: \"Power\" bottom: \"data\" top: \"sq\" power_param { power: 2 } }\n"
+                + "layer { name: \"clip\" type: \"Clip\" bottom: \"data\" top: \"clip\" clip_param { min: -0.3 max: 0.4 } }\n",
+                OnnxExporter.Options.defaults(), "sum", "prod", "pr", "prs");
+        assertThat(r.comparisons()).extracting(OnnxRoundTrip.Comparison::output)
+                .containsExactly("max", "pow", "sq", "clip", "sum", "prod", "pr", "prs");
+        assertThat(ops(r)).contains("Abs", "PRelu", "Max", "Pow", "Clip");
     }
 }
