@@ -3,6 +3,7 @@ package org.graft.ops;
 import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
 import org.graft.ops.convolution.ConvolutionCase;
+import org.graft.ops.deconvolution.DeconvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
 import org.graft.ops.gemm.GemmCase;
@@ -35,6 +36,7 @@ public final class Cases {
                 PairSumCase.reference(),
                 ConvolutionCase.reference(),
                 ConvolutionCase.gradient(),
+                DeconvolutionCase.reference(), DeconvolutionCase.gradient(),
                 PoolingCase.reference(PoolingCase.Kind.MAX),
                 PoolingCase.reference(PoolingCase.Kind.AVE),
                 PoolingCase.reference(PoolingCase.Kind.GLOBAL),

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.deconvolution.DeconvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
@@ -44,7 +45,9 @@ public enum LayerType implements JsonEnum {
     SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
     SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name())),
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
-    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class)));
+    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
+    DECONVOLUTION("Deconvolution", 1, 1, 1, 1, List.of("convolution_param"), ConvolutionLayer.Spec::bind,
+            lc -> new DeconvolutionLayer(lc.name(), lc.settings(ConvolutionLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
@@ -141,7 +144,7 @@ public enum LayerType implements JsonEnum {
 
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */
     public boolean hasParams() {
-        return this == CONVOLUTION || this == INNER_PRODUCT;
+        return this == CONVOLUTION || this == INNER_PRODUCT || this == DECONVOLUTION;
     }
 
     /** The compute layer {@code lc} (a validated config of this type) describes. */

@@ -1,0 +1,229 @@
+package org.graft.ops.deconvolution;
+
+import java.util.Arrays;
+import java.util.List;
+import org.graft.engine.Blob;
+import org.graft.engine.Engine;
+import org.graft.kernels.Gemm;
+import org.graft.kernels.Im2col;
+import org.graft.layers.Layer;
+import org.graft.layers.LayerShapes;
+import org.graft.layers.Param;
+import org.graft.layers.Pass;
+import org.graft.opencl.ClBuffer;
+import org.graft.ops.convolution.ConvolutionGemm;
+import org.graft.ops.convolution.ConvolutionLayer;
+
+/**
+ * Caffe's Deconvolution layer, the transpose of convolution: its forward pass is a convolution's input
+ * gradient and its input gradient a convolution's forward pass (both through {@link ConvolutionGemm}, with the
+ * roles of bottom and top swapped). It reads convolution_param ({@link ConvolutionLayer.Spec}); bottom (N, C, H, W),
+ * top (N, OC, OH, OW) with OH = stride·(H − 1) + dilation·(kh − 1) + 1 − 2·pad (likewise OW), weights
+ * (C, OC/group, kh, kw), bias (OC). Reference: {@link DeconvolutionReference}.
+ *
+ * <p>The bias is added and its gradient summed by GEMMs against a vector of ones, as Caffe does. Backward skips
+ * the gradients of frozen parameters (lr_mult 0).
+ */
+public final class DeconvolutionLayer extends Layer {
+    private final ConvolutionLayer.Spec spec;
+    private final ConvolutionGemm gemm;
+    private Param weights;
+    private Param bias;
+    private int[] bottomShape;
+    private int[] topShape;
+    private ClBuffer ones;         // max(OH·OW, N) ones: the bias multiplier
+    private ClBuffer biasPartial;  // N·OC per-image sums of the top diff
+    private long onesFloats;
+    private long partialFloats;
+
+    public DeconvolutionLayer(String name, ConvolutionLayer.Spec spec) {
+        this(name, spec, ConvolutionLayer.DEFAULT_WORKSPACE_BYTES);
+    }
+
+    /** With an explicit workspace bound (the case forces one image per step with it). */
+    DeconvolutionLayer(String name, ConvolutionLayer.Spec spec, long workspaceBytes) {
+        super(name);
+        this.spec = spec;
+        this.gemm = new ConvolutionGemm(name, workspaceBytes);
+    }
+
+    @Override
+    public ConvolutionLayer.Spec settings() {
+        return spec;
+    }
+
+    @Override
+    public String type() {
+        return "Deconvolution";
+    }
+
+    /** Images per step, as chosen by the last {@link #setUp}. */
+    int chunk() {
+        return gemm.chunk();
+    }
+
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
+        int[] shape = bottomShapes.get(0);
+        if (shape.length != 4) {
+            throw shapeError("expected a 4-D bottom (N, C, H, W)", shape);
+        }
+        int channels = shape[1];
+        int group = spec.group();
+        if (channels >= 0 && channels % group != 0) {
+            throw shapeError("input channels (" + channels + ") must be divisible by group (" + group + ")", shape);
+        }
+        if (spec.numOutput() % group != 0) {
+            throw shapeError("num_output (" + spec.numOutput() + ") must be divisible by group (" + group + ")", shape);
+        }
+        int outH = outSize("height", shape[2], spec.kernelH(), spec.padH(), spec.strideH(), spec.dilationH(), shape);
+        int outW = outSize("width", shape[3], spec.kernelW(), spec.padW(), spec.strideW(), spec.dilationW(), shape);
+        int[] w = {channels, spec.numOutput() / group, spec.kernelH(), spec.kernelW()};
+        List<int[]> params = spec.biasTerm() ? List.of(w, new int[] {spec.numOutput()}) : List.of(w);
+        return new LayerShapes(List.of(new int[] {shape[0], spec.numOutput(), outH, outW}), params);
+    }
+
+    /** Caffe's rule: stride·(in − 1) + dilation·(k − 1) + 1 − 2·pad, which must be at least 1. */
+    private int outSize(String axis, int in, int k, int pad, int stride, int dil, int[] shape) {
+        if (in < 0) {
+            return -1;
+        }
+        long out = (long) stride * (in - 1) + (long) dil * (k - 1) + 1 - 2L * pad;
+        if (out < 1 || out > Integer.MAX_VALUE) {
+            throw shapeError(String.format("output %s would be %d (input %d, kernel %d, dilation %d, pad %d, stride %d)",
+                    axis, out, in, k, dil, pad, stride), shape);
+        }
+        return (int) out;
+    }
+
+    @Override
+    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
+        this.engine = engine;
+        LayerShapes shapes = shapes(bottomShapes);
+        int[] bottom = bottomShapes.get(0);
+        int[] top = shapes.tops().get(0);
+        setUpParams(shapes.params(), bottom);
+        // The convolution this layer transposes: from the top (OC channels, OH×OW) to the bottom (C channels, H×W).
+        Im2col.Geometry g = new Im2col.Geometry(top[1], top[2], top[3], spec.kernelH(), spec.kernelW(),
+                spec.padH(), spec.padW(), spec.strideH(), spec.strideW(), spec.dilationH(), spec.dilationW());
+        gemm.setUp(engine, g, bottom[1], spec.group(), bottom[0], false);
+        if (spec.biasTerm()) {
+            long needOnes = Math.max((long) top[2] * top[3], top[0]);
+            if (needOnes > onesFloats) {
+                release(ones);
+                ones = engine.alloc(needOnes, name + ".biasMultiplier");
+                float[] values = new float[(int) needOnes];
+                Arrays.fill(values, 1f);
+                engine.cl().writeFloats(ones, values);
+                onesFloats = needOnes;
+            }
+            long needPartial = (long) top[0] * top[1];
+            if (needPartial > partialFloats) {
+                release(biasPartial);
+                biasPartial = engine.alloc(needPartial, name + ".biasPartial");
+                partialFloats = needPartial;
+            }
+        }
+        this.bottomShape = bottom.clone();
+        this.topShape = top.clone();
+        return shapes.tops();
+    }
+
+    private void setUpParams(List<int[]> shapes, int[] bottom) {
+        int[] wShape = shapes.get(0);
+        if (weights == null) {
+            weights = new Param("weights", newParam("weights", wShape));
+            params.add(weights);
+            if (spec.biasTerm()) {
+                bias = new Param("bias", newParam("bias", shapes.get(1)));
+                params.add(bias);
+            }
+        } else if (!Arrays.equals(weights.blob().shape(), wShape)) {
+            throw shapeError("weights were set up as " + Arrays.toString(weights.blob().shape())
+                    + " and cannot change to " + Arrays.toString(wShape), bottom);
+        }
+    }
+
+    @Override
+    protected void adoptParams() {
+        weights = params.get(0);
+        bias = params.size() > 1 ? params.get(1) : null;
+        if (spec.biasTerm() != (bias != null)) {
+            throw new IllegalArgumentException("layer '" + name + "': bias_term is " + spec.biasTerm() + " but the shared layer has "
+                    + params.size() + " parameter blob(s)");
+        }
+    }
+
+    @Override
+    public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
+        checkBottom(bottom.get(0));
+        ClBuffer y = top.get(0).data();
+        gemm.backward(bottom.get(0).data(), null, weights.blob().data(), null, null, y);
+        if (bias != null) {
+            int oc = topShape[1];
+            int ohw = topShape[2] * topShape[3];
+            // y_n (OC × OH·OW) += bias (OC × 1) · ones (1 × OH·OW), for every image n.
+            Gemm.batched(engine, false, false, oc, ohw, 1, 1f,
+                    bias.blob().data(), 0, 1, 0,
+                    ones, 0, ohw, 0,
+                    1f, y, 0, ohw, oc * ohw, topShape[0]);
+        }
+    }
+
+    @Override
+    public void backward(List<Blob> top, List<Blob> bottom, boolean[] propagateDown, Pass pass) {
+        Blob in = bottom.get(0);
+        checkBottom(in);
+        ClBuffer topDiff = top.get(0).diff();
+        if (bias != null && !bias.frozen()) {
+            int rows = topShape[0] * topShape[1];
+            int ohw = topShape[2] * topShape[3];
+            // Per image and channel: partial (N·OC × 1) = dTop (N·OC × OH·OW) · ones; then dBias (1 × OC) += onesᵀ (1 × N) · partial (N × OC).
+            Gemm.gemm(engine, false, false, rows, 1, ohw, 1f, topDiff, 0, ohw, ones, 0, 1, 0f, biasPartial, 0, 1);
+            Gemm.gemm(engine, false, false, 1, topShape[1], topShape[0], 1f, ones, 0, topShape[0], biasPartial, 0, topShape[1],
+                    1f, bias.blob().diff(), 0, topShape[1]);
+        }
+        if (!weights.frozen()) {
+            // Caffe's weight gradient of a deconvolution: the convolution's, with the top diff as its input and the bottom as its output diff.
+            gemm.backward(in.data(), topDiff, weights.blob().data(), weights.blob().diff(), null, null);
+        }
+        if (propagateDown[0]) {
+            gemm.forward(topDiff, weights.blob().data(), null, in.diff());
+        }
+    }
+
+    private void checkBottom(Blob in) {
+        if (bottomShape == null) {
+            throw new IllegalStateException("layer '" + name + "' (Deconvolution) used before setUp");
+        }
+        if (!Arrays.equals(in.shape(), bottomShape)) {
+            throw new IllegalStateException("layer '" + name + "' (Deconvolution) was set up for bottom shape "
+                    + Arrays.toString(bottomShape) + " but got " + Arrays.toString(in.shape()) + "; call setUp again");
+        }
+    }
+
+    /** The transposed convolution's multiply-adds, plus one add per output for the bias. */
+    @Override
+    public long forwardFlops() {
+        long biasFlops = topShape != null && bias != null ? (long) topShape[0] * topShape[1] * topShape[2] * topShape[3] : 0;
+        return gemm.forwardFlops() + biasFlops;
+    }
+
+    private static void release(ClBuffer b) {
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        gemm.close();
+        release(ones);
+        release(biasPartial);
+        ones = null;
+        biasPartial = null;
+        onesFloats = 0;
+        partialFloats = 0;
+        super.close();
+    }
+}
