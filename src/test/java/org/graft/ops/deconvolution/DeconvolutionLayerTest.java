@@ -71,7 +71,8 @@ class DeconvolutionLayerTest {
         assertThat(up.learnableBlobs()).isEqualTo(1);
         // The net.json written by the import loads back to the same layers.
         assertThat(NetConfigLoader.parse(r.json(), tmp.resolve("out/net.json")).layers()).isEqualTo(cfg.layers());
-        assertThat(r.json()).contains("\"type\": \"Deconvolution\"").contains("\"bilinear\"");
+        assertThat(r.json()).contains("\"type\": \"Deconvolution\"").contains("\"bilinear\"").contains("\"kernel_size\": 4,")
+                .contains("\"group\": 2");
         // Weights (C, OC/group, kh, kw), found without a device.
         assertThat(WeightShapes.expected(cfg).get("up")).containsExactly(new int[] {2, 1, 4, 4});
         assertThat(WeightShapes.blobShapes(cfg, Phase.TRAIN).get("up")).containsExactly(2, 2, 6, 8);
