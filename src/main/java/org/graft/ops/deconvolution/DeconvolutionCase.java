@@ -109,7 +109,7 @@ public final class DeconvolutionCase {
             int[] out = DeconvolutionReference.outShape(in, s);
             t.require(Arrays.equals(rig.top(0).shape(), out),
                     "top shape " + Arrays.toString(rig.top(0).shape()) + ", expected " + Arrays.toString(out));
-            t.require(layer.chunk() == (shape.oneImagePerStep() ? 1 : in[0]), "images per step " + layer.chunk());
+            t.require(layer.imagesPerStep() == (shape.oneImagePerStep() ? 1 : in[0]), "images per step " + layer.imagesPerStep());
             float[] x = RandomData.uniform(r, rig.bottom(0).count(), -1, 1);
             float[] w = RandomData.uniform(r, rig.param(0).count(), -1, 1);
             float[] b = s.biasTerm() ? RandomData.uniform(r, s.numOutput(), -1, 1) : null;

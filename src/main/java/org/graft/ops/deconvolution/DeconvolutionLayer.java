@@ -6,30 +6,23 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.Gemm;
 import org.graft.kernels.Im2col;
-import org.graft.layers.Layer;
 import org.graft.layers.LayerShapes;
-import org.graft.layers.Param;
 import org.graft.layers.Pass;
 import org.graft.opencl.ClBuffer;
-import org.graft.ops.convolution.ConvolutionGemm;
+import org.graft.ops.convolution.BaseConvolutionLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 
 /**
  * Caffe's Deconvolution layer, the transpose of convolution: its forward pass is a convolution's input
- * gradient and its input gradient a convolution's forward pass (both through {@link ConvolutionGemm}, with the
- * roles of bottom and top swapped). It reads convolution_param ({@link ConvolutionLayer.Spec}); bottom (N, C, H, W),
+ * gradient and its input gradient a convolution's forward pass (both through
+ * {@link org.graft.ops.convolution.ConvolutionGemm}, with the roles of bottom and top swapped). It reads convolution_param ({@link ConvolutionLayer.Spec}); bottom (N, C, H, W),
  * top (N, OC, OH, OW) with OH = stride·(H − 1) + dilation·(kh − 1) + 1 − 2·pad (likewise OW), weights
  * (C, OC/group, kh, kw), bias (OC). Reference: {@link DeconvolutionReference}.
  *
  * <p>The bias is added and its gradient summed by GEMMs against a vector of ones, as Caffe does. Backward skips
  * the gradients of frozen parameters (lr_mult 0).
  */
-public final class DeconvolutionLayer extends Layer {
-    private final ConvolutionLayer.Spec spec;
-    private final ConvolutionGemm gemm;
-    private Param weights;
-    private Param bias;
-    private int[] bottomShape;
+public final class DeconvolutionLayer extends BaseConvolutionLayer {
     private int[] topShape;
     private ClBuffer ones;         // max(OH·OW, N) ones: the bias multiplier
     private ClBuffer biasPartial;  // N·OC per-image sums of the top diff
@@ -42,14 +35,7 @@ public final class DeconvolutionLayer extends Layer {
 
     /** With an explicit workspace bound (the case forces one image per step with it). */
     DeconvolutionLayer(String name, ConvolutionLayer.Spec spec, long workspaceBytes) {
-        super(name);
-        this.spec = spec;
-        this.gemm = new ConvolutionGemm(name, workspaceBytes);
-    }
-
-    @Override
-    public ConvolutionLayer.Spec settings() {
-        return spec;
+        super(name, spec, workspaceBytes);
     }
 
     @Override
@@ -57,43 +43,21 @@ public final class DeconvolutionLayer extends Layer {
         return "Deconvolution";
     }
 
-    /** Images per step, as chosen by the last {@link #setUp}. */
-    int chunk() {
+    /** Images per step, as chosen by the last {@link #setUp} (for the case, in this package). */
+    int imagesPerStep() {
         return gemm.chunk();
     }
 
+    /** Caffe's rule: stride·(in − 1) + dilation·(k − 1) + 1 − 2·pad. */
     @Override
-    public LayerShapes shapes(List<int[]> bottomShapes) {
-        int[] shape = bottomShapes.get(0);
-        if (shape.length != 4) {
-            throw shapeError("expected a 4-D bottom (N, C, H, W)", shape);
-        }
-        int channels = shape[1];
-        int group = spec.group();
-        if (channels >= 0 && channels % group != 0) {
-            throw shapeError("input channels (" + channels + ") must be divisible by group (" + group + ")", shape);
-        }
-        if (spec.numOutput() % group != 0) {
-            throw shapeError("num_output (" + spec.numOutput() + ") must be divisible by group (" + group + ")", shape);
-        }
-        int outH = outSize("height", shape[2], spec.kernelH(), spec.padH(), spec.strideH(), spec.dilationH(), shape);
-        int outW = outSize("width", shape[3], spec.kernelW(), spec.padW(), spec.strideW(), spec.dilationW(), shape);
-        int[] w = {channels, spec.numOutput() / group, spec.kernelH(), spec.kernelW()};
-        List<int[]> params = spec.biasTerm() ? List.of(w, new int[] {spec.numOutput()}) : List.of(w);
-        return new LayerShapes(List.of(new int[] {shape[0], spec.numOutput(), outH, outW}), params);
+    protected long outputSize(int in, int kernel, int pad, int stride, int dilation) {
+        return (long) stride * (in - 1) + (long) dilation * (kernel - 1) + 1 - 2L * pad;
     }
 
-    /** Caffe's rule: stride·(in − 1) + dilation·(k − 1) + 1 − 2·pad, which must be at least 1. */
-    private int outSize(String axis, int in, int k, int pad, int stride, int dil, int[] shape) {
-        if (in < 0) {
-            return -1;
-        }
-        long out = (long) stride * (in - 1) + (long) dil * (k - 1) + 1 - 2L * pad;
-        if (out < 1 || out > Integer.MAX_VALUE) {
-            throw shapeError(String.format("output %s would be %d (input %d, kernel %d, dilation %d, pad %d, stride %d)",
-                    axis, out, in, k, dil, pad, stride), shape);
-        }
-        return (int) out;
+    /** (C, OC/group, kh, kw). */
+    @Override
+    protected int[] weightShape(int channels) {
+        return new int[] {channels, spec.numOutput() / spec.group(), spec.kernelH(), spec.kernelW()};
     }
 
     @Override
@@ -102,7 +66,7 @@ public final class DeconvolutionLayer extends Layer {
         LayerShapes shapes = shapes(bottomShapes);
         int[] bottom = bottomShapes.get(0);
         int[] top = shapes.tops().get(0);
-        setUpParams(shapes.params(), bottom);
+        setUpParams(shapes, bottom);
         // The convolution this layer transposes: from the top (OC channels, OH×OW) to the bottom (C channels, H×W).
         Im2col.Geometry g = new Im2col.Geometry(top[1], top[2], top[3], spec.kernelH(), spec.kernelW(),
                 spec.padH(), spec.padW(), spec.strideH(), spec.strideW(), spec.dilationH(), spec.dilationW());
@@ -124,34 +88,8 @@ public final class DeconvolutionLayer extends Layer {
                 partialFloats = needPartial;
             }
         }
-        this.bottomShape = bottom.clone();
         this.topShape = top.clone();
         return shapes.tops();
-    }
-
-    private void setUpParams(List<int[]> shapes, int[] bottom) {
-        int[] wShape = shapes.get(0);
-        if (weights == null) {
-            weights = new Param("weights", newParam("weights", wShape));
-            params.add(weights);
-            if (spec.biasTerm()) {
-                bias = new Param("bias", newParam("bias", shapes.get(1)));
-                params.add(bias);
-            }
-        } else if (!Arrays.equals(weights.blob().shape(), wShape)) {
-            throw shapeError("weights were set up as " + Arrays.toString(weights.blob().shape())
-                    + " and cannot change to " + Arrays.toString(wShape), bottom);
-        }
-    }
-
-    @Override
-    protected void adoptParams() {
-        weights = params.get(0);
-        bias = params.size() > 1 ? params.get(1) : null;
-        if (spec.biasTerm() != (bias != null)) {
-            throw new IllegalArgumentException("layer '" + name + "': bias_term is " + spec.biasTerm() + " but the shared layer has "
-                    + params.size() + " parameter blob(s)");
-        }
     }
 
     @Override
@@ -192,16 +130,6 @@ public final class DeconvolutionLayer extends Layer {
         }
     }
 
-    private void checkBottom(Blob in) {
-        if (bottomShape == null) {
-            throw new IllegalStateException("layer '" + name + "' (Deconvolution) used before setUp");
-        }
-        if (!Arrays.equals(in.shape(), bottomShape)) {
-            throw new IllegalStateException("layer '" + name + "' (Deconvolution) was set up for bottom shape "
-                    + Arrays.toString(bottomShape) + " but got " + Arrays.toString(in.shape()) + "; call setUp again");
-        }
-    }
-
     /** The transposed convolution's multiply-adds, plus one add per output for the bias. */
     @Override
     public long forwardFlops() {
@@ -217,7 +145,6 @@ public final class DeconvolutionLayer extends Layer {
 
     @Override
     public void close() {
-        gemm.close();
         release(ones);
         release(biasPartial);
         ones = null;
