@@ -1,16 +1,11 @@
 package org.graft.ops.deconvolution;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.graft.engine.Engine;
-import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.convolution.ConvolutionLayer.Spec;
-import org.graft.selftest.GradientCheck;
-import org.graft.selftest.LayerRig;
-import org.graft.selftest.RandomData;
 import org.graft.selftest.SelfTestCase;
 import org.graft.selftest.Tally;
 
@@ -25,10 +20,7 @@ public final class DeconvolutionCase {
     public record Shape(int[] in, Spec spec, boolean oneImagePerStep) {
         @Override
         public String toString() {
-            Spec s = spec;
-            return String.format("in=%s oc=%d k=%dx%d s=%dx%d p=%dx%d d=%dx%d g=%d%s%s", RandomData.shape(in), s.numOutput(),
-                    s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW(),
-                    s.group(), s.biasTerm() ? "" : " no bias", oneImagePerStep ? " one image per step" : "");
+            return ConvolutionCase.describe(in, spec) + (oneImagePerStep ? " one image per step" : "");
         }
     }
 
@@ -99,62 +91,18 @@ public final class DeconvolutionCase {
         return s.oneImagePerStep() ? new DeconvolutionLayer("deconv", s.spec(), 1) : new DeconvolutionLayer("deconv", s.spec());
     }
 
-    /** Forward, then backward onto non-zero parameter diffs (which must be added to) and a stale bottom diff. */
-    public static void check(Engine e, Shape shape, long seed, Tally t) {
-        Random r = new Random(seed);
-        int[] in = shape.in();
-        Spec s = shape.spec();
-        DeconvolutionLayer layer = layer(shape);
-        try (LayerRig rig = LayerRig.of(e, layer, in)) {
-            int[] out = DeconvolutionReference.outShape(in, s);
-            t.require(Arrays.equals(rig.top(0).shape(), out),
-                    "top shape " + Arrays.toString(rig.top(0).shape()) + ", expected " + Arrays.toString(out));
-            t.require(layer.imagesPerStep() == (shape.oneImagePerStep() ? 1 : in[0]), "images per step " + layer.imagesPerStep());
-            float[] x = RandomData.uniform(r, rig.bottom(0).count(), -1, 1);
-            float[] w = RandomData.uniform(r, rig.param(0).count(), -1, 1);
-            float[] b = s.biasTerm() ? RandomData.uniform(r, s.numOutput(), -1, 1) : null;
-            rig.bottom(0).upload(x);
-            rig.param(0).upload(w);
-            if (b != null) {
-                rig.param(1).upload(b);
-            }
-            rig.forward(Pass.test());
-            long topTerms = (long) (in[1] / s.group()) * s.kernelH() * s.kernelW();
-            t.compare("forward", rig.top(0).download(), DeconvolutionReference.forward(x, in, w, b, s),
-                    ConvolutionCase.tol(topTerms), ConvolutionCase.REL);
+    private static final ConvolutionCase.Reference REFERENCE = new ConvolutionCase.Reference(DeconvolutionReference::outShape,
+            DeconvolutionReference::forward, DeconvolutionReference::backward);
 
-            float[] topDiff = RandomData.uniform(r, rig.top(0).count(), -1, 1);
-            float[] wDiff = RandomData.uniform(r, w.length, -1, 1);
-            float[] bDiff = b != null ? RandomData.uniform(r, s.numOutput(), -1, 1) : null;
-            rig.param(0).uploadDiff(wDiff);
-            if (bDiff != null) {
-                rig.param(1).uploadDiff(bDiff);
-            }
-            rig.bottom(0).uploadDiff(RandomData.uniform(r, rig.bottom(0).count(), 50, 60));
-            rig.top(0).uploadDiff(topDiff);
-            rig.backward(new boolean[] {true}, Pass.train(0, 1));
-            float[] expectedW = wDiff.clone();
-            float[] expectedB = bDiff != null ? bDiff.clone() : null;
-            float[] expectedX = DeconvolutionReference.backward(topDiff, x, in, w, s, expectedW, expectedB);
-            long xTerms = (long) (s.numOutput() / s.group()) * s.kernelH() * s.kernelW();
-            t.compare("bottom diff", rig.bottom(0).downloadDiff(), expectedX, ConvolutionCase.tol(xTerms), ConvolutionCase.REL);
-            t.compare("weight diff", rig.param(0).downloadDiff(), expectedW, ConvolutionCase.tol((long) in[0] * in[2] * in[3]),
-                    ConvolutionCase.REL);
-            if (expectedB != null) {
-                t.compare("bias diff", rig.param(1).downloadDiff(), expectedB, ConvolutionCase.tol((long) out[0] * out[2] * out[3]),
-                        ConvolutionCase.REL);
-            }
-        }
+    /** Convolution's check with the deconvolution's reference; the weight diff sums over N·H·W (the bottom's pixels). */
+    public static void check(Engine e, Shape shape, long seed, Tally t) {
+        DeconvolutionLayer layer = layer(shape);
+        int[] in = shape.in();
+        ConvolutionCase.check(e, layer, in, REFERENCE, (long) in[0] * in[2] * in[3], seed, t);
+        t.require(layer.imagesPerStep() == (shape.oneImagePerStep() ? 1 : in[0]), "images per step " + layer.imagesPerStep());
     }
 
     public static void gradient(Engine e, Shape s, long seed, Tally t) {
-        Random r = new Random(seed);
-        try (LayerRig rig = LayerRig.of(e, layer(s), s.in())) {
-            rig.bottom(0).upload(RandomData.uniform(r, rig.bottom(0).count(), -1, 1));
-            for (int p = 0; p < rig.layer().params().size(); p++) {
-                rig.param(p).upload(RandomData.uniform(r, rig.param(p).count(), -1, 1));
-            }
-            t.gradient(rig.gradient(new GradientCheck(), new boolean[] {true}, Pass.train(0, 1)));
-        }
+        ConvolutionCase.gradient(e, layer(s), s.in(), seed, t);
     }
 }
