@@ -116,13 +116,15 @@ public final class DeconvolutionLayer extends BaseConvolutionLayer {
         if (bias != null && !bias.frozen()) {
             int rows = topShape[0] * topShape[1];
             int ohw = topShape[2] * topShape[3];
-            // Per image and channel: partial (N·OC × 1) = dTop (N·OC × OH·OW) · ones; then dBias (1 × OC) += onesᵀ (1 × N) · partial (N × OC).
+            // Per image and channel: partial (N·OC × 1) = dTop (N·OC × OH·OW) · ones,
+            // then over the images: dBias (1 × OC) += onesᵀ (1 × N) · partial (N × OC).
             Gemm.gemm(engine, false, false, rows, 1, ohw, 1f, topDiff, 0, ohw, ones, 0, 1, 0f, biasPartial, 0, 1);
             Gemm.gemm(engine, false, false, 1, topShape[1], topShape[0], 1f, ones, 0, topShape[0], biasPartial, 0, topShape[1],
                     1f, bias.blob().diff(), 0, topShape[1]);
         }
         if (!weights.frozen()) {
-            // Caffe's weight gradient of a deconvolution: the convolution's, with the top diff as its input and the bottom as its output diff.
+            // Caffe's weight gradient of a deconvolution: the convolution's, with the top diff as the convolution's
+            // input and the bottom as its output diff.
             gemm.backward(in.data(), topDiff, weights.blob().data(), weights.blob().diff(), null, null);
         }
         if (propagateDown[0]) {
