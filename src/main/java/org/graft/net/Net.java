@@ -463,7 +463,7 @@ public final class Net implements AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             Entry en = entries.get(i);
             if (en.layer() instanceof AccuracyLayer a) {
-                out.add(new Output(a.name(), en.tops().get(0), a.spec().topK(), 0f));
+                out.add(new Output(a.name(), en.tops().get(0), a.settings().topK(), 0f));
             } else if (en.layer().isLoss()) {
                 out.add(new Output(en.layer().name(), en.tops().get(0), 0, lossWeights.get(i)[0]));
             }

@@ -30,16 +30,22 @@ public enum LayerType implements JsonEnum {
     INPUT("Input", 0, 0, 1, -1, List.of("input_param"), null),
     DATA("Data", 0, 0, 1, 2, List.of("data_param", "transform_param"), null),
     IMAGE_DATA("ImageData", 0, 0, 1, 2, List.of("image_data_param", "transform_param"), null),
-    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), lc -> new ConvolutionLayer(lc.name(), lc.convolutionParam().spec())),
-    POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), lc -> new PoolingLayer(lc.name(), lc.poolingParam())),
-    LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), lc -> new LRNLayer(lc.name(), lc.lrnParam())),
-    RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), lc -> new ReLULayer(lc.name(), lc.reluParam())),
-    DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), lc -> new DropoutLayer(lc.name(), lc.dropoutParam())),
-    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), lc -> new InnerProductLayer(lc.name(), lc.innerProductParam().spec())),
-    SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), lc -> new SoftmaxLayer(lc.name(), lc.softmaxParam())),
-    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"),
-            lc -> new SoftmaxWithLossLayer(lc.name(), lc.lossParam())),
-    ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), lc -> new AccuracyLayer(lc.name(), lc.accuracyParam())),
+    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), ConvolutionLayer.Spec::bind,
+            lc -> new ConvolutionLayer(lc.name(), lc.settings(ConvolutionLayer.Spec.class))),
+    POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), PoolingLayer.Spec::bind,
+            lc -> new PoolingLayer(lc.name(), lc.settings(PoolingLayer.Spec.class))),
+    LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), LRNLayer.Spec::bind, lc -> new LRNLayer(lc.name(), lc.settings(LRNLayer.Spec.class))),
+    RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), ReLULayer.Spec::bind, lc -> new ReLULayer(lc.name(), lc.settings(ReLULayer.Spec.class))),
+    DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), DropoutLayer.Spec::bind,
+            lc -> new DropoutLayer(lc.name(), lc.settings(DropoutLayer.Spec.class))),
+    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), InnerProductLayer.Spec::bind,
+            lc -> new InnerProductLayer(lc.name(), lc.settings(InnerProductLayer.Spec.class))),
+    SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), SoftmaxLayer.Spec::bind,
+            lc -> new SoftmaxLayer(lc.name(), lc.settings(SoftmaxLayer.Spec.class))),
+    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"), SoftmaxWithLossLayer.Spec::bind,
+            lc -> new SoftmaxWithLossLayer(lc.name(), lc.settings(SoftmaxWithLossLayer.Spec.class))),
+    ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), AccuracyLayer.Spec::bind,
+            lc -> new AccuracyLayer(lc.name(), lc.settings(AccuracyLayer.Spec.class))),
     SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
     SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name())),
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
@@ -131,11 +137,6 @@ public enum LayerType implements JsonEnum {
     /** Loss layers: their first top has loss weight 1 unless loss_weight says otherwise (Caffe's rule). */
     public boolean isLoss() {
         return this == SOFTMAX_WITH_LOSS;
-    }
-
-    /** Element-wise layers that may write their top over their bottom (top name = bottom name). */
-    public boolean allowsInPlace() {
-        return this == RELU || this == DROPOUT || this == SIGMOID || this == TANH;
     }
 
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */
