@@ -331,11 +331,11 @@ class CaffeImporterTest {
     void unsupportedLayerTypeNamesTheLayerTheTypeAndTheSupportedList() {
         assertThatThrownBy(() -> importText("""
                 layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 4 } } }
-                layer { name: "cat" type: "Concat" bottom: "x" bottom: "x" top: "y" }
+                layer { name: "lstm" type: "LSTM" bottom: "x" bottom: "x" top: "y" }
                 """)).isInstanceOf(CaffeFormatException.class)
                 .hasMessageContaining("net.prototxt")
-                .hasMessageContaining("layer 'cat'")
-                .hasMessageContaining("'Concat'")
+                .hasMessageContaining("layer 'lstm'")
+                .hasMessageContaining("'LSTM'")
                 .hasMessageContaining("supported types: Input, Data, ImageData, Convolution, Pooling, LRN, ReLU, Dropout,"
                         + " InnerProduct, Softmax, SoftmaxWithLoss, Accuracy, Split");
     }

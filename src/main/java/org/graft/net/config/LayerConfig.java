@@ -98,9 +98,13 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         return type.isLoss() && i == 0 ? 1f : 0f;
     }
 
-    /** The ParamSpec of learnable blob {@code i} (0 = weights, 1 = bias): as given, else lr_mult 1, decay_mult 1. */
+    /**
+     * The ParamSpec of learnable blob {@code i} (0 = weights, 1 = bias): as given, else lr_mult 1, decay_mult 1;
+     * lr_mult and decay_mult 0 for a blob the solver must not update ({@link LayerSettings#solverUpdates}).
+     */
     public ParamSpec paramSpec(int i) {
-        return i < param.size() ? param.get(i) : ParamSpec.DEFAULT;
+        ParamSpec given = i < param.size() ? param.get(i) : ParamSpec.DEFAULT;
+        return settings != null && !settings.solverUpdates(i) ? given.withMultipliers(0f, 0f) : given;
     }
 
     /** Number of learnable blobs: weights, plus bias when bias_term is on; 0 for layers without parameters. */

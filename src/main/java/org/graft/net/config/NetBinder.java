@@ -152,6 +152,14 @@ public final class NetBinder {
             throw at.error(path + ".param", "a " + type.jsonName() + " layer" + (type.hasParams() ? " with these settings" : "")
                     + " has " + layer.learnableBlobs() + " learnable blob(s), but " + specs.size() + " param entries are given");
         }
+        for (int i = 0; i < specs.size(); i++) {
+            // As Caffe refuses it: a blob the layer maintains itself (BatchNorm's statistics) is never the solver's.
+            // Its decay_mult is accepted and has no effect, as in Caffe, where decay is scaled by the zero rate.
+            if (layer.settings() != null && !layer.settings().solverUpdates(i) && specs.get(i).lrMult() != 0f) {
+                throw at.error(path + ".param[" + i + "].lr_mult", "expected 0 (or no param entry): learnable blob " + i + " of a "
+                        + type.jsonName() + " layer is maintained by the layer, not learned by the solver, found " + specs.get(i).lrMult());
+            }
+        }
         return layer;
     }
 
