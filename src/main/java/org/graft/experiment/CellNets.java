@@ -19,6 +19,7 @@ import org.graft.net.config.NetConfig;
 import org.graft.net.config.ParamSpec;
 import org.graft.net.config.SolverConfig;
 import org.graft.net.config.TransformParam;
+import org.graft.ops.batchnorm.BatchNormLayer;
 
 /**
  * Turns the base net.json into one cell's net.json, with the mechanisms of the paper's own files
@@ -28,7 +29,7 @@ import org.graft.net.config.TransformParam;
  * ascending order) and get the experiment's limits (and, with a per-half mean, the half's mean file);</li>
  * <li>the layers with blobs up to chop point n (by default the first n learnable layers) keep their names,
  * so {@code init.weights} (the base cell's final caffemodel) fills them by name; frozen treatments set
- * lr_mult 0 and decay_mult 0 on them;</li>
+ * lr_mult 0 and decay_mult 0 on them, and use_global_stats on copied BatchNorm layers;</li>
  * <li>every other layer with blobs of a copying treatment is renamed {@code <name>-new}, so it is not found
  * in the caffemodel and starts from its fillers; its multipliers are unchanged;</li>
  * <li>the last layer gets one output per class of the target (or the experiment's fixed count);</li>
@@ -79,6 +80,9 @@ final class CellNets {
                         frozen.add(l.paramSpec(b).withMultipliers(0f, 0f));
                     }
                     out = out.withParams(frozen);
+                    if (l.type() == LayerType.BATCH_NORM && cell.treatment().copies()) {
+                        out = withGlobalStats(out);
+                    }
                 }
                 if (!copied && cell.treatment().copies()) {
                     out = out.withName(l.name() + "-new");
@@ -105,6 +109,16 @@ final class CellNets {
         ImageDataParam q = new ImageDataParam(p.source(), p.batchSize(), p.shuffle(), p.newHeight(), p.newWidth(), p.isColor(),
                 p.rootFolder(), classes);
         return l.toBuilder().imageData(q).build();
+    }
+
+    /**
+     * A frozen copy of a BatchNorm layer normalises with the copied statistics in TRAIN too and never updates
+     * them: lr_mult 0 alone would not freeze them, since BatchNorm updates its running sums in the forward pass.
+     * (The random-weights control copies no statistics, so its BatchNorm layers keep using the batch's.)
+     */
+    private static LayerConfig withGlobalStats(LayerConfig l) {
+        BatchNormLayer.Spec s = l.settings(BatchNormLayer.Spec.class);
+        return l.toBuilder().settings(new BatchNormLayer.Spec(true, s.movingAverageFraction(), s.eps())).build();
     }
 
     private static LayerConfig withOutputs(LayerConfig l, int outputs) {

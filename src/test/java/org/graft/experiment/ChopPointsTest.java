@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.graft.layers.Phase;
 import org.graft.net.config.InitConfig;
+import org.graft.net.config.LayerConfig;
+import org.graft.net.config.ParamSpec;
+import org.graft.ops.batchnorm.BatchNormLayer;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.NetConfigWriter;
@@ -116,9 +120,42 @@ class ChopPointsTest {
         assertThat(e.learnable()).containsExactly("conv1", "fc2", "side", "fc3");
         assertThat(e.n()).containsExactly(1, 2);
         Plan p = Planner.plan(e, dir.resolve("grid"), false, null);
-        var a2b = org.graft.net.config.NetConfigLoader.load(p.cellDir("r0-A2B").resolve("net.json"));
-        assertThat(a2b.layers()).extracting(org.graft.net.config.LayerConfig::name)
+        NetConfig a2b = NetConfigLoader.load(p.cellDir("r0-A2B").resolve("net.json"));
+        assertThat(a2b.layers()).extracting(LayerConfig::name)
                 .contains("conv1", "fc2", "side-new", "fc3-new").doesNotContain("side", "fc3", "fc2-new");
+    }
+
+    @Test
+    void aFrozenCopyFreezesBatchNormStatisticsAndAFineTunedOneKeepsBatchStatistics() throws Exception {
+        Path exp = TransferFixtures.writeExperiment(dir, "\"splits\": [{\"name\": \"r0\", \"random\": {\"seed\": 3}}], \"directions\": \"one\","
+                + " \"treatments\": [\"baseA\", \"baseB\", \"AnB\", \"AnB+\", \"random\"], \"chop_points\": [{\"name\": \"stem\", \"layer\": \"relu1\"}]");
+        Path net = dir.resolve("net.json");
+        Files.writeString(net, Files.readString(net).replace("{\"name\": \"relu1\"",
+                "{\"name\": \"bn1\", \"type\": \"BatchNorm\", \"bottom\": [\"conv1\"], \"top\": [\"conv1\"]},\n"
+                        + "{\"name\": \"scale1\", \"type\": \"Scale\", \"bottom\": [\"conv1\"], \"top\": [\"conv1\"], \"scale_param\": {\"bias_term\": true}},\n"
+                        + "{\"name\": \"relu1\""));
+        Experiment e = ExperimentLoader.load(exp);
+        assertThat(e.copied(1)).containsExactly("conv1", "bn1", "scale1");
+        Plan p = Planner.plan(e, dir.resolve("grid"), false, null);
+        NetConfig frozen = NetConfigLoader.load(p.cellDir("r0-A1B").resolve("net.json"));
+        assertThat(layer(frozen, "bn1").settings(BatchNormLayer.Spec.class).useGlobalStats()).isTrue();
+        assertThat(layer(frozen, "bn1").param()).containsOnly(ParamSpec.of(0, 0));
+        assertThat(layer(frozen, "scale1").param()).containsExactly(ParamSpec.of(0, 0), ParamSpec.of(0, 0));
+        NetConfig tuned = NetConfigLoader.load(p.cellDir("r0-A1B+").resolve("net.json"));
+        assertThat(layer(tuned, "bn1").settings(BatchNormLayer.Spec.class).useGlobalStats()).isNull();
+        assertThat(layer(tuned, "scale1").param()).isEmpty();
+        // The random-weights control copies no statistics: its BatchNorm keeps the batch's, its Scale is frozen.
+        NetConfig random = NetConfigLoader.load(p.cellDir("r0-random1B").resolve("net.json"));
+        assertThat(layer(random, "bn1").settings(BatchNormLayer.Spec.class).useGlobalStats()).isNull();
+        assertThat(layer(random, "scale1").param()).containsExactly(ParamSpec.of(0, 0), ParamSpec.of(0, 0));
+        // Base networks and the fresh layers above the cut are untouched.
+        assertThat(layer(NetConfigLoader.load(p.cellDir("r0-baseA").resolve("net.json")), "bn1").settings(BatchNormLayer.Spec.class)
+                .useGlobalStats()).isNull();
+        assertThat(frozen.layers()).extracting(LayerConfig::name).contains("fc2-new", "fc3-new");
+    }
+
+    private static LayerConfig layer(NetConfig n, String name) {
+        return n.layer(name, Phase.TRAIN).orElseThrow(() -> new AssertionError("no layer " + name));
     }
 
     private String refused(String chopPoints) throws Exception {
