@@ -154,6 +154,29 @@ class ChopPointsTest {
         assertThat(frozen.layers()).extracting(LayerConfig::name).contains("fc2-new", "fc3-new");
     }
 
+    @Test
+    void anInceptionBlockIsCutAtItsConcatNotInsideIt() throws Exception {
+        String inception = """
+                {"name": "inc/1x1", "type": "Convolution", "bottom": ["pool1"], "top": ["inc/1x1"],
+                 "convolution_param": {"num_output": 2, "kernel_size": 1, "weight_filler": {"type": "xavier"}}},
+                {"name": "inc/3x3", "type": "Convolution", "bottom": ["pool1"], "top": ["inc/3x3"],
+                 "convolution_param": {"num_output": 2, "kernel_size": 3, "pad": 1, "weight_filler": {"type": "xavier"}}},
+                {"name": "inc/output", "type": "Concat", "bottom": ["inc/1x1", "inc/3x3"], "top": ["inc/output"]},
+                {"name": "fc2", "type": "InnerProduct", "bottom": ["inc/output"],""";
+        String splits = "\"splits\": [{\"name\": \"r0\", \"random\": {\"seed\": 3}}], ";
+        Path exp = TransferFixtures.writeExperiment(dir, splits + "\"chop_points\": [\"pool1\", {\"name\": \"inc\", \"prefix\": \"inc/\"}]");
+        Path net = dir.resolve("net.json");
+        String text = Files.readString(net).replace("{\"name\": \"fc2\", \"type\": \"InnerProduct\", \"bottom\": [\"pool1\"],", inception);
+        Files.writeString(net, text);
+        Experiment e = ExperimentLoader.load(exp);
+        assertThat(e.chopPoints()).containsExactly(new ChopPoint("pool1", List.of("conv1")), new ChopPoint("inc", List.of("conv1", "inc/1x1", "inc/3x3")));
+
+        Files.writeString(exp, Files.readString(exp).replace("{\"name\": \"inc\", \"prefix\": \"inc/\"}", "\"inc/3x3\""));
+        Throwable t = catchThrowable(() -> ExperimentLoader.load(exp));
+        assertThat(t).isInstanceOf(ExperimentException.class).hasMessageContaining("chop_points[1]: the cut at chop point \"inc/3x3\" is not clean:"
+                + " layer 'inc/1x1' reads blob 'pool1' of layer 'pool1', which is below the cut, and its path joins the layers above the cut at layer 'inc/output'");
+    }
+
     private static LayerConfig layer(NetConfig n, String name) {
         return n.layer(name, Phase.TRAIN).orElseThrow(() -> new AssertionError("no layer " + name));
     }
