@@ -47,6 +47,7 @@ final class LayerMappings {
         TABLE.put(LayerType.ABSVAL, unary("Abs"));
         TABLE.put(LayerType.POWER, ElementwiseMappings::power);
         TABLE.put(LayerType.CLIP, ElementwiseMappings::clip);
+        TABLE.put(LayerType.DECONVOLUTION, LayerMappings::deconvolution);
     }
 
     private LayerMappings() {
@@ -80,6 +81,23 @@ final class LayerMappings {
         String w = g.weightInitializer(l, 0, "weights");
         List<String> in = s.biasTerm() ? List.of(x, w, g.weightInitializer(l, 1, "bias")) : List.of(x, w);
         g.node(l, "Conv", in, g.top(l, 0)).ints("kernel_shape", s.kernelH(), s.kernelW())
+                .ints("strides", s.strideH(), s.strideW()).ints("pads", s.padH(), s.padW(), s.padH(), s.padW())
+                .ints("dilations", s.dilationH(), s.dilationW()).i("group", s.group());
+    }
+
+    /**
+     * Deconvolution: ONNX ConvTranspose; Caffe's weights (in, out/group, kh, kw) are ONNX's layout, and both give
+     * stride·(in − 1) + dilation·(k − 1) + 1 − 2·pad without output_padding.
+     */
+    private static void deconvolution(LayerConfig l, OnnxGraph g) {
+        ConvolutionLayer.Spec s = l.settings(ConvolutionLayer.Spec.class);
+        if (g.bottomShape(l, 0).length != 4) {
+            throw OnnxExportException.of(l, "expected a 4-axis bottom");
+        }
+        String x = g.bottom(l, 0);
+        String w = g.weightInitializer(l, 0, "weights");
+        List<String> in = s.biasTerm() ? List.of(x, w, g.weightInitializer(l, 1, "bias")) : List.of(x, w);
+        g.node(l, "ConvTranspose", in, g.top(l, 0)).ints("kernel_shape", s.kernelH(), s.kernelW())
                 .ints("strides", s.strideH(), s.strideW()).ints("pads", s.padH(), s.padW(), s.padH(), s.padW())
                 .ints("dilations", s.dilationH(), s.dilationW()).i("group", s.group());
     }

@@ -85,7 +85,7 @@ class OnnxMappingTest {
     }
 
     @Test
-    void groupedDilatedStridedConvolutionsWithAndWithoutBias() {
+    void groupedDilatedStridedConvolutionsAndDeconvolutionsWithAndWithoutBias() {
         String net = input(1, 4, 11, 9)
                 + "layer { name: \"gd\" type: \"Convolution\" bottom: \"data\" top: \"gd\" convolution_param { num_output: 6 group: 2"
                 + " kernel_h: 3 kernel_w: 2 stride_h: 2 stride_w: 1 pad_h: 2 pad_w: 1 dilation: 2 } }\n"
@@ -94,6 +94,13 @@ class OnnxMappingTest {
                 + "layer { name: \"c1\" type: \"Convolution\" bottom: \"dw\" top: \"c1\" convolution_param { num_output: 3 kernel_size: 1 stride: 3 } }\n";
         OnnxRoundTrip.Run r = run("conv", net, 1, 4, 11, 9);
         assertThat(r.comparisons()).extracting(OnnxRoundTrip.Comparison::output).containsExactly("gd", "c1");
+        OnnxRoundTrip.Run d = run("deconv", input(2, 4, 5, 4)
+                + "layer { name: \"up\" type: \"Deconvolution\" bottom: \"data\" top: \"up\" convolution_param { num_output: 6 group: 2"
+                + " kernel_h: 4 kernel_w: 3 stride_h: 2 stride_w: 3 pad_h: 1 pad_w: 0 dilation: 2 } }\n"
+                + "layer { name: \"up2\" type: \"Deconvolution\" bottom: \"data\" top: \"up2\" convolution_param { num_output: 3"
+                + " kernel_size: 2 stride: 2 bias_term: false } }\n", 2, 4, 5, 4);
+        assertThat(ops(d)).containsExactly("ConvTranspose", "ConvTranspose");
+        assertThat(d.comparisons().get(1).shape()).containsExactly(2, 3, 10, 8);
         assertThat(r.export().model().getGraph().getNode(0).getAttributeList()).anySatisfy(a -> {
             assertThat(a.getName()).isEqualTo("group");
             assertThat(a.getI()).isEqualTo(2);
