@@ -67,6 +67,18 @@ class OnnxModelsTest {
                 List.of("conv1", "norm1", "pool2")).assertClose("Fashion");
     }
 
+    /** The small ResNet example (BatchNorm + Scale, Eltwise SUM shortcuts, global average pooling) with seeded random weights. */
+    @Test
+    void resnetFashionExampleWithSeededRandomWeights() {
+        NetConfig cfg = NetConfigLoader.load(Repo.path("examples", "transfer", "resnet-fashion", "net.json"));
+        Path w = OnnxRoundTrip.randomWeights(cfg, new int[] {1, 28, 28}, 77, tmp.resolve("resnet.caffemodel"));
+        OnnxRoundTrip.Run r = OnnxRoundTrip.run(cfg, w, OnnxRoundTrip.randomInput(21, 2, 1, 28, 28),
+                new OnnxExporter.Options(13, 0, new int[] {1, 28, 28}), List.of("conv1", "res2a_branch2b", "res2a", "res4a", "pool5"))
+                .assertClose("ResNet-Fashion");
+        assertThat(r.export().model().getGraph().getNodeList()).extracting(n -> n.getOpType())
+                .contains("BatchNormalization", "Add", "GlobalAveragePool");
+    }
+
     /** The paper's CaffeNet (train_val, TEST phase) at batch 1, 3×227×227, seeded random weights (61M floats). */
     @Test
     void paperCaffeNetWithSeededRandomWeights() {
