@@ -158,26 +158,36 @@ public final class OnnxExporter {
     }
 
     /**
-     * The unread blobs are the outputs. One rewritten in place ends in a tensor named after its last layer;
-     * it takes the blob's name, and the blob's earlier value is renamed after the layer that wrote it.
+     * The unread blobs are the outputs, each named after its blob. One rewritten in place ends in a tensor named
+     * after its last layer: it takes the blob's name, and the blob's earlier value is renamed after the layer that
+     * wrote it. A blob that is another name for a tensor already given out (Split's tops, an input passed
+     * through by Dropout) gets its own tensor through an Identity node.
      */
     private static List<Output> nameOutputs(OnnxGraph g, Map<String, int[]> inputs) {
         List<Output> out = new ArrayList<>();
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (Map.Entry<String, String> e : g.unread().entrySet()) {
             String blob = e.getKey();
             String tensor = e.getValue();
-            if (inputs.containsKey(tensor) && tensor.equals(blob)) {
+            if (inputs.containsKey(blob) && tensor.equals(blob)) {
                 continue;  // an input nothing reads (e.g. a second Input top left unused)
             }
-            if (!tensor.equals(blob) && !inputs.containsKey(blob)) {
+            if (given.contains(tensor) || inputs.containsKey(tensor) && !tensor.equals(blob)) {
+                String name = g.unique(g.isTaken(blob) ? blob + "/output" : blob);
+                g.node(blob, "Identity", List.of(tensor), name);
+                out.add(new Output(name, blob, blob));
+                given.add(name);
+            } else if (!tensor.equals(blob) && !inputs.containsKey(blob)) {
                 if (g.isTaken(blob)) {
                     String writer = g.writerOf(blob);
                     g.rename(blob, g.unique(writer == null ? blob + "/before_" + tensor : writer + "/" + blob));
                 }
                 g.rename(tensor, blob);
                 out.add(new Output(blob, blob, tensor));
+                given.add(blob);
             } else {
                 out.add(new Output(tensor, blob, tensor));
+                given.add(tensor);
             }
         }
         return out;

@@ -33,6 +33,8 @@ final class OnnxGraph {
     private final Set<String> consumed = new HashSet<>();
     /** Node names: a namespace of their own in ONNX. */
     private final Set<String> nodeNames = new HashSet<>();
+    /** Caffe's available blobs: produced and not read since (in-place rewriting reads and produces again). */
+    private final Set<String> available = new java.util.LinkedHashSet<>();
     /** The layer that wrote each tensor (for names of renamed tensors). */
     private final Map<String, String> writer = new HashMap<>();
     private final List<NodeProto.Builder> nodes = new ArrayList<>();
@@ -64,6 +66,7 @@ final class OnnxGraph {
     void input(String blob) {
         claim(blob);
         current.put(blob, blob);
+        available.add(blob);
     }
 
     /** The tensor holding the layer's bottom {@code i} now. */
@@ -75,6 +78,7 @@ final class OnnxGraph {
                     + " (a label blob? labels are not part of an exported model)");
         }
         consumed.add(t);
+        available.remove(blob);
         return t;
     }
 
@@ -110,6 +114,7 @@ final class OnnxGraph {
         String blob = layer.top().get(i);
         String name = unique(layer.bottom().contains(blob) ? layer.name() : blob);
         current.put(blob, name);
+        available.add(blob);
         writer.put(name, layer.name());
         return name;
     }
@@ -117,6 +122,7 @@ final class OnnxGraph {
     /** Top {@code i} of the layer is tensor {@code tensor} unchanged (Split, Dropout at inference): no node. */
     void alias(LayerConfig layer, int i, String tensor) {
         current.put(layer.top().get(i), tensor);
+        available.add(layer.top().get(i));
     }
 
     /** A tensor for an intermediate result of the layer's decomposition, e.g. "norm1/squares". */
@@ -170,9 +176,14 @@ final class OnnxGraph {
 
     /** Appends a node of the layer; inputs must be tensors already written (or "" for an absent optional one). */
     Node node(LayerConfig layer, String opType, List<String> inputs, String... outputs) {
-        String name = layer.name();
+        return node(layer.name(), opType, inputs, outputs);
+    }
+
+    /** A node named after {@code base} (made unique). */
+    Node node(String base, String opType, List<String> inputs, String... outputs) {
+        String name = base;
         for (int k = 2; !nodeNames.add(name); k++) {
-            name = layer.name() + "/" + opType + (k == 2 ? "" : "_" + k);
+            name = base + "/" + opType + (k == 2 ? "" : "_" + k);
         }
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(name).addAllInput(inputs).addAllOutput(List.of(outputs));
         for (String in : inputs) {
@@ -209,13 +220,14 @@ final class OnnxGraph {
 
     // ------------------------------------------------------------------------------ finishing
 
-    /** The Caffe blobs whose final tensor no node reads, in the order they were first written: the outputs. */
+    /**
+     * The net's outputs as Caffe finds them: the blobs produced and not read since (a blob rewritten in place
+     * counts once, as its last writer left it), in the order they became available, with their tensors.
+     */
     Map<String, String> unread() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : current.entrySet()) {
-            if (!consumed.contains(e.getValue()) && !out.containsValue(e.getValue())) {
-                out.put(e.getKey(), e.getValue());
-            }
+        for (String blob : available) {
+            out.put(blob, current.get(blob));
         }
         return out;
     }

@@ -144,6 +144,18 @@ class OnnxMappingTest {
                 .map(n -> n.getAttribute(0).getI())).containsExactly(2L, 3L);
     }
 
+    /** Outputs follow Caffe's rule (produced, not read since) and each gets its own tensor named after its blob. */
+    @Test
+    void outputsAreTheUnreadBlobsEachUnderItsOwnName() {
+        OnnxRoundTrip.Run r = run("outputs", input(2, 3, 4, 5)
+                + "layer { name: \"conv\" type: \"Convolution\" bottom: \"data\" top: \"c\" convolution_param { num_output: 2 kernel_size: 1 } }\n"
+                + "layer { name: \"split\" type: \"Split\" bottom: \"c\" top: \"c1\" top: \"c2\" }\n"
+                + "layer { name: \"drop\" type: \"Dropout\" bottom: \"data\" top: \"d\" }\n"
+                + "layer { name: \"relu\" type: \"ReLU\" bottom: \"c2\" top: \"c2\" }\n", 2, 3, 4, 5);
+        assertThat(r.export().outputs()).extracting(OnnxExporter.Output::name).containsExactly("c1", "d", "c2");
+        assertThat(r.export().outputs()).extracting(OnnxExporter.Output::graftName).containsExactly("c", "d", "relu");
+    }
+
     @Test
     void fixedBatchAndNewerOpsetRunToo() {
         NetConfig cfg = OnnxRoundTrip.prototxt(tmp, "fixed", input(2, 3, 9, 9)
