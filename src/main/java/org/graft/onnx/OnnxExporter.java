@@ -1,7 +1,6 @@
 package org.graft.onnx;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,12 +115,16 @@ public final class OnnxExporter {
             layers.add(l.asInput(new InputParam(shapes)));
             notes.addAll(pre.notes(l));
         }
+        if (o.inputShape() != null && pre == null) {
+            throw new OnnxExportException("--input-shape gives the image shape of a data layer; net '" + cfg.name()
+                    + "' has none in phase TEST (its Input layers declare their shapes)");
+        }
         if (inputs.isEmpty()) {
             throw new OnnxExportException("net '" + cfg.name() + "' has no Input or data layer in phase TEST; an ONNX model needs an input");
         }
         NetConfig shaped = cfg.withLayers(layers);
         Map<String, int[]> shapes = WeightShapes.blobShapes(shaped, Phase.TEST);
-        OnnxGraph g = new OnnxGraph(o.opset(), o.batch() == 0, shapes, weights);
+        OnnxGraph g = new OnnxGraph(o.batch() == 0, shapes, weights);
         for (String in : inputs.keySet()) {
             g.input(in);
         }
@@ -232,9 +235,5 @@ public final class OnnxExporter {
         }
         t.setShape(s);
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
-    }
-
-    static String describe(int[] shape) {
-        return Arrays.toString(shape);
     }
 }

@@ -24,7 +24,6 @@ import org.graft.onnx.proto.Onnx.TensorProto;
  * names them); {@link OnnxExporter} renames at the end so that the graph's outputs carry the blob names.
  */
 final class OnnxGraph {
-    private final int opset;
     private final boolean dynamicBatch;
     private final Map<String, int[]> shapes;
     private final Map<String, List<WeightBlob>> weights;
@@ -44,15 +43,10 @@ final class OnnxGraph {
      * @param shapes  every Caffe blob's shape (batch as configured; a dynamic batch never enters a constant)
      * @param weights the learned blobs by layer name, in the shapes the layers use
      */
-    OnnxGraph(int opset, boolean dynamicBatch, Map<String, int[]> shapes, Map<String, List<WeightBlob>> weights) {
-        this.opset = opset;
+    OnnxGraph(boolean dynamicBatch, Map<String, int[]> shapes, Map<String, List<WeightBlob>> weights) {
         this.dynamicBatch = dynamicBatch;
         this.shapes = shapes;
         this.weights = weights;
-    }
-
-    int opset() {
-        return opset;
     }
 
     /** Whether the model's batch dimension is symbolic: no constant may then depend on it. */

@@ -48,6 +48,8 @@ class ExportOnnxCommandTest {
         assertThat(opset.err()).contains("--opset 9 is not supported; Graft writes opsets 13 to 21");
         CliRun batch = CliRun.run("export", LENET, WEIGHTS, "--format", "onnx", "--batch", "many", "-o", out.toString());
         assertThat(batch.err()).contains("--batch expects a positive number or 'dynamic', got 'many'");
+        CliRun shape = CliRun.run("export", LENET, WEIGHTS, "--format", "onnx", "--input-shape", "1,28,28", "-o", out.toString());
+        assertThat(shape.err()).contains("--input-shape gives the image shape of a data layer; net 'LeNet' has none");
         assertThat(Files.exists(out)).isFalse();
     }
 
