@@ -1,0 +1,19 @@
+package org.graft.zoo;
+
+/** VGG-16 (testdata/zoo/vgg16) imports, times and trains in Graft. */
+class Vgg16Test extends ZooNetChecks {
+    @Override
+    String net() {
+        return "vgg16";
+    }
+
+    @Override
+    String scores() {
+        return "fc8";
+    }
+
+    @Override
+    int trainSide() {
+        return 224;
+    }
+}
