@@ -52,9 +52,7 @@ final class SyntheticInputs {
             if (lc.top().size() > 1) {
                 shapes.add(BlobShape.of(batch));
             }
-            out.add(new LayerConfig(lc.name(), LayerType.INPUT, lc.bottom(), lc.top(), lc.param(), lc.lossWeight(), lc.include(),
-                    lc.exclude(), lc.propagateDown(), null, null, null, null, null, null, null, null, null,
-                    new InputParam(shapes), null, null, null, null));
+            out.add(lc.asInput(new InputParam(shapes)));
         }
         return cfg.withLayers(out);
     }

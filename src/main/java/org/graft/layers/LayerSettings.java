@@ -25,9 +25,4 @@ public interface LayerSettings {
     default Caffe.FillerParameter filler(int blob) {
         return Caffe.FillerParameter.getDefaultInstance();
     }
-
-    /** Whether the layer may write its top over its bottom (top name = bottom name), as Caffe allows it. */
-    default boolean allowsInPlace() {
-        return false;
-    }
 }

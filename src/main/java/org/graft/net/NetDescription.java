@@ -13,11 +13,8 @@ import org.graft.layers.Layer;
 import org.graft.layers.Param;
 import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
-import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
@@ -122,14 +119,6 @@ public final class NetDescription {
             s.put("pad_w", p.padW());
             s.put("global_pooling", p.globalPooling());
             s.put("round_mode", p.roundMode().name());
-        } else if (l instanceof LRNLayer n) {
-            key = "lrn_param";
-            LRNLayer.Spec p = n.spec();
-            s.put("local_size", p.localSize());
-            s.put("alpha", p.alpha());
-            s.put("beta", p.beta());
-            s.put("k", p.k());
-            s.put("norm_region", p.region().name());
         } else if (l instanceof InnerProductLayer ip) {
             key = "inner_product_param";
             InnerProductLayer.Spec p = ip.spec();
@@ -137,12 +126,6 @@ public final class NetDescription {
             s.put("bias_term", p.biasTerm());
             s.put("transpose", p.transpose());
             s.put("axis", p.axis());
-        } else if (l instanceof DropoutLayer d) {
-            key = "dropout_param";
-            s.put("dropout_ratio", d.spec().dropoutRatio());
-        } else if (l instanceof ReLULayer r) {
-            key = "relu_param";
-            s.put("negative_slope", r.spec().negativeSlope());
         } else if (l instanceof SoftmaxLayer sm) {
             key = "softmax_param";
             s.put("axis", sm.spec().axis());

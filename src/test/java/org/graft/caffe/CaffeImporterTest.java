@@ -3,7 +3,9 @@ package org.graft.caffe;
 import org.graft.testing.Repo;
 
 import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.lrn.LRNLayer;
+import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -199,10 +201,10 @@ class CaffeImporterTest {
         assertThat(new int[] {pool.kernelH(), pool.kernelW(), pool.strideH(), pool.padW()}).containsExactly(3, 3, 2, 1);
         assertThat(pool.roundMode()).isEqualTo(Caffe.PoolingParameter.RoundMode.FLOOR);
         assertThat(layer(c, "gpool").poolingParam().globalPooling()).isTrue();
-        assertThat(layer(c, "lrn1").lrnParam()).isEqualTo(new LRNLayer.Spec(3, 0.001f, 0.6f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
-        assertThat(layer(c, "lrn2").lrnParam()).isEqualTo(new LRNLayer.Spec(7, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
-        assertThat(layer(c, "leaky").reluParam().negativeSlope()).isEqualTo(0.1f);
-        assertThat(layer(c, "drop").dropoutParam().dropoutRatio()).isEqualTo(0.3f);
+        assertThat(layer(c, "lrn1").settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(3, 0.001f, 0.6f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
+        assertThat(layer(c, "lrn2").settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(7, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
+        assertThat(layer(c, "leaky").settings(ReLULayer.Spec.class).negativeSlope()).isEqualTo(0.1f);
+        assertThat(layer(c, "drop").settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.3f);
 
         InnerProductParam fc = layer(c, "fc").innerProductParam();
         assertThat(fc.spec().numOutput()).isEqualTo(7);

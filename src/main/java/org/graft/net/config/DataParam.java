@@ -3,6 +3,7 @@ package org.graft.net.config;
 import java.nio.file.Path;
 import java.util.List;
 import org.graft.caffe.proto.Caffe.DataParameter.DB;
+import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 
 /**
@@ -15,6 +16,21 @@ public record DataParam(Path source, int batchSize, DB backend, Path labelSource
                         Boolean shuffle, Integer limit) {
     public DataParam {
         classes = classes == null ? List.of() : List.copyOf(classes);
+    }
+
+    /** Sets data_param on {@code layer}: the required fields and those given. */
+    public void writeTo(Caffe.LayerParameter.Builder layer) {
+        Caffe.DataParameter.Builder p = layer.getDataParamBuilder().setSource(source.toString()).setBatchSize(batchSize)
+                .setBackend(backend).addAllClasses(classes);
+        if (labelSource != null) {
+            p.setLabelSource(labelSource.toString());
+        }
+        if (shuffle != null) {
+            p.setShuffle(shuffle);
+        }
+        if (limit != null) {
+            p.setLimit(limit);
+        }
     }
 
     /** Whether to shuffle in {@code phase}: as given, or by default only in TRAIN. */

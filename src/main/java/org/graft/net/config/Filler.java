@@ -45,6 +45,31 @@ public record Filler(Type type, float value, float min, float max, float mean, f
         throw new IllegalArgumentException("unknown filler type \"" + f.getType() + "\"");
     }
 
+    /** As caffe.proto holds it: the type, and the values that differ from the defaults. */
+    public Caffe.FillerParameter toProto() {
+        Caffe.FillerParameter.Builder p = Caffe.FillerParameter.newBuilder().setType(type.jsonName());
+        Filler d = DEFAULT;
+        if (value != d.value) {
+            p.setValue(value);
+        }
+        if (min != d.min) {
+            p.setMin(min);
+        }
+        if (max != d.max) {
+            p.setMax(max);
+        }
+        if (mean != d.mean) {
+            p.setMean(mean);
+        }
+        if (std != d.std) {
+            p.setStd(std);
+        }
+        if (varianceNorm != d.varianceNorm) {
+            p.setVarianceNorm(varianceNorm);
+        }
+        return p.build();
+    }
+
     public static Filler constant(float value) {
         return new Filler(Type.CONSTANT, value, 0f, 1f, 0f, 1f, VarianceNorm.FAN_IN);
     }

@@ -2,6 +2,7 @@ package org.graft.net.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 
 /**
  * Caffe's ImageDataParameter: a text file of "path label" lines. Paths in the list are resolved against
@@ -13,5 +14,26 @@ public record ImageDataParam(Path source, int batchSize, boolean shuffle, int ne
                              boolean isColor, Path rootFolder, List<Integer> classes) {
     public ImageDataParam {
         classes = classes == null ? List.of() : List.copyOf(classes);
+    }
+
+    /** Sets image_data_param on {@code layer}: the source, the batch size and what differs from the defaults. */
+    public void writeTo(Caffe.LayerParameter.Builder layer) {
+        Caffe.ImageDataParameter.Builder p = layer.getImageDataParamBuilder().setSource(source.toString())
+                .setBatchSize(batchSize).addAllClasses(classes);
+        if (rootFolder != null) {
+            p.setRootFolder(rootFolder.toString());
+        }
+        if (shuffle) {
+            p.setShuffle(true);
+        }
+        if (newHeight != 0) {
+            p.setNewHeight(newHeight);
+        }
+        if (newWidth != 0) {
+            p.setNewWidth(newWidth);
+        }
+        if (!isColor) {
+            p.setIsColor(false);
+        }
     }
 }

@@ -4,28 +4,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.graft.caffe.proto.Caffe;
+import org.graft.layers.Layer;
 import org.graft.layers.LayerSettings;
 import org.graft.layers.Phase;
 import org.graft.layers.SettingChecks;
 import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.dropout.DropoutLayer;
-import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * One layer of a net.json, mirroring Caffe's V2 LayerParameter. Lists are never null (empty when absent).
  * The typed parameter that applies to the layer's type is never null either: when the file leaves it out
- * it holds Caffe's defaults (e.g. a ReLU layer always has a {@link ReLULayer.Spec}); parameters that do not
+ * it holds Caffe's defaults (e.g. a Pooling layer always has a {@link PoolingLayer.Spec}); parameters that do not
  * apply to the type are null. Data and ImageData layers always have a transform param.
  */
 public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
                           List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
                           List<Boolean> propagateDown,
-                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam, LRNLayer.Spec lrnParam,
-                          DropoutLayer.Spec dropoutParam, InnerProductParam innerProductParam, ReLULayer.Spec reluParam,
+                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam,
+                          InnerProductParam innerProductParam,
                           SoftmaxLayer.Spec softmaxParam, SoftmaxWithLossLayer.Spec lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
                           ImageDataParam imageDataParam, LayerSettings settings) {
@@ -42,9 +40,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         propagateDown = copy(propagateDown);
         // Caffe reads an absent sub-message as its defaults; doing it once here spares every reader a null check.
         switch (type) {
-            case LRN -> lrnParam = orDefault(lrnParam, LRNLayer.Spec.defaults());
-            case RELU -> reluParam = orDefault(reluParam, new ReLULayer.Spec());
-            case DROPOUT -> dropoutParam = orDefault(dropoutParam, new DropoutLayer.Spec(0.5f));
             case SOFTMAX -> softmaxParam = orDefault(softmaxParam, SoftmaxLayer.Spec.defaults());
             case SOFTMAX_WITH_LOSS -> lossParam = orDefault(lossParam, SoftmaxWithLossLayer.Spec.defaults());
             case ACCURACY -> accuracyParam = orDefault(accuracyParam, AccuracyLayer.Spec.defaults());
@@ -64,9 +59,14 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         return kind.cast(settings);
     }
 
-    /** Whether this layer may write its top over its bottom. */
+    /** Whether this layer may write its top over its bottom: the layer says (it alone knows what its backward needs). */
     public boolean allowsInPlace() {
-        return settings != null ? settings.allowsInPlace() : type.allowsInPlace();
+        if (type.isData()) {
+            return false;
+        }
+        try (Layer layer = type.create(this)) {
+            return layer.allowsInPlace();
+        }
     }
 
     public static Builder builder(String name, LayerType type) {
@@ -84,10 +84,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         b.propagateDown.addAll(propagateDown);
         b.convolution = convolutionParam;
         b.pooling = poolingParam;
-        b.lrn = lrnParam;
-        b.dropout = dropoutParam;
         b.innerProduct = innerProductParam;
-        b.relu = reluParam;
         b.softmax = softmaxParam;
         b.loss = lossParam;
         b.accuracy = accuracyParam;
@@ -137,6 +134,16 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         return 0;
     }
 
+    /** An Input layer in this layer's place: same name, tops and phase rules (a data layer fed synthetic batches). */
+    public LayerConfig asInput(InputParam shapes) {
+        Builder b = new Builder(name, LayerType.INPUT);
+        b.top.addAll(top);
+        b.include.addAll(include);
+        b.exclude.addAll(exclude);
+        b.input = shapes;
+        return b.build();
+    }
+
     public LayerConfig withName(String newName) {
         return toBuilder().name(newName).build();
     }
@@ -169,10 +176,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private final List<Boolean> propagateDown = new ArrayList<>();
         private ConvolutionParam convolution;
         private PoolingLayer.Spec pooling;
-        private LRNLayer.Spec lrn;
-        private DropoutLayer.Spec dropout;
         private InnerProductParam innerProduct;
-        private ReLULayer.Spec relu;
         private SoftmaxLayer.Spec softmax;
         private SoftmaxWithLossLayer.Spec loss;
         private AccuracyLayer.Spec accuracy;
@@ -237,23 +241,8 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder lrn(LRNLayer.Spec p) {
-            lrn = p;
-            return this;
-        }
-
-        public Builder dropout(DropoutLayer.Spec p) {
-            dropout = p;
-            return this;
-        }
-
         public Builder innerProduct(InnerProductParam p) {
             innerProduct = p;
-            return this;
-        }
-
-        public Builder relu(ReLULayer.Spec p) {
-            relu = p;
             return this;
         }
 
@@ -300,7 +289,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
 
         public LayerConfig build() {
             return new LayerConfig(name, type, bottom, top, param, lossWeight, include, exclude, propagateDown,
-                    convolution, pooling, lrn, dropout, innerProduct, relu, softmax, loss, accuracy, input,
+                    convolution, pooling, innerProduct, softmax, loss, accuracy, input,
                     transform, data, imageData, settings);
         }
     }

@@ -32,9 +32,10 @@ public enum LayerType implements JsonEnum {
     IMAGE_DATA("ImageData", 0, 0, 1, 2, List.of("image_data_param", "transform_param"), null),
     CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), lc -> new ConvolutionLayer(lc.name(), lc.convolutionParam().spec())),
     POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), lc -> new PoolingLayer(lc.name(), lc.poolingParam())),
-    LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), lc -> new LRNLayer(lc.name(), lc.lrnParam())),
-    RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), lc -> new ReLULayer(lc.name(), lc.reluParam())),
-    DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), lc -> new DropoutLayer(lc.name(), lc.dropoutParam())),
+    LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), LRNLayer.Spec::bind, lc -> new LRNLayer(lc.name(), lc.settings(LRNLayer.Spec.class))),
+    RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), ReLULayer.Spec::bind, lc -> new ReLULayer(lc.name(), lc.settings(ReLULayer.Spec.class))),
+    DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), DropoutLayer.Spec::bind,
+            lc -> new DropoutLayer(lc.name(), lc.settings(DropoutLayer.Spec.class))),
     INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), lc -> new InnerProductLayer(lc.name(), lc.innerProductParam().spec())),
     SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), lc -> new SoftmaxLayer(lc.name(), lc.softmaxParam())),
     SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"),
@@ -131,11 +132,6 @@ public enum LayerType implements JsonEnum {
     /** Loss layers: their first top has loss weight 1 unless loss_weight says otherwise (Caffe's rule). */
     public boolean isLoss() {
         return this == SOFTMAX_WITH_LOSS;
-    }
-
-    /** Element-wise layers that may write their top over their bottom (top name = bottom name). */
-    public boolean allowsInPlace() {
-        return this == RELU || this == DROPOUT || this == SIGMOID || this == TANH;
     }
 
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */

@@ -15,10 +15,7 @@ import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.graft.layers.SettingChecks;
 import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.dropout.DropoutLayer;
-import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
@@ -231,9 +228,6 @@ public final class NetBinder {
                     .getConvolutionParam(), path + ".convolution_param"));
             case POOLING -> b.pooling(pooling(required(l, type, "pooling_param", "kernel_size and stride, or global_pooling", path)
                     .getPoolingParam(), path + ".pooling_param"));
-            case LRN -> b.lrn(lrn(l.getLrnParam(), path + ".lrn_param"));
-            case RELU -> b.relu(new ReLULayer.Spec(l.getReluParam().getNegativeSlope()));
-            case DROPOUT -> b.dropout(dropout(l.getDropoutParam(), path + ".dropout_param"));
             case INNER_PRODUCT -> b.innerProduct(innerProduct(required(l, type, "inner_product_param", "num_output", path)
                     .getInnerProductParam(), path + ".inner_product_param"));
             case SOFTMAX -> b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
@@ -410,22 +404,6 @@ public final class NetBinder {
                     + ") must be smaller than the kernel (" + kernel[0] + "x" + kernel[1] + "), as Caffe requires");
         }
         return new PoolingLayer.Spec(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
-    }
-
-    private LRNLayer.Spec lrn(Caffe.LRNParameter p, String path) {
-        int size = atLeast(p.getLocalSize(), 1, path + ".local_size");
-        if (size % 2 == 0) {
-            throw at.error(path + ".local_size", "expected an odd local_size (the window is centred), found " + size);
-        }
-        return new LRNLayer.Spec(size, p.getAlpha(), p.getBeta(), p.getK(), p.getNormRegion());
-    }
-
-    private DropoutLayer.Spec dropout(Caffe.DropoutParameter p, String path) {
-        float ratio = p.getDropoutRatio();
-        if (!(ratio >= 0f && ratio < 1f)) {
-            throw at.error(path + ".dropout_ratio", "expected dropout_ratio in [0, 1), found " + ratio);
-        }
-        return new DropoutLayer.Spec(ratio);
     }
 
     private InnerProductParam innerProduct(Caffe.InnerProductParameter p, String path) {

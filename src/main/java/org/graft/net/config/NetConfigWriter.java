@@ -12,10 +12,7 @@ import java.util.Map;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.LayerSettings;
 import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.dropout.DropoutLayer;
-import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
@@ -42,7 +39,7 @@ public final class NetConfigWriter {
         }
         root.put("layers", layers);
         if (net.solver() != null) {
-            root.put("solver", solver(net.solver()));
+            root.put("solver", ProtoMaps.written(net.solver().toProto()));
         }
         if (net.init() != null) {
             root.put("init", Map.of("weights", net.init().weights().toString()));
@@ -87,14 +84,7 @@ public final class NetConfigWriter {
         putList(m, "propagate_down", l.propagateDown());
         putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
         putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
-        putParam(m, "lrn_param", l.lrnParam() == null ? null : lrn(l.lrnParam()));
-        if (l.dropoutParam() != null && !l.dropoutParam().equals(new DropoutLayer.Spec(0.5f))) {
-            m.put("dropout_param", Map.of("dropout_ratio", l.dropoutParam().dropoutRatio()));
-        }
         putParam(m, "inner_product_param", l.innerProductParam() == null ? null : innerProduct(l.innerProductParam()));
-        if (l.reluParam() != null && !l.reluParam().equals(new ReLULayer.Spec())) {
-            m.put("relu_param", Map.of("negative_slope", l.reluParam().negativeSlope()));
-        }
         // SoftmaxWithLoss keeps its softmax axis in its own spec; Caffe writes it as softmax_param.
         SoftmaxLayer.Spec softmax = l.lossParam() != null ? new SoftmaxLayer.Spec(l.lossParam().axis()) : l.softmaxParam();
         if (softmax != null && !softmax.equals(SoftmaxLayer.Spec.defaults())) {
@@ -102,16 +92,24 @@ public final class NetConfigWriter {
         }
         putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
         putParam(m, "accuracy_param", l.accuracyParam() == null ? null : accuracy(l.accuracyParam()));
-        putParam(m, "input_param", l.inputParam() == null ? null : input(l.inputParam()));
-        putParam(m, "transform_param", l.transformParam() == null ? null : transform(l.transformParam()));
-        putParam(m, "data_param", l.dataParam() == null ? null : data(l.dataParam()));
-        putParam(m, "image_data_param", l.imageDataParam() == null ? null : imageData(l.imageDataParam()));
+        Caffe.LayerParameter.Builder typed = Caffe.LayerParameter.newBuilder();
+        if (l.inputParam() != null) {
+            l.inputParam().writeTo(typed);
+        }
+        if (l.transformParam() != null) {
+            l.transformParam().writeTo(typed);
+        }
+        if (l.dataParam() != null) {
+            l.dataParam().writeTo(typed);
+        }
+        if (l.imageDataParam() != null) {
+            l.imageDataParam().writeTo(typed);
+        }
         LayerSettings settings = l.settings(LayerSettings.class);
         if (settings != null) {
-            Caffe.LayerParameter.Builder typed = Caffe.LayerParameter.newBuilder();
             settings.writeTo(typed);
-            ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
         }
+        ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
         return m;
     }
 
@@ -146,17 +144,6 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> lrn(LRNLayer.Spec p) {
-        LRNLayer.Spec d = LRNLayer.Spec.defaults();
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "local_size", p.localSize(), p.localSize() != d.localSize());
-        putIf(m, "alpha", p.alpha(), p.alpha() != d.alpha());
-        putIf(m, "beta", p.beta(), p.beta() != d.beta());
-        putIf(m, "norm_region", p.region().name(), p.region() != d.region());
-        putIf(m, "k", p.k(), p.k() != d.k());
-        return m;
-    }
-
     private static Map<String, Object> innerProduct(InnerProductParam ip) {
         InnerProductLayer.Spec p = ip.spec();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -184,89 +171,10 @@ public final class NetConfigWriter {
         return m;
     }
 
-    private static Map<String, Object> input(InputParam p) {
-        List<Object> shapes = new ArrayList<>();
-        for (BlobShape s : p.shape()) {
-            shapes.add(Map.of("dim", s.dim()));
-        }
-        return Map.of("shape", shapes);
-    }
-
-    private static Map<String, Object> transform(TransformParam p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "scale", p.scale(), p.scale() != 1f);
-        putIf(m, "mirror", true, p.mirror());
-        putIf(m, "crop_size", p.cropSize(), p.cropSize() != 0);
-        putIf(m, "mean_file", p.meanFile() == null ? null : p.meanFile().toString(), p.meanFile() != null);
-        putList(m, "mean_value", p.meanValue());
-        return m;
-    }
-
-    private static Map<String, Object> data(DataParam p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", p.source().toString());
-        putIf(m, "label_source", p.labelSource() == null ? null : p.labelSource().toString(), p.labelSource() != null);
-        m.put("backend", p.backend().name());
-        m.put("batch_size", p.batchSize());
-        putList(m, "classes", p.classes());
-        putIf(m, "shuffle", p.shuffle(), p.shuffle() != null);
-        putIf(m, "limit", p.limit(), p.limit() != null);
-        return m;
-    }
-
-    private static Map<String, Object> imageData(ImageDataParam p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", p.source().toString());
-        putIf(m, "root_folder", p.rootFolder() == null ? null : p.rootFolder().toString(), p.rootFolder() != null);
-        m.put("batch_size", p.batchSize());
-        putIf(m, "shuffle", true, p.shuffle());
-        putIf(m, "new_height", p.newHeight(), p.newHeight() != 0);
-        putIf(m, "new_width", p.newWidth(), p.newWidth() != 0);
-        putIf(m, "is_color", false, !p.isColor());
-        putList(m, "classes", p.classes());
-        return m;
-    }
-
-    private static Map<String, Object> solver(SolverConfig s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("base_lr", s.baseLr());
-        m.put("lr_policy", s.lrPolicy().jsonName());
-        putIf(m, "gamma", s.gamma(), s.gamma() != 0 || s.lrPolicy().needsGamma());
-        putIf(m, "power", s.power(), s.power() != 0 || s.lrPolicy().needsPower());
-        putIf(m, "stepsize", s.stepsize(), s.stepsize() != 0 || s.lrPolicy().needsStepsize());
-        putList(m, "stepvalue", s.stepvalue());
-        m.put("max_iter", s.maxIter());
-        putIf(m, "momentum", s.momentum(), s.momentum() != 0);
-        putIf(m, "weight_decay", s.weightDecay(), s.weightDecay() != 0);
-        putIf(m, "display", s.display(), s.display() != 0);
-        putIf(m, "average_loss", s.averageLoss(), s.averageLoss() != 1);
-        putIf(m, "test_iter", s.testIter(), s.testIter() != 0);
-        putIf(m, "test_interval", s.testInterval(), s.testInterval() != 0);
-        putIf(m, "test_initialization", false, !s.testInitialization());
-        putIf(m, "snapshot", s.snapshot(), s.snapshot() != 0);
-        putIf(m, "snapshot_prefix", s.snapshotPrefix() == null ? null : s.snapshotPrefix().toString(),
-                s.snapshotPrefix() != null);
-        putIf(m, "snapshot_after_train", false, !s.snapshotAfterTrain());
-        putIf(m, "random_seed", s.randomSeed(), s.randomSeed() != -1);
-        putIf(m, "clip_gradients", s.clipGradients(), s.clipGradients() != -1);
-        putList(m, "top_k_report", s.topKReport());
-        return m;
-    }
-
     private static void putFiller(Map<String, Object> m, String key, Filler f) {
-        if (f.equals(Filler.DEFAULT)) {
-            return;
+        if (!f.equals(Filler.DEFAULT)) {
+            m.put(key, ProtoMaps.written(f.toProto()));
         }
-        Filler d = Filler.DEFAULT;
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("type", f.type().jsonName());
-        putIf(o, "value", f.value(), f.value() != d.value());
-        putIf(o, "min", f.min(), f.min() != d.min());
-        putIf(o, "max", f.max(), f.max() != d.max());
-        putIf(o, "mean", f.mean(), f.mean() != d.mean());
-        putIf(o, "std", f.std(), f.std() != d.std());
-        putIf(o, "variance_norm", f.varianceNorm().name(), f.varianceNorm() != d.varianceNorm());
-        m.put(key, o);
     }
 
     /** Square sizes as one value ({@code both}), others as the h/w pair; nothing when both equal the default. */

@@ -2,6 +2,7 @@ package org.graft.net.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 
 /**
  * The {@code solver} section, mirroring Caffe's SolverParameter (SGD only, iter_size 1). Fields a policy
@@ -73,6 +74,61 @@ public record SolverConfig(double baseLr, LrPolicy lrPolicy, double gamma, doubl
         b.clipGradients = clipGradients;
         b.topKReport = topKReport;
         return b;
+    }
+
+    /**
+     * As caffe.proto's SolverParameter: what a policy needs and what differs from the defaults (Caffe's
+     * solver fields are floats; these doubles came from them, so nothing is lost).
+     */
+    public Caffe.SolverParameter toProto() {
+        Caffe.SolverParameter.Builder p = Caffe.SolverParameter.newBuilder().setBaseLr((float) baseLr)
+                .setLrPolicy(lrPolicy.jsonName()).addAllStepvalue(stepvalue).setMaxIter(maxIter).addAllTopKReport(topKReport);
+        if (gamma != 0 || lrPolicy.needsGamma()) {
+            p.setGamma((float) gamma);
+        }
+        if (power != 0 || lrPolicy.needsPower()) {
+            p.setPower((float) power);
+        }
+        if (stepsize != 0 || lrPolicy.needsStepsize()) {
+            p.setStepsize(stepsize);
+        }
+        if (momentum != 0) {
+            p.setMomentum((float) momentum);
+        }
+        if (weightDecay != 0) {
+            p.setWeightDecay((float) weightDecay);
+        }
+        if (display != 0) {
+            p.setDisplay(display);
+        }
+        if (averageLoss != 1) {
+            p.setAverageLoss(averageLoss);
+        }
+        if (testIter != 0) {
+            p.addTestIter(testIter);
+        }
+        if (testInterval != 0) {
+            p.setTestInterval(testInterval);
+        }
+        if (!testInitialization) {
+            p.setTestInitialization(false);
+        }
+        if (snapshot != 0) {
+            p.setSnapshot(snapshot);
+        }
+        if (snapshotPrefix != null) {
+            p.setSnapshotPrefix(snapshotPrefix.toString());
+        }
+        if (!snapshotAfterTrain) {
+            p.setSnapshotAfterTrain(false);
+        }
+        if (randomSeed != -1) {
+            p.setRandomSeed(randomSeed);
+        }
+        if (clipGradients != -1) {
+            p.setClipGradients((float) clipGradients);
+        }
+        return p.build();
     }
 
     /** True when random_seed was given (>= 0). */

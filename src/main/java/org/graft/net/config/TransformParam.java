@@ -2,6 +2,7 @@ package org.graft.net.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 
 /**
  * Caffe's TransformationParameter, applied by the data layers to each image: subtract the mean (a
@@ -14,6 +15,23 @@ public record TransformParam(float scale, boolean mirror, int cropSize, Path mea
 
     public TransformParam {
         meanValue = meanValue == null ? List.of() : List.copyOf(meanValue);
+    }
+
+    /** Sets transform_param on {@code layer}, with what differs from the defaults. */
+    public void writeTo(Caffe.LayerParameter.Builder layer) {
+        Caffe.TransformationParameter.Builder p = layer.getTransformParamBuilder().addAllMeanValue(meanValue);
+        if (scale != 1f) {
+            p.setScale(scale);
+        }
+        if (mirror) {
+            p.setMirror(true);
+        }
+        if (cropSize != 0) {
+            p.setCropSize(cropSize);
+        }
+        if (meanFile != null) {
+            p.setMeanFile(meanFile.toString());
+        }
     }
 
     public static TransformParam scale(float scale) {

@@ -2,9 +2,12 @@ package org.graft.ops.dropout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.layers.ElementwiseLayer;
+import org.graft.layers.LayerSettings;
 import org.graft.layers.Pass;
+import org.graft.layers.SettingChecks;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
 
@@ -21,7 +24,7 @@ import org.graft.opencl.ClKernel;
  */
 public final class DropoutLayer extends ElementwiseLayer {
     /** Caffe's DropoutParameter. */
-    public record Spec(float dropoutRatio) {
+    public record Spec(float dropoutRatio) implements LayerSettings {
         public Spec {
             if (!(dropoutRatio >= 0f && dropoutRatio < 1f)) {
                 throw new IllegalArgumentException("dropout_ratio must be in [0, 1), got " + dropoutRatio);
@@ -30,6 +33,23 @@ public final class DropoutLayer extends ElementwiseLayer {
 
         public Spec() {
             this(0.5f);
+        }
+
+        /** Binds a layer's dropout_param (see {@code LayerType.Binder}). */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            float ratio = layer.getDropoutParam().getDropoutRatio();
+            if (!(ratio >= 0f && ratio < 1f)) {
+                throw c.error(path + ".dropout_param.dropout_ratio", "expected dropout_ratio in [0, 1), found " + ratio);
+            }
+            return new Spec(ratio);
+        }
+
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Caffe.DropoutParameter.Builder p = layer.getDropoutParamBuilder();
+            if (dropoutRatio != 0.5f) {
+                p.setDropoutRatio(dropoutRatio);
+            }
         }
     }
 
@@ -41,7 +61,8 @@ public final class DropoutLayer extends ElementwiseLayer {
         this.spec = spec;
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
     }
 

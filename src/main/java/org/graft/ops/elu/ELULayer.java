@@ -30,11 +30,6 @@ public final class ELULayer extends ElementwiseLayer {
                 p.setAlpha(alpha);
             }
         }
-
-        @Override
-        public boolean allowsInPlace() {
-            return true;
-        }
     }
 
     private static final String KERNELS = "elu.cl";

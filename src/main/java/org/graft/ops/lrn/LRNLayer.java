@@ -3,12 +3,16 @@ package org.graft.ops.lrn;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.graft.caffe.proto.Caffe;
 import org.graft.caffe.proto.Caffe.LRNParameter.NormRegion;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.NdRange;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.LayerShapes;
 import org.graft.layers.Pass;
+import org.graft.layers.SettingChecks;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
 
@@ -22,9 +26,42 @@ public final class LRNLayer extends Layer {
     private static final String KERNELS = "lrn.cl";
 
     /** Caffe's LRNParameter (defaults: local_size 5, alpha 1, beta 0.75, k 1, ACROSS_CHANNELS). */
-    public record Spec(int localSize, float alpha, float beta, float k, NormRegion region) {
+    public record Spec(int localSize, float alpha, float beta, float k, NormRegion region) implements LayerSettings {
         public Spec {
             Objects.requireNonNull(region, "region");
+        }
+
+        /** Binds a layer's lrn_param (see {@code LayerType.Binder}). */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            Caffe.LRNParameter p = layer.getLrnParam();
+            String at = path + ".lrn_param";
+            int size = c.atLeast(p.getLocalSize(), 1, at + ".local_size");
+            if (size % 2 == 0) {
+                throw c.error(at + ".local_size", "expected an odd local_size (the window is centred), found " + size);
+            }
+            return new Spec(size, c.finite(p.getAlpha(), at + ".alpha"), c.finite(p.getBeta(), at + ".beta"),
+                    c.finite(p.getK(), at + ".k"), p.getNormRegion());
+        }
+
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Spec d = defaults();
+            Caffe.LRNParameter.Builder p = layer.getLrnParamBuilder();
+            if (localSize != d.localSize) {
+                p.setLocalSize(localSize);
+            }
+            if (alpha != d.alpha) {
+                p.setAlpha(alpha);
+            }
+            if (beta != d.beta) {
+                p.setBeta(beta);
+            }
+            if (region != d.region) {
+                p.setNormRegion(region);
+            }
+            if (k != d.k) {
+                p.setK(k);
+            }
         }
 
         public static Spec defaults() {
@@ -54,8 +91,18 @@ public final class LRNLayer extends Layer {
         }
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
+    }
+
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
+        int[] shape = bottomShapes.get(0);
+        if (shape.length != 4) {
+            throw shapeError("expected 4 axes (num, channels, height, width)", shape);
+        }
+        return LayerShapes.tops(shape.clone());
     }
 
     @Override
@@ -69,10 +116,8 @@ public final class LRNLayer extends Layer {
         if (bottomShapes.size() != 1) {
             throw new IllegalArgumentException("layer '" + name + "' (LRN) takes 1 bottom, got " + bottomShapes.size());
         }
+        List<int[]> tops = shapes(bottomShapes).tops();
         int[] shape = bottomShapes.get(0);
-        if (shape.length != 4) {
-            throw shapeError("expected 4 axes (num, channels, height, width)", shape);
-        }
         long need = Blob.count(shape);
         if (need > scaleCapacity) {
             if (scale != null) {
@@ -82,7 +127,7 @@ public final class LRNLayer extends Layer {
             scaleCapacity = need;
         }
         this.bottomShape = shape.clone();
-        return List.of(shape.clone());
+        return tops;
     }
 
     @Override

@@ -1,9 +1,12 @@
 package org.graft.ops.relu;
 
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.layers.ElementwiseLayer;
+import org.graft.layers.LayerSettings;
 import org.graft.layers.Pass;
+import org.graft.layers.SettingChecks;
 import org.graft.opencl.ClKernel;
 
 /**
@@ -13,9 +16,22 @@ import org.graft.opencl.ClKernel;
  */
 public final class ReLULayer extends ElementwiseLayer {
     /** Caffe's ReLUParameter. */
-    public record Spec(float negativeSlope) {
+    public record Spec(float negativeSlope) implements LayerSettings {
         public Spec() {
             this(0f);
+        }
+
+        /** Binds a layer's relu_param (see {@code LayerType.Binder}). */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            return new Spec(c.finite(layer.getReluParam().getNegativeSlope(), path + ".relu_param.negative_slope"));
+        }
+
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Caffe.ReLUParameter.Builder p = layer.getReluParamBuilder();
+            if (negativeSlope != 0f) {
+                p.setNegativeSlope(negativeSlope);
+            }
         }
     }
 
@@ -27,7 +43,8 @@ public final class ReLULayer extends ElementwiseLayer {
         this.spec = spec;
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
     }
 

@@ -3,6 +3,7 @@ package org.graft.net.config;
 import org.graft.testing.Repo;
 
 import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
@@ -103,17 +104,17 @@ class NetConfigLoaderTest {
                 Filler.gaussian(0.5f, 0.01f), Filler.constant(1f)));
         assertThat(conv.learnableBlobs()).isEqualTo(2);
 
-        assertThat(net.layers().get(3).reluParam().negativeSlope()).isEqualTo(0.1f);
+        assertThat(net.layers().get(3).settings(ReLULayer.Spec.class).negativeSlope()).isEqualTo(0.1f);
         assertThat(net.layers().get(4).poolingParam()).isEqualTo(new PoolingLayer.Spec(Caffe.PoolingParameter.PoolMethod.AVE, 3, 2, 2, 1,
                 1, 0, false, Caffe.PoolingParameter.RoundMode.FLOOR));
-        assertThat(net.layers().get(5).lrnParam()).isEqualTo(new LRNLayer.Spec(3, 0.0001f, 0.5f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
+        assertThat(net.layers().get(5).settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(3, 0.0001f, 0.5f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
         assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.MAX));
         assertThat(net.layers().get(7).top()).containsExactly("g1", "g2");
         InnerProductParam ip = net.layers().get(8).innerProductParam();
         assertThat(ip).isEqualTo(new InnerProductParam(new InnerProductLayer.Spec(10, false, true, 1),
                 Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE), Filler.DEFAULT));
         assertThat(net.layers().get(8).learnableBlobs()).isEqualTo(1);
-        assertThat(net.layers().get(9).dropoutParam().dropoutRatio()).isEqualTo(0.25f);
+        assertThat(net.layers().get(9).settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.25f);
 
         LayerConfig loss = net.layers().get(10);
         assertThat(loss.lossWeight(0)).isEqualTo(2f);
@@ -174,10 +175,10 @@ class NetConfigLoaderTest {
         assertThat(net.layers().get(1).convolutionParam()).isEqualTo(ConvolutionParam.square(4, 3, 1, 0));
         assertThat(net.layers().get(1).paramSpec(1)).isEqualTo(ParamSpec.DEFAULT);
         assertThat(net.layers().get(1).lossWeight(0)).isZero();
-        assertThat(net.layers().get(2).reluParam()).isEqualTo(new ReLULayer.Spec());
+        assertThat(net.layers().get(2).settings(ReLULayer.Spec.class)).isEqualTo(new ReLULayer.Spec());
         assertThat(net.layers().get(3).poolingParam()).isEqualTo(PoolingLayer.Spec.max(2, 1));
-        assertThat(net.layers().get(4).lrnParam()).isEqualTo(new LRNLayer.Spec(5, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
-        assertThat(net.layers().get(5).dropoutParam().dropoutRatio()).isEqualTo(0.5f);
+        assertThat(net.layers().get(4).settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(5, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
+        assertThat(net.layers().get(5).settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.5f);
         assertThat(net.layers().get(6).innerProductParam()).isEqualTo(InnerProductParam.of(2));
         assertThat(net.layers().get(7).softmaxParam().axis()).isEqualTo(1);
         assertThat(net.layers().get(7).convolutionParam()).isNull();
