@@ -16,4 +16,10 @@ class Vgg16Test extends ZooNetChecks {
     int trainSide() {
         return 224;
     }
+
+    /** 0.01 overshoots from the msra start (loss 7.1, 2.0, then 43.7: a saturated softmax). */
+    @Override
+    double learningRate() {
+        return 0.001;
+    }
 }
