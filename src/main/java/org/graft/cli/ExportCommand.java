@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
         "and as OpenCV's readNetFromCaffe reads them.",
         "WEIGHTS may be any caffemodel (V0, V1, V2, a Graft snapshot); every blob is checked against MODEL.",
         "With --random-weights instead of WEIGHTS: seeded random weights from the model's fillers (the weights",
-        "'train' starts from with that seed), BatchNorm statistics random too (mean U(-0.2,0.2), variance U(0.5,1.5))."})
+        "'train' starts from with that seed); BatchNorm statistics measured on a random input, then perturbed."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A net.json or a Caffe .prototxt.")
     Path model;

@@ -3,7 +3,7 @@ package org.graft.zoo;
 import org.junit.jupiter.api.Disabled;
 
 /** SqueezeNet v1.1 (testdata/zoo/squeezenet1.1) imports, times and trains in Graft. */
-@Disabled("needs the Concat layer (not in Graft yet)")
+@Disabled("needs the Concat layer (branch z-shape, not in main yet)")
 class SqueezeNet11Test extends ZooNetChecks {
     @Override
     String net() {
@@ -18,5 +18,11 @@ class SqueezeNet11Test extends ZooNetChecks {
     @Override
     int trainSide() {
         return 227;
+    }
+
+    /** SqueezeNet's own base_lr; at 0.01 the loss falls only in the third decimal (conv10's gaussian 0.01 start gives near-zero scores). */
+    @Override
+    double learningRate() {
+        return 0.04;
     }
 }

@@ -2,6 +2,9 @@ package org.graft.zoo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +71,21 @@ abstract class ZooNetChecks {
         return CaffeImporter.importFiles(prototxt(), null, tmp.resolve("net.json")).config();
     }
 
+    /** The prototxt the training net is derived from: the deploy text, changed where training needs it. */
+    String trainingText(String deployText) {
+        return deployText;
+    }
+
+    private NetConfig trainingBase() {
+        try {
+            Path p = tmp.resolve("training_base.prototxt");
+            Files.writeString(p, trainingText(Files.readString(prototxt())));
+            return CaffeImporter.importFiles(p, null, tmp.resolve("train.json")).config();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void imports() {
         Path out = tmp.resolve("imported");
@@ -98,7 +116,7 @@ abstract class ZooNetChecks {
         CliRun e = CliRun.run("export", prototxt().toString(), "--random-weights", "--seed", "1", "-o", weights.toString(),
                 "--backend", BACKEND);
         assertThat(e.code()).as(e.err()).isZero();
-        NetConfig train = withLoss(deploy(), scores(), trainSide());
+        NetConfig train = withLoss(trainingBase(), scores(), trainSide());
         Engine engine = TestEngines.get();
         List<Double> losses = new ArrayList<>();
         long t0 = System.nanoTime();
