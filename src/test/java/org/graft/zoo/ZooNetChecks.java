@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeImporter;
 import org.graft.caffe.WeightFiles;
 import org.graft.engine.Engine;
@@ -116,6 +117,7 @@ abstract class ZooNetChecks {
         CliRun e = CliRun.run("export", prototxt().toString(), "--random-weights", "--seed", "1", "-o", weights.toString(),
                 "--backend", BACKEND);
         assertThat(e.code()).as(e.err()).isZero();
+        assertBatchNormStatisticsMeasured(weights);
         NetConfig train = withLoss(trainingBase(), scores(), trainSide());
         Engine engine = TestEngines.get();
         List<Double> losses = new ArrayList<>();
@@ -135,6 +137,19 @@ abstract class ZooNetChecks {
         System.out.printf("%s: %d SGD steps at batch %d, %dx%d input: losses %s (%.1f s)%n", net(), steps(), BATCH, trainSide(),
                 trainSide(), losses, (System.nanoTime() - t0) / 1e9);
         assertThat(losses.get(losses.size() - 1)).as("loss after %d steps on one batch: %s", steps(), losses).isLessThan(losses.get(0));
+    }
+
+    /** Every BatchNorm layer of an exported model has real statistics: factor in [0.5, 2], variances > 0, means that differ. */
+    static void assertBatchNormStatisticsMeasured(Path model) {
+        for (var layer : CaffeFiles.readNetRaw(model).getLayerList()) {
+            if (layer.getType().equals("BatchNorm")) {
+                assertThat(layer.getBlobsCount()).as(layer.getName()).isEqualTo(3);
+                float factor = layer.getBlobs(2).getData(0);
+                assertThat(factor).as(layer.getName() + " factor").isBetween(0.5f, 2f);
+                assertThat(layer.getBlobs(1).getDataList()).as(layer.getName() + " variances").allMatch(v -> v > 0);
+                assertThat(layer.getBlobs(0).getDataList().stream().distinct().count()).as(layer.getName() + " means").isGreaterThan(1);
+            }
+        }
     }
 
     /**
