@@ -175,6 +175,15 @@ class Graft:
 
 # ------------------------------------------------------------------------------------------- PyTorch
 
+def caffe_hw(p, repeated, pair, default):
+    """(height, width) of a 2-D size in Caffe's ConvolutionParameter spellings, as `time --json` prints them:
+    the h/w pair when set (non-zero), else the repeated field (one value for both axes, or two), else the default."""
+    if pair and (p.get(pair + "_h", 0) or p.get(pair + "_w", 0)):
+        return (p[pair + "_h"], p[pair + "_w"])
+    values = p.get(repeated) or [default]
+    return (values[0], values[-1])
+
+
 def build_torch_net(torch, desc):
     """The network Graft described, as a PyTorch module running the layers in Graft's order on a blob dict."""
     nn = torch.nn
@@ -207,9 +216,9 @@ def build_torch_net(torch, desc):
                 mod, kind = None, t
                 if t == "Convolution":
                     p = L["convolution_param"]
-                    mod = nn.Conv2d(bottom_shapes[0][1], p["num_output"], (p["kernel_h"], p["kernel_w"]),
-                                    stride=(p["stride_h"], p["stride_w"]), padding=(p["pad_h"], p["pad_w"]),
-                                    dilation=(p["dilation_h"], p["dilation_w"]), groups=p["group"], bias=p["bias_term"])
+                    mod = nn.Conv2d(bottom_shapes[0][1], p["num_output"], caffe_hw(p, "kernel_size", "kernel", 0),
+                                    stride=caffe_hw(p, "stride", "stride", 1), padding=caffe_hw(p, "pad", "pad", 0),
+                                    dilation=caffe_hw(p, "dilation", None, 1), groups=p["group"], bias=p["bias_term"])
                 elif t == "Pooling":
                     p = L["pooling_param"]
                     if p["global_pooling"]:

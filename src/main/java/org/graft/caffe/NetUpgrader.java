@@ -321,8 +321,10 @@ public final class NetUpgrader {
         if (v0.hasNewWidth() && f.check("new_width", images)) {
             v1.getImageDataParamBuilder().setNewWidth(v0.getNewWidth());
         }
-        // Fields of layer types Graft has no parameters for (concat, window_data, hdf5, infogain).
-        f.dropIf(v0.hasConcatDim(), "concat_dim");
+        if (v0.hasConcatDim() && f.check("concat_dim", t.equals("concat"))) {
+            v1.getConcatParamBuilder().setConcatDim(v0.getConcatDim());
+        }
+        // Fields of layer types Graft has no parameters for (window_data, hdf5, infogain).
         f.dropIf(v0.hasNewNum(), "new_num");
         f.dropIf(v0.hasNewChannels(), "new_channels");
         f.dropIf(v0.hasDetFgThreshold() || v0.hasDetBgThreshold() || v0.hasDetFgFraction() || v0.hasDetContextPad()

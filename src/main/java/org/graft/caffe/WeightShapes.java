@@ -10,14 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import org.graft.caffe.CaffeWeights.LayerBlobs;
 import org.graft.caffe.CaffeWeights.WeightBlob;
-import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.layers.Layer;
 import org.graft.layers.LayerShapes;
 import org.graft.layers.Phase;
-import org.graft.net.config.ConvolutionParam;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.LayerConfig;
@@ -80,7 +75,6 @@ public final class WeightShapes {
 
     private static void infer(NetConfig cfg, Phase phase, Map<String, int[]> blobs, Map<String, List<int[]>> out) {
         for (LayerConfig l : cfg.layersFor(phase)) {
-            int[] in = l.bottom().isEmpty() ? null : blobs.get(l.bottom().get(0));
             List<int[]> tops = new ArrayList<>();
             switch (l.type()) {
                 case INPUT -> {
@@ -102,45 +96,7 @@ public final class WeightShapes {
                     tops.add(new int[] {p.batchSize(), p.isColor() ? 3 : 1, h, w});
                     tops.add(new int[] {p.batchSize()});
                 }
-                case CONVOLUTION -> {
-                    ConvolutionLayer.Spec p = l.convolutionParam().spec();
-                    int c = dim(in, 1);
-                    out.put(l.name(), params(new int[] {p.numOutput(), c < 0 ? -1 : c / p.group(), p.kernelH(), p.kernelW()},
-                            p.numOutput(), p.biasTerm()));
-                    tops.add(new int[] {dim(in, 0), p.numOutput(),
-                            convOut(dim(in, 2), p.kernelH(), p.strideH(), p.padH(), p.dilationH()),
-                            convOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.dilationW())});
-                }
-                case POOLING -> {
-                    PoolingLayer.Spec p = l.poolingParam();
-                    tops.add(new int[] {dim(in, 0), dim(in, 1),
-                            p.globalPooling() ? 1 : poolOut(dim(in, 2), p.kernelH(), p.strideH(), p.padH(), p.roundMode()),
-                            p.globalPooling() ? 1 : poolOut(dim(in, 3), p.kernelW(), p.strideW(), p.padW(), p.roundMode())});
-                }
-                case INNER_PRODUCT -> {
-                    InnerProductLayer.Spec p = l.innerProductParam().spec();
-                    int axis = p.axis();
-                    int k = product(in, axis);
-                    int n = p.numOutput();
-                    out.put(l.name(), params(p.transpose() ? new int[] {k, n} : new int[] {n, k}, n, p.biasTerm()));
-                    int[] shape = new int[axis + 1];
-                    for (int a = 0; a < axis; a++) {
-                        shape[a] = dim(in, a);
-                    }
-                    shape[axis] = n;
-                    tops.add(shape);
-                }
-                case SOFTMAX_WITH_LOSS, ACCURACY -> tops.add(new int[0]);
-                default -> {
-                    if (l.type().bindsSettings()) {
-                        inferred(l, blobs, tops, out);
-                        break;
-                    }
-                    // LRN, ReLU, Dropout, Softmax, Split: every top has the bottom's shape.
-                    for (int t = 0; t < l.top().size(); t++) {
-                        tops.add(in);
-                    }
-                }
+                default -> inferred(l, blobs, tops, out);
             }
             for (int t = 0; t < l.top().size() && t < tops.size(); t++) {
                 blobs.put(l.top().get(t), tops.get(t));
@@ -148,7 +104,7 @@ public final class WeightShapes {
         }
     }
 
-    /** A layer with LayerSettings works out its own shapes; unknown when a bottom's rank is. */
+    /** Every compute layer works out its own shapes (Layer.shapes); unknown when a bottom's rank is. */
     private static void inferred(LayerConfig l, Map<String, int[]> blobs, List<int[]> tops, Map<String, List<int[]>> out) {
         List<int[]> bottoms = new ArrayList<>();
         for (String b : l.bottom()) {
@@ -165,44 +121,6 @@ public final class WeightShapes {
                 out.put(l.name(), shapes.params());
             }
         }
-    }
-
-    private static List<int[]> params(int[] weights, int numOutput, boolean bias) {
-        return bias ? List.of(weights, new int[] {numOutput}) : List.of(weights);
-    }
-
-    private static int dim(int[] shape, int axis) {
-        return shape == null || axis >= shape.length ? -1 : shape[axis];
-    }
-
-    private static int product(int[] shape, int from) {
-        if (shape == null || from >= shape.length) {
-            return -1;
-        }
-        long p = 1;
-        for (int a = from; a < shape.length; a++) {
-            if (shape[a] < 0) {
-                return -1;
-            }
-            p *= shape[a];
-        }
-        return p > Integer.MAX_VALUE ? -1 : (int) p;
-    }
-
-    private static int convOut(int in, int k, int stride, int pad, int dilation) {
-        return in < 0 ? -1 : (in + 2 * pad - (dilation * (k - 1) + 1)) / stride + 1;
-    }
-
-    private static int poolOut(int in, int k, int stride, int pad, RoundMode round) {
-        if (in < 0) {
-            return -1;
-        }
-        int span = in + 2 * pad - k;
-        int out = (round == RoundMode.CEIL ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
-        if (pad > 0 && (out - 1) * stride >= in + pad) {
-            out--;  // Caffe: the last window must start inside the image
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------ checking

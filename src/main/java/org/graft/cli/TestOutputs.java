@@ -39,8 +39,8 @@ final class TestOutputs {
                     label = l.bottom().get(1);
                 }
                 hasLoss |= l.type() == LayerType.SOFTMAX_WITH_LOSS;
-                top1 |= l.type() == LayerType.ACCURACY && l.accuracyParam().topK() == 1;
-                top5 |= l.type() == LayerType.ACCURACY && l.accuracyParam().topK() == 5;
+                top1 |= l.type() == LayerType.ACCURACY && l.settings(AccuracyLayer.Spec.class).topK() == 1;
+                top5 |= l.type() == LayerType.ACCURACY && l.settings(AccuracyLayer.Spec.class).topK() == 5;
             }
         }
         if (scores == null) {
@@ -72,6 +72,6 @@ final class TestOutputs {
 
     private static LayerConfig accuracy(String name, int k, String scores, String label) {
         return LayerConfig.builder(name, LayerType.ACCURACY).bottom(scores, label).top(name)
-                .accuracy(new AccuracyLayer.Spec(k, 1, null)).include(Phase.TEST).build();
+                .settings(new AccuracyLayer.Spec(k, 1, null)).include(Phase.TEST).build();
     }
 }

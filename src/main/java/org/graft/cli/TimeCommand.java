@@ -13,6 +13,8 @@ import org.graft.net.NetBuilder.PhaseNet;
 import org.graft.net.NetDescription;
 import org.graft.net.NetTimer;
 import org.graft.net.config.NetConfig;
+import org.graft.net.config.LayerType;
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.solver.StepTimer;
 import org.graft.solver.TestEvaluator;
 import org.graft.solver.Trainer;
@@ -179,8 +181,8 @@ final class TimeCommand implements Callable<Integer> {
     private static int numClasses(NetConfig cfg) {
         int n = 1;
         for (var lc : cfg.layers()) {
-            if (lc.innerProductParam() != null) {
-                n = lc.innerProductParam().spec().numOutput();
+            if (lc.type() == LayerType.INNER_PRODUCT) {
+                n = lc.settings(InnerProductLayer.Spec.class).numOutput();
             }
         }
         return n;

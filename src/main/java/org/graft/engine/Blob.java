@@ -6,6 +6,8 @@ import org.graft.opencl.ClBuffer;
 /**
  * A tensor on the device, as Caffe's Blob: a shape (N×C×H×W or shorter), a data buffer and a
  * gradient ("diff") buffer allocated on first use. Data stays on the device; up/download are explicit.
+ * A {@link #view} has its own shape but another blob's buffers (Caffe's ShareData and ShareDiff, as
+ * Flatten and Reshape use them): no copy and no memory of its own.
  */
 public final class Blob implements AutoCloseable {
     private final Engine engine;
@@ -14,11 +16,35 @@ public final class Blob implements AutoCloseable {
     private ClBuffer data;
     private ClBuffer diff;
     private long capacity; // floats allocated; reshaping within capacity keeps the buffers
+    private final Blob source; // non-null for a view: the blob whose buffers these are
 
     public Blob(Engine engine, String name, int... shape) {
+        this(engine, name, null, shape);
+    }
+
+    private Blob(Engine engine, String name, Blob source, int[] shape) {
         this.engine = engine;
         this.name = name;
+        this.source = source;
         reshape(shape);
+    }
+
+    /**
+     * A blob named {@code name} whose data and diff are {@code source}'s buffers, with its own shape of the same
+     * count (initially {@code source}'s shape). It follows {@code source} when that one is reallocated; closing it
+     * closes nothing.
+     */
+    public static Blob view(String name, Blob source) {
+        return new Blob(source.engine, name, source, source.shape);
+    }
+
+    /** Whether this blob and {@code other} hold the same buffers (one is a view of the other, or both of a third). */
+    public boolean sharesBuffersWith(Blob other) {
+        return root() == other.root();
+    }
+
+    private Blob root() {
+        return source == null ? this : source.root();
     }
 
     public String name() {
@@ -53,14 +79,21 @@ public final class Blob implements AutoCloseable {
     /** Changes the shape; buffers are reallocated only when the new shape needs more room. */
     public void reshape(int... newShape) {
         int n = Shapes.count(newShape, "blob '" + name + "'");
+        if (source != null && n != source.count()) {
+            throw new IllegalArgumentException("blob '" + name + "' views blob '" + source.name + "' of shape "
+                    + Arrays.toString(source.shape) + " and cannot take shape " + Arrays.toString(newShape) + " of another count");
+        }
         this.shape = newShape.clone();
-        if (n > capacity) {
+        if (source == null && n > capacity) {
             closeBuffers();
             capacity = n;
         }
     }
 
     public ClBuffer data() {
+        if (source != null) {
+            return source.data();
+        }
         if (data == null) {
             data = engine.alloc(capacity, name + ".data");
         }
@@ -68,6 +101,9 @@ public final class Blob implements AutoCloseable {
     }
 
     public ClBuffer diff() {
+        if (source != null) {
+            return source.diff();
+        }
         if (diff == null) {
             diff = engine.alloc(capacity, name + ".diff");
             // Zero like Caffe's fresh memory: a Split sums the diffs of all its tops, including those of
@@ -78,7 +114,7 @@ public final class Blob implements AutoCloseable {
     }
 
     public boolean hasDiff() {
-        return diff != null;
+        return source != null ? source.hasDiff() : diff != null;
     }
 
     public void upload(float[] values) {

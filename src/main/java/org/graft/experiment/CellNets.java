@@ -6,12 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graft.layers.Phase;
-import org.graft.net.config.ConvolutionParam;
+import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.net.config.DataParam;
 import org.graft.net.config.ImageDataParam;
 import org.graft.net.config.InitConfig;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.ParamSpec;
 import org.graft.net.config.SolverConfig;
@@ -51,7 +53,7 @@ final class CellNets {
         int outputs = exp.lastLayerOutputs() != null ? exp.lastLayerOutputs() : cell.classes().size();
         List<LayerConfig> layers = new ArrayList<>();
         for (LayerConfig l : base.layers()) {
-            if (l.type() == LayerType.ACCURACY && l.accuracyParam().topK() > outputs) {
+            if (l.type() == LayerType.ACCURACY && l.settings(AccuracyLayer.Spec.class).topK() > outputs) {
                 continue;  // top-5 of a 4-class half is meaningless (and the layer would refuse it)
             }
             int index = learnable.indexOf(l.name()) + 1;
@@ -103,10 +105,9 @@ final class CellNets {
 
     private static LayerConfig withOutputs(LayerConfig l, int outputs) {
         if (l.type() == LayerType.INNER_PRODUCT) {
-            return l.toBuilder().innerProduct(l.innerProductParam().withNumOutput(outputs)).build();
+            return l.toBuilder().settings(l.settings(InnerProductLayer.Spec.class).withNumOutput(outputs)).build();
         }
-        ConvolutionParam c = l.convolutionParam();
-        return l.toBuilder().convolution(c.withNumOutput(outputs)).build();
+        return l.toBuilder().settings(l.settings(ConvolutionLayer.Spec.class).withNumOutput(outputs)).build();
     }
 
     /** For cell.json: which layers are copied, frozen, or renamed, so a reader need not diff the nets. */

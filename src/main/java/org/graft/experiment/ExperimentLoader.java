@@ -16,8 +16,10 @@ import org.graft.layers.Phase;
 import org.graft.net.config.ConfigException;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
+import org.graft.ops.convolution.ConvolutionLayer;
 
 /**
  * Reads and checks an experiment.json (docs/experiment-json.md). Everything that can be wrong is reported
@@ -169,7 +171,7 @@ public final class ExperimentLoader {
     }
 
     static int numOutput(LayerConfig l) {
-        return l.type() == LayerType.INNER_PRODUCT ? l.innerProductParam().spec().numOutput() : l.convolutionParam().spec().numOutput();
+        return l.type() == LayerType.INNER_PRODUCT ? l.settings(InnerProductLayer.Spec.class).numOutput() : l.settings(ConvolutionLayer.Spec.class).numOutput();
     }
 
     private static List<Integer> nValues(ExperimentFiles.Bound<?> src, List<Integer> given, int depth) {

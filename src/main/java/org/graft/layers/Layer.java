@@ -106,6 +106,15 @@ public abstract class Layer implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The bottom whose buffers top {@code top} shares with another shape (Caffe's ShareData/ShareDiff, as
+     * Flatten and Reshape do), or -1: the net and the rig then make that top a {@link Blob#view} of the bottom,
+     * and the layer's forward and backward copy nothing when they find the buffers shared.
+     */
+    public int viewedBottom(int top) {
+        return -1;
+    }
+
     /** True for layers that produce a loss in top[0] (the net seeds its diff with the loss weight). */
     public boolean isLoss() {
         return false;

@@ -25,4 +25,13 @@ public interface LayerSettings {
     default Caffe.FillerParameter filler(int blob) {
         return Caffe.FillerParameter.getDefaultInstance();
     }
+
+    /**
+     * Whether the solver may update learnable blob {@code blob}. False for blobs that the layer itself
+     * maintains (BatchNorm's statistics): their lr_mult and decay_mult are then 0 whatever a file says.
+     */
+    default boolean solverUpdates(int blob) {
+        return true;
+    }
+
 }

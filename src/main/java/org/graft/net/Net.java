@@ -23,7 +23,8 @@ import org.graft.net.config.Filler;
  * blobs between them, all on one device. Mirrors Caffe's Net:
  * <ul>
  * <li>a blob consumed by several layers gets an implicit {@link SplitLayer} so gradients add up;</li>
- * <li>in-place layers (top name = bottom name) share the blob;</li>
+ * <li>in-place layers (top name = bottom name) share the blob, and a layer's top that views a bottom
+ * ({@link Layer#viewedBottom}: Flatten, Reshape) shares its buffers with another shape;</li>
  * <li>a layer runs backward only if it has a learnable parameter (lr_mult ≠ 0) or a bottom that needs a
  * gradient, and its output reaches a loss — so a frozen prefix runs forward only, as in Caffe;</li>
  * <li>loss layers' top diffs hold their loss weights, seeded once.</li>
@@ -112,8 +113,9 @@ public final class Net implements AutoCloseable {
                             + ") cannot compute in place: its top '" + t + "' must differ from its bottom");
                 }
                 Blob blob = blobs.get(t);
+                int viewed = en.layer().viewedBottom(i);
                 if (blob == null) {
-                    blob = new Blob(engine, t, 1);
+                    blob = viewed >= 0 ? Blob.view(t, bs.get(viewed)) : new Blob(engine, t, 1);
                     blobs.put(t, blob);
                 } else if (!inPlace) {
                     throw new IllegalArgumentException("layer '" + en.layer().name() + "' writes top '" + t
@@ -463,7 +465,7 @@ public final class Net implements AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             Entry en = entries.get(i);
             if (en.layer() instanceof AccuracyLayer a) {
-                out.add(new Output(a.name(), en.tops().get(0), a.spec().topK(), 0f));
+                out.add(new Output(a.name(), en.tops().get(0), a.settings().topK(), 0f));
             } else if (en.layer().isLoss()) {
                 out.add(new Output(en.layer().name(), en.tops().get(0), 0, lossWeights.get(i)[0]));
             }

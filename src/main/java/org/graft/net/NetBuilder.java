@@ -174,12 +174,6 @@ public final class NetBuilder {
         if (settings != null) {
             return Filler.of(settings.filler(blob));
         }
-        if (lc.convolutionParam() != null) {
-            return blob == 0 ? lc.convolutionParam().weightFiller() : lc.convolutionParam().biasFiller();
-        }
-        if (lc.innerProductParam() != null) {
-            return blob == 0 ? lc.innerProductParam().weightFiller() : lc.innerProductParam().biasFiller();
-        }
         return Filler.DEFAULT;
     }
 }

@@ -11,12 +11,6 @@ import org.graft.engine.Blob;
 import org.graft.net.config.ProtoMaps;
 import org.graft.layers.Layer;
 import org.graft.layers.Param;
-import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.innerproduct.InnerProductLayer;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * The network exactly as Graft built it, as plain maps and lists for a JSON writer: inputs with their
@@ -82,69 +76,7 @@ public final class NetDescription {
             l.settings().writeTo(typed);
             typed.getAllFields().forEach((f, v) -> m.put(f.getName(), ProtoMaps.complete((Message) v)));
         }
-        Map.Entry<String, Map<String, Object>> settings = settings(l);
-        if (settings != null) {
-            m.put(settings.getKey(), settings.getValue());
-        }
         return m;
-    }
-
-    /** Caffe's name of the layer's parameter message (e.g. "convolution_param") with its fields; null for none. */
-    private static Map.Entry<String, Map<String, Object>> settings(Layer l) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        String key;
-        if (l instanceof ConvolutionLayer c) {
-            key = "convolution_param";
-            ConvolutionLayer.Spec p = c.spec();
-            s.put("num_output", p.numOutput());
-            s.put("kernel_h", p.kernelH());
-            s.put("kernel_w", p.kernelW());
-            s.put("stride_h", p.strideH());
-            s.put("stride_w", p.strideW());
-            s.put("pad_h", p.padH());
-            s.put("pad_w", p.padW());
-            s.put("dilation_h", p.dilationH());
-            s.put("dilation_w", p.dilationW());
-            s.put("group", p.group());
-            s.put("bias_term", p.biasTerm());
-        } else if (l instanceof PoolingLayer pl) {
-            key = "pooling_param";
-            PoolingLayer.Spec p = pl.spec();
-            s.put("pool", p.method().name());
-            s.put("kernel_h", p.kernelH());
-            s.put("kernel_w", p.kernelW());
-            s.put("stride_h", p.strideH());
-            s.put("stride_w", p.strideW());
-            s.put("pad_h", p.padH());
-            s.put("pad_w", p.padW());
-            s.put("global_pooling", p.globalPooling());
-            s.put("round_mode", p.roundMode().name());
-        } else if (l instanceof InnerProductLayer ip) {
-            key = "inner_product_param";
-            InnerProductLayer.Spec p = ip.spec();
-            s.put("num_output", p.numOutput());
-            s.put("bias_term", p.biasTerm());
-            s.put("transpose", p.transpose());
-            s.put("axis", p.axis());
-        } else if (l instanceof SoftmaxLayer sm) {
-            key = "softmax_param";
-            s.put("axis", sm.spec().axis());
-        } else if (l instanceof SoftmaxWithLossLayer sl) {
-            key = "loss_param";
-            SoftmaxWithLossLayer.Spec p = sl.spec();
-            s.put("axis", p.axis());
-            s.put("ignore_label", p.ignoreLabel());
-            s.put("normalization", p.normalization().name());
-        } else if (l instanceof AccuracyLayer a) {
-            key = "accuracy_param";
-            AccuracyLayer.Spec p = a.spec();
-            s.put("top_k", p.topK());
-            s.put("axis", p.axis());
-            s.put("ignore_label", p.ignoreLabel());
-        } else {
-            return null; // Split and other layers without settings: bottoms and tops say everything
-        }
-        return Map.entry(key, s);
     }
 
     private static int[] shape(Blob b) {

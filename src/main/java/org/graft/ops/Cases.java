@@ -2,9 +2,14 @@ package org.graft.ops;
 
 import java.util.List;
 import org.graft.ops.accuracy.AccuracyCase;
+import org.graft.ops.batchnorm.BatchNormCase;
+import org.graft.ops.bias.BiasCase;
+import org.graft.ops.concat.ConcatCase;
 import org.graft.ops.convolution.ConvolutionCase;
+import org.graft.ops.crop.CropCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
+import org.graft.ops.flatten.FlattenCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -12,10 +17,13 @@ import org.graft.ops.lrn.LRNCase;
 import org.graft.ops.pairsum.PairSumCase;
 import org.graft.ops.pooling.PoolingCase;
 import org.graft.ops.relu.ReLUCase;
+import org.graft.ops.scale.ScaleCase;
+import org.graft.ops.reshape.ReshapeCase;
 import org.graft.ops.sgd.SgdCase;
 import org.graft.ops.sigmoid.SigmoidCase;
 import org.graft.ops.softmax.SoftmaxCase;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossCase;
+import org.graft.ops.slice.SliceCase;
 import org.graft.ops.split.SplitCase;
 import org.graft.ops.tanh.TanHCase;
 import org.graft.selftest.SelfTestCase;
@@ -47,6 +55,9 @@ public final class Cases {
                 SigmoidCase.reference(), SigmoidCase.gradient(),
                 TanHCase.reference(), TanHCase.gradient(),
                 ELUCase.reference(), ELUCase.gradient(),
+                BatchNormCase.reference(), BatchNormCase.gradient(),
+                ScaleCase.reference(), ScaleCase.gradient(),
+                BiasCase.reference(), BiasCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),
@@ -58,6 +69,11 @@ public final class Cases {
                 AccuracyCase.reference(),
                 SplitCase.reference(),
                 SplitCase.gradient(),
+                ConcatCase.reference(), ConcatCase.gradient(),
+                SliceCase.reference(), SliceCase.gradient(),
+                FlattenCase.reference(), FlattenCase.gradient(),
+                ReshapeCase.reference(), ReshapeCase.gradient(),
+                CropCase.reference(), CropCase.gradient(),
                 SgdCase.reference());
     }
 }

@@ -1,6 +1,7 @@
 package org.graft.selftest;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.graft.engine.Blob;
@@ -93,6 +94,16 @@ public final class GradientCheck {
      * restored after each perturbation; top diffs and parameter diffs are left as the backward pass wrote them.
      */
     public Result check(Layer layer, List<Blob> bottom, List<Blob> top, boolean[] checkBottoms, Pass pass) {
+        boolean[] all = new boolean[layer.params().size()];
+        Arrays.fill(all, true);
+        return check(layer, bottom, top, checkBottoms, all, pass);
+    }
+
+    /**
+     * As {@link #check(Layer, List, List, boolean[], Pass)}, for the parameters marked in {@code checkParams}
+     * only: a layer's blobs without a gradient (BatchNorm's statistics) are left out.
+     */
+    public Result check(Layer layer, List<Blob> bottom, List<Blob> top, boolean[] checkBottoms, boolean[] checkParams, Pass pass) {
         layer.forward(bottom, top, pass);
         List<float[]> weights = new ArrayList<>();
         for (Blob t : top) {
@@ -123,6 +134,9 @@ public final class GradientCheck {
             }
         }
         for (int p = 0; p < params.size(); p++) {
+            if (!checkParams[p]) {
+                continue;
+            }
             checkBlob("param '" + params.get(p).name() + "'", params.get(p).blob(), paramGrads.get(p), objective, worst);
         }
         return new Result(layer.name(), layer.type(), worst.checked, worst.maxAbs, worst.maxScaled, threshold, worst.element);

@@ -14,7 +14,7 @@ public final class LayerRig implements AutoCloseable {
     private final List<Blob> top = new ArrayList<>();
     private final boolean inPlace;
 
-    private LayerRig(Engine e, Layer layer, boolean inPlace, List<int[]> bottomShapes) {
+    private LayerRig(Engine e, Layer layer, boolean inPlace, boolean views, List<int[]> bottomShapes) {
         this.layer = layer;
         this.inPlace = inPlace;
         try {
@@ -23,7 +23,17 @@ public final class LayerRig implements AutoCloseable {
                 bottom.add(new Blob(e, "bottom" + i, bottomShapes.get(i)));
             }
             for (int i = 0; i < topShapes.size(); i++) {
-                top.add(inPlace && i == 0 ? bottom.get(0) : new Blob(e, "top" + i, topShapes.get(i)));
+                int viewed = views ? layer.viewedBottom(i) : -1;
+                Blob t;
+                if (inPlace && i == 0) {
+                    t = bottom.get(0);
+                } else if (viewed >= 0) {
+                    t = Blob.view("top" + i, bottom.get(viewed));
+                    t.reshape(topShapes.get(i));
+                } else {
+                    t = new Blob(e, "top" + i, topShapes.get(i));
+                }
+                top.add(t);
             }
         } catch (RuntimeException ex) {
             close();
@@ -31,13 +41,19 @@ public final class LayerRig implements AutoCloseable {
         }
     }
 
+    /** Any number of bottoms of any shapes; a top the layer views a bottom with ({@link Layer#viewedBottom}) shares its buffers, as in a net. */
     public static LayerRig of(Engine e, Layer layer, int[]... bottomShapes) {
-        return new LayerRig(e, layer, false, List.of(bottomShapes));
+        return new LayerRig(e, layer, false, true, List.of(bottomShapes));
     }
 
-    /** top[0] is bottom[0] (ReLU, Dropout in place). */
-    public static LayerRig inPlace(Engine e, Layer layer, int[] shape) {
-        return new LayerRig(e, layer, true, List.<int[]>of(shape));
+    /** As {@link #of}, but every top has buffers of its own: checks the copying path of layers that usually view their bottom. */
+    public static LayerRig ownTops(Engine e, Layer layer, int[]... bottomShapes) {
+        return new LayerRig(e, layer, false, false, List.of(bottomShapes));
+    }
+
+    /** top[0] is bottom[0] (ReLU, Dropout in place; Scale with its scale as bottom[1]). */
+    public static LayerRig inPlace(Engine e, Layer layer, int[]... bottomShapes) {
+        return new LayerRig(e, layer, true, false, List.of(bottomShapes));
     }
 
     public Layer layer() {
@@ -75,6 +91,11 @@ public final class LayerRig implements AutoCloseable {
     /** Finite-difference check of this rig's layer with the given check. */
     public GradientCheck.Result gradient(GradientCheck check, boolean[] checkBottoms, Pass pass) {
         return check.check(layer, bottom, top, checkBottoms, pass);
+    }
+
+    /** As {@link #gradient(GradientCheck, boolean[], Pass)}, checking only the parameters marked in {@code checkParams}. */
+    public GradientCheck.Result gradient(GradientCheck check, boolean[] checkBottoms, boolean[] checkParams, Pass pass) {
+        return check.check(layer, bottom, top, checkBottoms, checkParams, pass);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.graft.caffe;
 
+import org.graft.ops.innerproduct.InnerProductLayer;
+import org.graft.ops.accuracy.AccuracyLayer;
 import org.graft.testing.Repo;
 
 import org.graft.ops.convolution.ConvolutionLayer;
@@ -17,10 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
-import org.graft.net.config.ConvolutionParam;
 import org.graft.net.config.Filler;
 import org.graft.net.config.ImageDataParam;
-import org.graft.net.config.InnerProductParam;
 import org.graft.net.config.LayerConfig;
 import org.graft.net.config.LayerType;
 import org.graft.net.config.NetConfig;
@@ -70,8 +70,8 @@ class CaffeImporterTest {
         assertThat(r.warnings()).anyMatch(w -> w.contains("examples/mnist/mnist_train_lmdb") && w.contains("exists neither"));
         LayerConfig conv1 = layer(c, "conv1");
         assertThat(conv1.param()).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 1));
-        assertThat(conv1.convolutionParam().weightFiller()).isEqualTo(Filler.xavier());
-        assertThat(conv1.convolutionParam().spec().numOutput()).isEqualTo(20);
+        assertThat(Filler.of(conv1.settings(ConvolutionLayer.Spec.class).weightFiller())).isEqualTo(Filler.xavier());
+        assertThat(conv1.settings(ConvolutionLayer.Spec.class).numOutput()).isEqualTo(20);
         assertThat(layer(c, "accuracy").include()).hasSize(1);
         assertThat(layer(c, "relu1").top()).containsExactly("ip1");
         // The net.json written from it loads to the same config.
@@ -96,7 +96,7 @@ class CaffeImporterTest {
         NetConfig c = CaffeImporter.importFiles(CAFFE.resolve("legacy/v0_deploy.prototxt"), null, tmp.resolve("net.json"), tmp).config();
         assertThat(c.layers().get(0).type()).isEqualTo(LayerType.INPUT);
         assertThat(c.layers().stream().map(l -> l.type().jsonName())).doesNotContain("padding");
-        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.convolutionParam().spec().padH()))
+        assertThat(c.layers().stream().filter(l -> l.type() == LayerType.CONVOLUTION).map(l -> l.settings(ConvolutionLayer.Spec.class).padH()))
                 .anyMatch(p -> p > 0);
     }
 
@@ -186,46 +186,46 @@ class CaffeImporterTest {
 
         LayerConfig conv = layer(c, "conv");
         assertThat(conv.param()).containsExactly(new ParamSpec(null, 0.5f, 0f), new ParamSpec("shared", 3f, 2f));
-        ConvolutionParam cp = conv.convolutionParam();
-        assertThat(cp.spec()).isEqualTo(new ConvolutionLayer.Spec(9, 3, 5, 2, 1, 1, 2, 2, 2, 3, true));
-        assertThat(cp.weightFiller()).isEqualTo(Filler.gaussian(0.1f, 0.02f));
-        assertThat(cp.biasFiller()).isEqualTo(Filler.constant(0.25f));
-        ConvolutionParam dw = layer(c, "dw").convolutionParam();
-        assertThat(dw.spec().group()).isEqualTo(9);
-        assertThat(dw.spec().biasTerm()).isFalse();
-        assertThat(dw.spec().padH()).isEqualTo(1);
-        assertThat(dw.weightFiller()).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
+        ConvolutionLayer.Spec cp = conv.settings(ConvolutionLayer.Spec.class);
+        assertThat(cp.withFillers(null, null)).isEqualTo(new ConvolutionLayer.Spec(9, 3, 5, 2, 1, 1, 2, 2, 2, 3, true));
+        assertThat(Filler.of(cp.weightFiller())).isEqualTo(Filler.gaussian(0.1f, 0.02f));
+        assertThat(Filler.of(cp.biasFiller())).isEqualTo(Filler.constant(0.25f));
+        ConvolutionLayer.Spec dw = layer(c, "dw").settings(ConvolutionLayer.Spec.class);
+        assertThat(dw.group()).isEqualTo(9);
+        assertThat(dw.biasTerm()).isFalse();
+        assertThat(dw.padH()).isEqualTo(1);
+        assertThat(Filler.of(dw.weightFiller())).isEqualTo(Filler.msra(Caffe.FillerParameter.VarianceNorm.AVERAGE));
 
-        PoolingLayer.Spec pool = layer(c, "pool").poolingParam();
+        PoolingLayer.Spec pool = layer(c, "pool").settings(PoolingLayer.Spec.class);
         assertThat(pool.method()).isEqualTo(Caffe.PoolingParameter.PoolMethod.AVE);
         assertThat(new int[] {pool.kernelH(), pool.kernelW(), pool.strideH(), pool.padW()}).containsExactly(3, 3, 2, 1);
         assertThat(pool.roundMode()).isEqualTo(Caffe.PoolingParameter.RoundMode.FLOOR);
-        assertThat(layer(c, "gpool").poolingParam().globalPooling()).isTrue();
+        assertThat(layer(c, "gpool").settings(PoolingLayer.Spec.class).globalPooling()).isTrue();
         assertThat(layer(c, "lrn1").settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(3, 0.001f, 0.6f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
         assertThat(layer(c, "lrn2").settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(7, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(layer(c, "leaky").settings(ReLULayer.Spec.class).negativeSlope()).isEqualTo(0.1f);
         assertThat(layer(c, "drop").settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.3f);
 
-        InnerProductParam fc = layer(c, "fc").innerProductParam();
-        assertThat(fc.spec().numOutput()).isEqualTo(7);
-        assertThat(fc.spec().transpose()).isTrue();
-        assertThat(fc.weightFiller()).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.FAN_OUT));
-        assertThat(fc.biasFiller()).isEqualTo(Filler.uniform(-0.5f, 0.5f));
-        assertThat(layer(c, "fc2").innerProductParam().weightFiller()).isEqualTo(Filler.positiveUnitball());
+        InnerProductLayer.Spec fc = layer(c, "fc").settings(InnerProductLayer.Spec.class);
+        assertThat(fc.numOutput()).isEqualTo(7);
+        assertThat(fc.transpose()).isTrue();
+        assertThat(Filler.of(fc.weightFiller())).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.FAN_OUT));
+        assertThat(Filler.of(fc.biasFiller())).isEqualTo(Filler.uniform(-0.5f, 0.5f));
+        assertThat(Filler.of(layer(c, "fc2").settings(InnerProductLayer.Spec.class).weightFiller())).isEqualTo(Filler.positiveUnitball());
         assertThat(layer(c, "fc2").propagateDown()).containsExactly(false);
         assertThat(layer(c, "split").top()).containsExactly("fc2a", "fc2b");
 
         LayerConfig loss = layer(c, "loss");
         assertThat(loss.lossWeight()).containsExactly(0.5f);
-        assertThat(loss.lossParam()).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
+        assertThat(loss.settings(SoftmaxWithLossLayer.Spec.class)).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
         assertThat(loss.includedIn(Phase.TEST)).isFalse();
         assertThat(loss.includedIn(Phase.TRAIN)).isTrue();
         // Caffe's older boolean 'normalize: false' means dividing by the batch size; the loss without a top gets one.
         LayerConfig old = layer(c, "oldloss");
-        assertThat(old.lossParam().normalization()).isEqualTo(Caffe.LossParameter.NormalizationMode.BATCH_SIZE);
+        assertThat(old.settings(SoftmaxWithLossLayer.Spec.class).normalization()).isEqualTo(Caffe.LossParameter.NormalizationMode.BATCH_SIZE);
         assertThat(old.top()).containsExactly("oldloss");
-        assertThat(layer(c, "acc").accuracyParam().topK()).isEqualTo(5);
-        assertThat(layer(c, "acc").accuracyParam().ignoreLabel()).isEqualTo(-1);
+        assertThat(layer(c, "acc").settings(AccuracyLayer.Spec.class).topK()).isEqualTo(5);
+        assertThat(layer(c, "acc").settings(AccuracyLayer.Spec.class).ignoreLabel()).isEqualTo(-1);
     }
 
     @Test
@@ -331,11 +331,11 @@ class CaffeImporterTest {
     void unsupportedLayerTypeNamesTheLayerTheTypeAndTheSupportedList() {
         assertThatThrownBy(() -> importText("""
                 layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 4 } } }
-                layer { name: "cat" type: "Concat" bottom: "x" bottom: "x" top: "y" }
+                layer { name: "lstm" type: "LSTM" bottom: "x" bottom: "x" top: "y" }
                 """)).isInstanceOf(CaffeFormatException.class)
                 .hasMessageContaining("net.prototxt")
-                .hasMessageContaining("layer 'cat'")
-                .hasMessageContaining("'Concat'")
+                .hasMessageContaining("layer 'lstm'")
+                .hasMessageContaining("'LSTM'")
                 .hasMessageContaining("supported types: Input, Data, ImageData, Convolution, Pooling, LRN, ReLU, Dropout,"
                         + " InnerProduct, Softmax, SoftmaxWithLoss, Accuracy, Split");
     }
@@ -406,7 +406,7 @@ class CaffeImporterTest {
 
         // A net whose ip2 has 12 outputs (a different num_output) does not fit the trained weights.
         NetConfig wrong = deploy.withLayers(deploy.layers().stream().map(l -> l.name().equals("ip2")
-                ? l.toBuilder().innerProduct(l.innerProductParam().withNumOutput(12)).build() : l).toList());
+                ? l.toBuilder().settings(l.settings(InnerProductLayer.Spec.class).withNumOutput(12)).build() : l).toList());
         assertThatThrownBy(() -> WeightShapes.match(wrong, file, "lenet.caffemodel"))
                 .isInstanceOf(CaffeFormatException.class)
                 .hasMessageContaining("layer 'ip2' blob 0 (weights)")

@@ -1,5 +1,6 @@
 package org.graft.caffe;
 
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.testing.Repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
+import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.layers.Phase;
 import org.graft.net.NetBuilder;
 import org.graft.net.NetBuilder.PhaseNet;
@@ -87,7 +89,7 @@ class PaperNetsTest {
         // netbase folds its separate padding layers into the conv layers: the same net as half0A.
         NetConfig netbase = importSolver("v0/netbase/imagenet_solver.prototxt");
         assertThat(netbase.layers().stream().map(LayerConfig::name)).doesNotContain("pad2", "pad3", "pad4", "pad5");
-        assertThat(layer(netbase, "conv2").convolutionParam().spec().padH()).isEqualTo(2);
+        assertThat(layer(netbase, "conv2").settings(ConvolutionLayer.Spec.class).padH()).isEqualTo(2);
         assertThat(withoutDataPaths(netbase)).isEqualTo(withoutDataPaths(importSolver("v0/half0A/imagenet_solver.prototxt")));
     }
 
@@ -104,10 +106,10 @@ class PaperNetsTest {
         assertThat(trainData.transformParam().mirror()).isTrue();
         assertThat(c.layersFor(Phase.TEST).get(0).dataParam().batchSize()).isEqualTo(50);
         assertThat(c.layersFor(Phase.TEST).get(0).transformParam().mirror()).isFalse();
-        assertThat(layer(c, "fc8").innerProductParam().spec().numOutput()).isEqualTo(1000);
-        assertThat(layer(c, "conv2").convolutionParam().spec().group()).isEqualTo(2);
-        assertThat(layer(c, "fc6").innerProductParam().weightFiller().std()).isEqualTo(0.005f);
-        assertThat(layer(c, "conv2").convolutionParam().biasFiller().value()).isEqualTo(1f);
+        assertThat(layer(c, "fc8").settings(InnerProductLayer.Spec.class).numOutput()).isEqualTo(1000);
+        assertThat(layer(c, "conv2").settings(ConvolutionLayer.Spec.class).group()).isEqualTo(2);
+        assertThat(layer(c, "fc6").settings(InnerProductLayer.Spec.class).weightFiller().getStd()).isEqualTo(0.005f);
+        assertThat(layer(c, "conv2").settings(ConvolutionLayer.Spec.class).biasFiller().getValue()).isEqualTo(1f);
         for (String name : LEARNED) {
             assertThat(layer(c, name).param()).as(name).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 0));
         }
@@ -142,7 +144,7 @@ class PaperNetsTest {
                             : new ParamSpec[] {ParamSpec.of(1, 1), ParamSpec.of(2, 0)});
             assertThat(layer(tuned, inNet).param()).as("fine-tuned %s", inNet).containsExactly(ParamSpec.of(1, 1), ParamSpec.of(2, 0));
         }
-        assertThat(layer(frozen, "fc8-new").innerProductParam().spec().numOutput()).isEqualTo(1000);
+        assertThat(layer(frozen, "fc8-new").settings(InnerProductLayer.Spec.class).numOutput()).isEqualTo(1000);
         // Copying weights by name: the renamed layers are not in a base net's file and keep their fillers.
         Map<String, List<int[]>> want = WeightShapes.expected(frozen);
         assertThat(want.keySet()).containsExactly("conv1", "conv2", "conv3", "conv4-new", "conv5-new", "fc6-new", "fc7-new", "fc8-new");

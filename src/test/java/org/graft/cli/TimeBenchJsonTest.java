@@ -97,9 +97,13 @@ class TimeBenchJsonTest {
         assertThat(types(layers)).contains("Split");
         JsonNode conv = layer(layers, "conv1");
         assertThat(ints(conv.get("top_shapes").get(0))).containsExactly(3, 4, 5, 4);
-        assertThat(conv.get("convolution_param").get("kernel_h").asInt()).isEqualTo(3);
-        assertThat(conv.get("convolution_param").get("stride_w").asInt()).isEqualTo(2);
-        assertThat(conv.get("convolution_param").get("pad_h").asInt()).isEqualTo(1);
+        // Caffe's own spelling: square sizes in the repeated fields, the _h/_w pair unset (0).
+        assertThat(ints(conv.get("convolution_param").get("kernel_size"))).containsExactly(3);
+        assertThat(ints(conv.get("convolution_param").get("stride"))).containsExactly(2);
+        assertThat(ints(conv.get("convolution_param").get("pad"))).containsExactly(1);
+        assertThat(ints(conv.get("convolution_param").get("dilation"))).isEmpty();
+        assertThat(conv.get("convolution_param").get("kernel_h").asInt()).isZero();
+        assertThat(conv.get("convolution_param").get("weight_filler").get("type").asText()).isEqualTo("xavier");
         assertThat(conv.get("convolution_param").get("group").asInt()).isEqualTo(2);
         assertThat(conv.get("convolution_param").get("bias_term").asBoolean()).isTrue();
         assertThat(ints(conv.get("params").get(0).get("shape"))).containsExactly(4, 1, 3, 3);

@@ -1,5 +1,6 @@
 package org.graft.experiment;
 
+import org.graft.ops.innerproduct.InnerProductLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class PlannerTest {
         NetConfig a1b = net(p, "r0-A1B");
         assertThat(layer(a1b, "conv1").param()).containsExactly(ParamSpec.of(0, 0), ParamSpec.of(0, 0));
         assertThat(layer(a1b, "fc2-new").param()).isEmpty();
-        assertThat(layer(a1b, "fc3-new").innerProductParam().spec().numOutput()).isEqualTo(2);
+        assertThat(layer(a1b, "fc3-new").settings(InnerProductLayer.Spec.class).numOutput()).isEqualTo(2);
         assertThat(a1b.init().weights()).isEqualTo(p.cellDir("r0-baseA").resolve("model_iter_30.caffemodel"));
         Split s = p.splits().get(0);
         assertThat(layer(a1b, "data").dataParam().classes()).isEqualTo(s.b());

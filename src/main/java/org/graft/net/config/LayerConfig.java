@@ -8,10 +8,6 @@ import org.graft.layers.Layer;
 import org.graft.layers.LayerSettings;
 import org.graft.layers.Phase;
 import org.graft.layers.SettingChecks;
-import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * One layer of a net.json, mirroring Caffe's V2 LayerParameter. Lists are never null (empty when absent).
@@ -22,9 +18,6 @@ import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 public record LayerConfig(String name, LayerType type, List<String> bottom, List<String> top, List<ParamSpec> param,
                           List<Float> lossWeight, List<NetStateRule> include, List<NetStateRule> exclude,
                           List<Boolean> propagateDown,
-                          ConvolutionParam convolutionParam, PoolingLayer.Spec poolingParam,
-                          InnerProductParam innerProductParam,
-                          SoftmaxLayer.Spec softmaxParam, SoftmaxWithLossLayer.Spec lossParam, AccuracyLayer.Spec accuracyParam,
                           InputParam inputParam, TransformParam transformParam, DataParam dataParam,
                           ImageDataParam imageDataParam, LayerSettings settings) {
     public LayerConfig {
@@ -39,12 +32,8 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         exclude = copy(exclude);
         propagateDown = copy(propagateDown);
         // Caffe reads an absent sub-message as its defaults; doing it once here spares every reader a null check.
-        switch (type) {
-            case SOFTMAX -> softmaxParam = orDefault(softmaxParam, SoftmaxLayer.Spec.defaults());
-            case SOFTMAX_WITH_LOSS -> lossParam = orDefault(lossParam, SoftmaxWithLossLayer.Spec.defaults());
-            case ACCURACY -> accuracyParam = orDefault(accuracyParam, AccuracyLayer.Spec.defaults());
-            case DATA, IMAGE_DATA -> transformParam = orDefault(transformParam, TransformParam.DEFAULT);
-            default -> { }
+        if (type == LayerType.DATA || type == LayerType.IMAGE_DATA) {
+            transformParam = orDefault(transformParam, TransformParam.DEFAULT);
         }
         if (type.bindsSettings() && settings == null) {
             settings = type.bind(Caffe.LayerParameter.getDefaultInstance(), SettingChecks.plain(name), "");
@@ -82,12 +71,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         b.include.addAll(include);
         b.exclude.addAll(exclude);
         b.propagateDown.addAll(propagateDown);
-        b.convolution = convolutionParam;
-        b.pooling = poolingParam;
-        b.innerProduct = innerProductParam;
-        b.softmax = softmaxParam;
-        b.loss = lossParam;
-        b.accuracy = accuracyParam;
         b.input = inputParam;
         b.transform = transformParam;
         b.data = dataParam;
@@ -115,21 +98,19 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         return type.isLoss() && i == 0 ? 1f : 0f;
     }
 
-    /** The ParamSpec of learnable blob {@code i} (0 = weights, 1 = bias): as given, else lr_mult 1, decay_mult 1. */
+    /**
+     * The ParamSpec of learnable blob {@code i} (0 = weights, 1 = bias): as given, else lr_mult 1, decay_mult 1;
+     * lr_mult and decay_mult 0 for a blob the solver must not update ({@link LayerSettings#solverUpdates}).
+     */
     public ParamSpec paramSpec(int i) {
-        return i < param.size() ? param.get(i) : ParamSpec.DEFAULT;
+        ParamSpec given = i < param.size() ? param.get(i) : ParamSpec.DEFAULT;
+        return settings != null && !settings.solverUpdates(i) ? given.withMultipliers(0f, 0f) : given;
     }
 
     /** Number of learnable blobs: weights, plus bias when bias_term is on; 0 for layers without parameters. */
     public int learnableBlobs() {
         if (settings != null) {
             return settings.learnableBlobs();
-        }
-        if (convolutionParam != null && type == LayerType.CONVOLUTION) {
-            return convolutionParam.spec().biasTerm() ? 2 : 1;
-        }
-        if (innerProductParam != null && type == LayerType.INNER_PRODUCT) {
-            return innerProductParam.spec().biasTerm() ? 2 : 1;
         }
         return 0;
     }
@@ -174,12 +155,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
         private final List<NetStateRule> include = new ArrayList<>();
         private final List<NetStateRule> exclude = new ArrayList<>();
         private final List<Boolean> propagateDown = new ArrayList<>();
-        private ConvolutionParam convolution;
-        private PoolingLayer.Spec pooling;
-        private InnerProductParam innerProduct;
-        private SoftmaxLayer.Spec softmax;
-        private SoftmaxWithLossLayer.Spec loss;
-        private AccuracyLayer.Spec accuracy;
         private InputParam input;
         private TransformParam transform;
         private DataParam data;
@@ -231,36 +206,6 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
             return this;
         }
 
-        public Builder convolution(ConvolutionParam p) {
-            convolution = p;
-            return this;
-        }
-
-        public Builder pooling(PoolingLayer.Spec p) {
-            pooling = p;
-            return this;
-        }
-
-        public Builder innerProduct(InnerProductParam p) {
-            innerProduct = p;
-            return this;
-        }
-
-        public Builder softmax(SoftmaxLayer.Spec p) {
-            softmax = p;
-            return this;
-        }
-
-        public Builder loss(SoftmaxWithLossLayer.Spec p) {
-            loss = p;
-            return this;
-        }
-
-        public Builder accuracy(AccuracyLayer.Spec p) {
-            accuracy = p;
-            return this;
-        }
-
         public Builder input(InputParam p) {
             input = p;
             return this;
@@ -289,8 +234,7 @@ public record LayerConfig(String name, LayerType type, List<String> bottom, List
 
         public LayerConfig build() {
             return new LayerConfig(name, type, bottom, top, param, lossWeight, include, exclude, propagateDown,
-                    convolution, pooling, innerProduct, softmax, loss, accuracy, input,
-                    transform, data, imageData, settings);
+                    input, transform, data, imageData, settings);
         }
     }
 }

@@ -3,9 +3,14 @@ package org.graft.net.config;
 import java.util.List;
 import java.util.function.Function;
 import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.batchnorm.BatchNormLayer;
+import org.graft.ops.bias.BiasLayer;
+import org.graft.ops.concat.ConcatLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
+import org.graft.ops.crop.CropLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
+import org.graft.ops.flatten.FlattenLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.caffe.proto.Caffe;
@@ -14,9 +19,12 @@ import org.graft.layers.LayerSettings;
 import org.graft.layers.SettingChecks;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
+import org.graft.ops.scale.ScaleLayer;
+import org.graft.ops.reshape.ReshapeLayer;
 import org.graft.ops.sigmoid.SigmoidLayer;
 import org.graft.ops.softmax.SoftmaxLayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
+import org.graft.ops.slice.SliceLayer;
 import org.graft.ops.split.SplitLayer;
 import org.graft.ops.tanh.TanHLayer;
 
@@ -30,21 +38,39 @@ public enum LayerType implements JsonEnum {
     INPUT("Input", 0, 0, 1, -1, List.of("input_param"), null),
     DATA("Data", 0, 0, 1, 2, List.of("data_param", "transform_param"), null),
     IMAGE_DATA("ImageData", 0, 0, 1, 2, List.of("image_data_param", "transform_param"), null),
-    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), lc -> new ConvolutionLayer(lc.name(), lc.convolutionParam().spec())),
-    POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), lc -> new PoolingLayer(lc.name(), lc.poolingParam())),
+    CONVOLUTION("Convolution", 1, 1, 1, 1, List.of("convolution_param"), ConvolutionLayer.Spec::bind,
+            lc -> new ConvolutionLayer(lc.name(), lc.settings(ConvolutionLayer.Spec.class))),
+    POOLING("Pooling", 1, 1, 1, 1, List.of("pooling_param"), PoolingLayer.Spec::bind,
+            lc -> new PoolingLayer(lc.name(), lc.settings(PoolingLayer.Spec.class))),
     LRN("LRN", 1, 1, 1, 1, List.of("lrn_param"), LRNLayer.Spec::bind, lc -> new LRNLayer(lc.name(), lc.settings(LRNLayer.Spec.class))),
     RELU("ReLU", 1, 1, 1, 1, List.of("relu_param"), ReLULayer.Spec::bind, lc -> new ReLULayer(lc.name(), lc.settings(ReLULayer.Spec.class))),
     DROPOUT("Dropout", 1, 1, 1, 1, List.of("dropout_param"), DropoutLayer.Spec::bind,
             lc -> new DropoutLayer(lc.name(), lc.settings(DropoutLayer.Spec.class))),
-    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), lc -> new InnerProductLayer(lc.name(), lc.innerProductParam().spec())),
-    SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), lc -> new SoftmaxLayer(lc.name(), lc.softmaxParam())),
-    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"),
-            lc -> new SoftmaxWithLossLayer(lc.name(), lc.lossParam())),
-    ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), lc -> new AccuracyLayer(lc.name(), lc.accuracyParam())),
+    INNER_PRODUCT("InnerProduct", 1, 1, 1, 1, List.of("inner_product_param"), InnerProductLayer.Spec::bind,
+            lc -> new InnerProductLayer(lc.name(), lc.settings(InnerProductLayer.Spec.class))),
+    SOFTMAX("Softmax", 1, 1, 1, 1, List.of("softmax_param"), SoftmaxLayer.Spec::bind,
+            lc -> new SoftmaxLayer(lc.name(), lc.settings(SoftmaxLayer.Spec.class))),
+    SOFTMAX_WITH_LOSS("SoftmaxWithLoss", 2, 2, 1, 1, List.of("softmax_param", "loss_param"), SoftmaxWithLossLayer.Spec::bind,
+            lc -> new SoftmaxWithLossLayer(lc.name(), lc.settings(SoftmaxWithLossLayer.Spec.class))),
+    ACCURACY("Accuracy", 2, 2, 1, 1, List.of("accuracy_param"), AccuracyLayer.Spec::bind,
+            lc -> new AccuracyLayer(lc.name(), lc.settings(AccuracyLayer.Spec.class))),
     SPLIT("Split", 1, 1, 1, -1, List.of(), lc -> new SplitLayer(lc.name(), lc.top().size())),
     SIGMOID("Sigmoid", 1, 1, 1, 1, List.of(), lc -> new SigmoidLayer(lc.name())),
     TANH("TanH", 1, 1, 1, 1, List.of(), lc -> new TanHLayer(lc.name())),
-    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class)));
+    ELU("ELU", 1, 1, 1, 1, List.of("elu_param"), ELULayer.Spec::bind, lc -> new ELULayer(lc.name(), lc.settings(ELULayer.Spec.class))),
+    BATCH_NORM("BatchNorm", 1, 1, 1, 1, List.of("batch_norm_param"), BatchNormLayer.Spec::bind,
+            lc -> new BatchNormLayer(lc.name(), lc.settings(BatchNormLayer.Spec.class))),
+    SCALE("Scale", 1, 2, 1, 1, List.of("scale_param"), ScaleLayer.Spec::bind, lc -> new ScaleLayer(lc.name(), lc.settings(ScaleLayer.Spec.class))),
+    BIAS("Bias", 1, 2, 1, 1, List.of("bias_param"), BiasLayer.Spec::bind, lc -> new BiasLayer(lc.name(), lc.settings(BiasLayer.Spec.class))),
+    CONCAT("Concat", 1, -1, 1, 1, List.of("concat_param"), ConcatLayer.Spec::bind,
+            lc -> new ConcatLayer(lc.name(), lc.settings(ConcatLayer.Spec.class))),
+    SLICE("Slice", 1, 1, 1, -1, List.of("slice_param"), SliceLayer.Spec::bind,
+            lc -> new SliceLayer(lc.name(), lc.settings(SliceLayer.Spec.class), lc.top().size())),
+    FLATTEN("Flatten", 1, 1, 1, 1, List.of("flatten_param"), FlattenLayer.Spec::bind,
+            lc -> new FlattenLayer(lc.name(), lc.settings(FlattenLayer.Spec.class))),
+    RESHAPE("Reshape", 1, 1, 1, 1, List.of("reshape_param"), ReshapeLayer.Spec::bind,
+            lc -> new ReshapeLayer(lc.name(), lc.settings(ReshapeLayer.Spec.class))),
+    CROP("Crop", 2, 2, 1, 1, List.of("crop_param"), CropLayer.Spec::bind, lc -> new CropLayer(lc.name(), lc.settings(CropLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;

@@ -14,12 +14,6 @@ import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.Phase;
 import org.graft.layers.SettingChecks;
-import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.innerproduct.InnerProductLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * Checks a Caffe {@code NetParameter} and binds it to a {@link NetConfig}: the one place a net's settings
@@ -158,6 +152,14 @@ public final class NetBinder {
             throw at.error(path + ".param", "a " + type.jsonName() + " layer" + (type.hasParams() ? " with these settings" : "")
                     + " has " + layer.learnableBlobs() + " learnable blob(s), but " + specs.size() + " param entries are given");
         }
+        for (int i = 0; i < specs.size(); i++) {
+            // As Caffe refuses it: a blob the layer maintains itself (BatchNorm's statistics) is never the solver's.
+            // Its decay_mult is accepted and has no effect, as in Caffe, where decay is scaled by the zero rate.
+            if (layer.settings() != null && !layer.settings().solverUpdates(i) && specs.get(i).lrMult() != 0f) {
+                throw at.error(path + ".param[" + i + "].lr_mult", "expected 0 (or no param entry): learnable blob " + i + " of a "
+                        + type.jsonName() + " layer is maintained by the layer, not learned by the solver, found " + specs.get(i).lrMult());
+            }
+        }
         return layer;
     }
 
@@ -224,19 +226,6 @@ public final class NetBinder {
                 b.imageData(imageData(l.getImageDataParam(), path + ".image_data_param"));
                 b.transform(transform(l.getTransformParam(), path + ".transform_param"));
             }
-            case CONVOLUTION -> b.convolution(convolution(required(l, type, "convolution_param", "num_output and kernel_size", path)
-                    .getConvolutionParam(), path + ".convolution_param"));
-            case POOLING -> b.pooling(pooling(required(l, type, "pooling_param", "kernel_size and stride, or global_pooling", path)
-                    .getPoolingParam(), path + ".pooling_param"));
-            case INNER_PRODUCT -> b.innerProduct(innerProduct(required(l, type, "inner_product_param", "num_output", path)
-                    .getInnerProductParam(), path + ".inner_product_param"));
-            case SOFTMAX -> b.softmax(new SoftmaxLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param")));
-            case SOFTMAX_WITH_LOSS -> {
-                Caffe.LossParameter p = l.getLossParam();
-                b.loss(new SoftmaxWithLossLayer.Spec(axisOne(l.getSoftmaxParam().getAxis(), path + ".softmax_param"),
-                        p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization()));
-            }
-            case ACCURACY -> b.accuracy(accuracy(l.getAccuracyParam(), path + ".accuracy_param"));
             default -> {
                 if (type.bindsSettings()) {
                     b.settings(type.bind(l, checks, path));
@@ -255,6 +244,11 @@ public final class NetBinder {
         @Override
         public void filler(Caffe.FillerParameter f, String path) {
             NetBinder.this.filler(true, f, path);
+        }
+
+        @Override
+        public String item(String path, int i) {
+            return itemPath(path, i);
         }
     };
 
@@ -305,121 +299,10 @@ public final class NetBinder {
         return axis;
     }
 
-    /**
-     * Height and width from Caffe's two spellings, the repeated {@code both} (one value for both axes, or
-     * height and width) or the {@code _h}/{@code _w} pair; null when neither is given.
-     */
-    private int[] heightWidth(String path, String both, List<Integer> values, String h, boolean hasH, int hv, String w,
-                              boolean hasW, int wv, int min) {
-        if ((hasH || hasW) && !values.isEmpty()) {
-            throw at.error(path + "." + (hasH ? h : w), "give either " + both + " or " + h + " and " + w + ", not both");
-        }
-        if (hasH != hasW) {
-            String given = hasH ? h : w;
-            String other = hasH ? w : h;
-            throw at.error(path + "." + given, given + " needs " + other + " as well (or use " + both + " for both axes)");
-        }
-        if (hasH) {
-            return new int[] {atLeast(hv, min, path + "." + h), atLeast(wv, min, path + "." + w)};
-        }
-        if (values.isEmpty()) {
-            return null;
-        }
-        List<Integer> checked = spatial(values, min, path + "." + both);
-        return new int[] {checked.get(0), checked.get(checked.size() - 1)};
-    }
-
-    /** A repeated spatial size: 1 or 2 values, each >= min. */
-    private List<Integer> spatial(List<Integer> values, int min, String path) {
-        if (values.size() > 2) {
-            throw at.error(path, "expected 1 or 2 values (one for both axes, or height and width), found " + values.size()
-                    + "; Graft's layers are 2-D");
-        }
-        for (int i = 0; i < values.size(); i++) {
-            atLeast(values.get(i), min, itemPath(path, i));
-        }
-        return values;
-    }
-
     /** The path of item i of a repeated field; a net.json may have given a single value without a list. */
     private String itemPath(String path, int i) {
         String item = path + "[" + i + "]";
         return at.has(path) && !at.has(item) ? path : item;
-    }
-
-    private ConvolutionParam convolution(Caffe.ConvolutionParameter p, String path) {
-        if (!p.hasNumOutput()) {
-            throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of output channels)");
-        }
-        int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
-        int[] kernel = heightWidth(path, "kernel_size", p.getKernelSizeList(), "kernel_h", p.hasKernelH(), p.getKernelH(),
-                "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
-        if (kernel == null) {
-            throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w)");
-        }
-        int[] stride = orDefault(heightWidth(path, "stride", p.getStrideList(), "stride_h", p.hasStrideH(), p.getStrideH(),
-                "stride_w", p.hasStrideW(), p.getStrideW(), 1), 1);
-        int[] pad = orDefault(heightWidth(path, "pad", p.getPadList(), "pad_h", p.hasPadH(), p.getPadH(), "pad_w", p.hasPadW(),
-                p.getPadW(), 0), 0);
-        List<Integer> dilation = spatial(p.getDilationList(), 1, path + ".dilation");
-        int dilationH = dilation.isEmpty() ? 1 : dilation.get(0);
-        int dilationW = dilation.isEmpty() ? 1 : dilation.get(dilation.size() - 1);
-        int group = atLeast(p.getGroup(), 1, path + ".group");
-        if (numOutput % group != 0) {
-            throw at.error(path + ".group", "num_output (" + numOutput + ") must be divisible by group, found group " + group);
-        }
-        axisOne(p.getAxis(), path);
-        return new ConvolutionParam(new ConvolutionLayer.Spec(numOutput, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1],
-                dilationH, dilationW, group, p.getBiasTerm()), filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
-    }
-
-    private PoolingLayer.Spec pooling(Caffe.PoolingParameter p, String path) {
-        int[] kernel = heightWidth(path, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
-                p.hasKernelH(), p.getKernelH(), "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
-        int[] stride = heightWidth(path, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
-                p.hasStrideH(), p.getStrideH(), "stride_w", p.hasStrideW(), p.getStrideW(), 1);
-        int[] pad = heightWidth(path, "pad", p.hasPad() ? List.of(p.getPad()) : List.of(), "pad_h", p.hasPadH(), p.getPadH(),
-                "pad_w", p.hasPadW(), p.getPadW(), 0);
-        if (p.getGlobalPooling()) {
-            if (kernel != null) {
-                throw at.error(path + "." + (p.hasKernelSize() ? "kernel_size" : "kernel_h"),
-                        "global_pooling uses the whole input as the kernel; do not give a kernel size");
-            }
-            if (stride != null && (stride[0] != 1 || stride[1] != 1)) {
-                throw at.error(path + "." + (p.hasStride() ? "stride" : "stride_h"), "global_pooling needs stride 1 (Caffe's rule)");
-            }
-            if (pad != null && (pad[0] != 0 || pad[1] != 0)) {
-                throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "global_pooling needs pad 0 (Caffe's rule)");
-            }
-            return new PoolingLayer.Spec(p.getPool(), 0, 0, 1, 1, 0, 0, true, p.getRoundMode());
-        }
-        if (kernel == null) {
-            throw at.error(path + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w, or global_pooling: true)");
-        }
-        stride = orDefault(stride, 1);
-        pad = orDefault(pad, 0);
-        if (pad[0] >= kernel[0] || pad[1] >= kernel[1]) {
-            throw at.error(path + "." + (p.hasPad() ? "pad" : "pad_h"), "pad (" + pad[0] + "x" + pad[1]
-                    + ") must be smaller than the kernel (" + kernel[0] + "x" + kernel[1] + "), as Caffe requires");
-        }
-        return new PoolingLayer.Spec(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
-    }
-
-    private InnerProductParam innerProduct(Caffe.InnerProductParameter p, String path) {
-        if (!p.hasNumOutput()) {
-            throw at.error(path + ".num_output", "missing required field \"num_output\" (the number of outputs)");
-        }
-        int numOutput = atLeast(p.getNumOutput(), 1, path + ".num_output");
-        return new InnerProductParam(new InnerProductLayer.Spec(numOutput, p.getBiasTerm(), p.getTranspose(), axisOne(p.getAxis(), path)),
-                filler(p.hasWeightFiller(), p.getWeightFiller(), path + ".weight_filler"),
-                filler(p.hasBiasFiller(), p.getBiasFiller(), path + ".bias_filler"));
-    }
-
-
-    private AccuracyLayer.Spec accuracy(Caffe.AccuracyParameter p, String path) {
-        return new AccuracyLayer.Spec(atLeast(p.getTopK(), 1, path + ".top_k"), axisOne(p.getAxis(), path),
-                p.hasIgnoreLabel() ? p.getIgnoreLabel() : null);
     }
 
     private InputParam input(Caffe.InputParameter p, String path) {

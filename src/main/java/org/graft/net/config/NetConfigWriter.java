@@ -11,12 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.graft.caffe.proto.Caffe;
 import org.graft.layers.LayerSettings;
-import org.graft.ops.accuracy.AccuracyLayer;
-import org.graft.ops.pooling.PoolingLayer;
-import org.graft.ops.softmax.SoftmaxLayer;
-import org.graft.ops.convolution.ConvolutionLayer;
-import org.graft.ops.innerproduct.InnerProductLayer;
-import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 
 /**
  * Writes a {@link NetConfig} as net.json text. Only values that differ from the defaults are written
@@ -82,16 +76,6 @@ public final class NetConfigWriter {
         putRules(m, "include", l.include());
         putRules(m, "exclude", l.exclude());
         putList(m, "propagate_down", l.propagateDown());
-        putParam(m, "convolution_param", l.convolutionParam() == null ? null : convolution(l.convolutionParam()));
-        putParam(m, "pooling_param", l.poolingParam() == null ? null : pooling(l.poolingParam()));
-        putParam(m, "inner_product_param", l.innerProductParam() == null ? null : innerProduct(l.innerProductParam()));
-        // SoftmaxWithLoss keeps its softmax axis in its own spec; Caffe writes it as softmax_param.
-        SoftmaxLayer.Spec softmax = l.lossParam() != null ? new SoftmaxLayer.Spec(l.lossParam().axis()) : l.softmaxParam();
-        if (softmax != null && !softmax.equals(SoftmaxLayer.Spec.defaults())) {
-            m.put("softmax_param", Map.of("axis", softmax.axis()));
-        }
-        putParam(m, "loss_param", l.lossParam() == null ? null : loss(l.lossParam()));
-        putParam(m, "accuracy_param", l.accuracyParam() == null ? null : accuracy(l.accuracyParam()));
         Caffe.LayerParameter.Builder typed = Caffe.LayerParameter.newBuilder();
         if (l.inputParam() != null) {
             l.inputParam().writeTo(typed);
@@ -111,80 +95,6 @@ public final class NetConfigWriter {
         }
         ProtoMaps.written(typed.build()).forEach((key, value) -> putParam(m, key, (Map<String, Object>) value));
         return m;
-    }
-
-    private static Map<String, Object> convolution(ConvolutionParam cp) {
-        ConvolutionLayer.Spec c = cp.spec();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("num_output", c.numOutput());
-        putIf(m, "bias_term", false, !c.biasTerm());
-        putPair(m, "kernel_size", "kernel_h", "kernel_w", c.kernelH(), c.kernelW(), -1);
-        putPair(m, "stride", "stride_h", "stride_w", c.strideH(), c.strideW(), 1);
-        putPair(m, "pad", "pad_h", "pad_w", c.padH(), c.padW(), 0);
-        if (c.dilationH() != 1 || c.dilationW() != 1) {
-            m.put("dilation", c.dilationH() == c.dilationW() ? (Object) c.dilationH() : List.of(c.dilationH(), c.dilationW()));
-        }
-        putIf(m, "group", c.group(), c.group() != 1);
-        putFiller(m, "weight_filler", cp.weightFiller());
-        putFiller(m, "bias_filler", cp.biasFiller());
-        return m;
-    }
-
-    private static Map<String, Object> pooling(PoolingLayer.Spec p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pool", p.method().name());
-        if (p.globalPooling()) {
-            m.put("global_pooling", true);
-        } else {
-            putPair(m, "kernel_size", "kernel_h", "kernel_w", p.kernelH(), p.kernelW(), -1);
-            putPair(m, "stride", "stride_h", "stride_w", p.strideH(), p.strideW(), 1);
-            putPair(m, "pad", "pad_h", "pad_w", p.padH(), p.padW(), 0);
-        }
-        putIf(m, "round_mode", p.roundMode().name(), p.roundMode() != Caffe.PoolingParameter.RoundMode.CEIL);
-        return m;
-    }
-
-    private static Map<String, Object> innerProduct(InnerProductParam ip) {
-        InnerProductLayer.Spec p = ip.spec();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("num_output", p.numOutput());
-        putIf(m, "bias_term", false, !p.biasTerm());
-        putFiller(m, "weight_filler", ip.weightFiller());
-        putFiller(m, "bias_filler", ip.biasFiller());
-        putIf(m, "axis", p.axis(), p.axis() != 1);
-        putIf(m, "transpose", true, p.transpose());
-        return m;
-    }
-
-    private static Map<String, Object> loss(SoftmaxWithLossLayer.Spec p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
-        putIf(m, "normalization", p.normalization().name(), p.normalization() != Caffe.LossParameter.NormalizationMode.VALID);
-        return m;
-    }
-
-    private static Map<String, Object> accuracy(AccuracyLayer.Spec p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        putIf(m, "top_k", p.topK(), p.topK() != 1);
-        putIf(m, "axis", p.axis(), p.axis() != 1);
-        putIf(m, "ignore_label", p.ignoreLabel(), p.ignoreLabel() != null);
-        return m;
-    }
-
-    private static void putFiller(Map<String, Object> m, String key, Filler f) {
-        if (!f.equals(Filler.DEFAULT)) {
-            m.put(key, ProtoMaps.written(f.toProto()));
-        }
-    }
-
-    /** Square sizes as one value ({@code both}), others as the h/w pair; nothing when both equal the default. */
-    private static void putPair(Map<String, Object> m, String both, String h, String w, int hv, int wv, int def) {
-        if (hv == wv) {
-            putIf(m, both, hv, hv != def);
-        } else {
-            m.put(h, hv);
-            m.put(w, wv);
-        }
     }
 
     private static void putRules(Map<String, Object> m, String key, List<NetStateRule> rules) {

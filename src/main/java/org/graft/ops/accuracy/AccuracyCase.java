@@ -1,5 +1,6 @@
 package org.graft.ops.accuracy;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.graft.engine.Engine;
@@ -33,7 +34,12 @@ public final class AccuracyCase {
             new Shape(new int[] {1, 7}, 1, 1, null),
             new Shape(new int[] {1, 7}, 1, 3, null),
             new Shape(new int[] {4, 3, 7}, 2, 1, null),
-            new Shape(new int[] {600, 3}, 1, 1, 2));
+            new Shape(new int[] {600, 3}, 1, 1, 2),
+            new Shape(new int[] {7, 4}, 0, 2, null),
+            new Shape(new int[] {2, 3, 5, 4}, -1, 2, null),
+            new Shape(new int[] {5, 2, 3}, 0, 1, 1),
+            new Shape(new int[] {3, 1, 2, 2}, 1, 1, null),
+            new Shape(new int[] {2, 9, 1, 1}, 1, 3, null));
 
     private AccuracyCase() {
     }
@@ -44,8 +50,11 @@ public final class AccuracyCase {
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
             for (int i = 0; i < effort.randomShapes(); i++) {
-                int channels = 1 + r.nextInt(50);
-                Shape s = new Shape(new int[] {1 + r.nextInt(200), channels}, 1, 1 + r.nextInt(channels), r.nextBoolean() ? null : 0);
+                int[] shape = Arrays.copyOf(new int[] {1 + r.nextInt(200), 1 + r.nextInt(50), 1 + r.nextInt(4), 1 + r.nextInt(4)},
+                        2 + r.nextInt(3));
+                int axis = r.nextInt(2 * shape.length) - shape.length;
+                int channels = shape[axis < 0 ? axis + shape.length : axis];
+                Shape s = new Shape(shape, axis, 1 + r.nextInt(channels), r.nextBoolean() ? null : 0);
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
         });
@@ -54,9 +63,10 @@ public final class AccuracyCase {
     public static void check(Engine e, Shape s, long seed, Tally t) {
         Random r = new Random(seed);
         int[] shape = s.shape();
-        int outer = SoftmaxCase.prod(shape, 0, s.axis());
-        int channels = shape[s.axis()];
-        int inner = SoftmaxCase.prod(shape, s.axis() + 1, shape.length);
+        int a = s.axis() < 0 ? s.axis() + shape.length : s.axis();
+        int outer = SoftmaxCase.prod(shape, 0, a);
+        int channels = shape[a];
+        int inner = SoftmaxCase.prod(shape, a + 1, shape.length);
         float[] scores = RandomData.uniform(r, SoftmaxCase.prod(shape, 0, shape.length), 0, 1);
         for (int i = 0; i < scores.length; i++) {
             scores[i] = Math.round(scores[i] * 8) / 8f;

@@ -1,7 +1,7 @@
 package org.graft.ops.accuracy;
 
-import java.util.Arrays;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.PairSum;
@@ -9,6 +9,9 @@ import org.graft.layers.AxisSplit;
 import org.graft.layers.LabelErrorFlag;
 import org.graft.layers.LabelledLayer;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.LayerShapes;
+import org.graft.layers.SettingChecks;
 import org.graft.layers.Pass;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
@@ -25,10 +28,31 @@ import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
 public final class AccuracyLayer extends Layer implements LabelledLayer {
     private static final String KERNELS = "accuracy.cl";
 
-    /** Caffe's AccuracyParameter: top_k (1), axis (1), ignore_label (none when null). */
-    public record Spec(int topK, int axis, Integer ignoreLabel) {
+    /** Caffe's AccuracyParameter: top_k (1), axis (1; any axis of the scores, negative from the end), ignore_label (none when null). */
+    public record Spec(int topK, int axis, Integer ignoreLabel) implements LayerSettings {
         public static Spec defaults() {
             return new Spec(1, 1, null);
+        }
+
+        /** Binds a layer's accuracy_param (see {@code LayerType.Binder}); top_k is checked against the classes in setUp. */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            Caffe.AccuracyParameter p = layer.getAccuracyParam();
+            return new Spec(c.atLeast(p.getTopK(), 1, path + ".accuracy_param.top_k"), p.getAxis(),
+                    p.hasIgnoreLabel() ? p.getIgnoreLabel() : null);
+        }
+
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Caffe.AccuracyParameter.Builder p = layer.getAccuracyParamBuilder();
+            if (topK != 1) {
+                p.setTopK(topK);
+            }
+            if (axis != 1) {
+                p.setAxis(axis);
+            }
+            if (ignoreLabel != null) {
+                p.setIgnoreLabel(ignoreLabel);
+            }
         }
     }
 
@@ -43,7 +67,8 @@ public final class AccuracyLayer extends Layer implements LabelledLayer {
         this.reduction = new PairSum.Workspace(name);
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
     }
 
@@ -66,19 +91,10 @@ public final class AccuracyLayer extends Layer implements LabelledLayer {
     @Override
     public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;
+        List<int[]> tops = shapes(bottomShapes).tops();
         int[] scores = bottomShapes.get(0);
-        int[] labels = bottomShapes.get(1);
         split = AxisSplit.of(this, scores, spec.axis());
         int n = split.positions();
-        if (spec.topK() < 1 || spec.topK() > split.channels()) {
-            throw shapeError("top_k = " + spec.topK() + " must lie in [1, " + split.channels()
-                    + "], the number of classes along axis " + split.axis(), scores);
-        }
-        if (Blob.count(labels) != n) {
-            throw new IllegalArgumentException("layer '" + name + "' (" + type() + "): the labels (bottom[1], shape "
-                    + Arrays.toString(labels) + ", " + Blob.count(labels) + " values) must hold one label per position of "
-                    + "the scores outside axis " + split.axis() + ", i.e. " + n + " values for scores of shape " + Arrays.toString(scores));
-        }
         if (n == 0) {
             throw shapeError("the scores must not be empty", scores);
         }
@@ -86,7 +102,23 @@ public final class AccuracyLayer extends Layer implements LabelledLayer {
             labelErrors = new LabelErrorFlag(engine, name + ".labelErrors");
         }
         reduction.ensure(engine, n);
-        return List.of(new int[] {1});
+        return tops;
+    }
+
+    /**
+     * The accuracy is one value; top_k must not exceed the classes along the axis, and the labels must hold
+     * one class id per position of the scores outside it (Caffe: outer·inner = labels' count).
+     */
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
+        int[] scores = bottomShapes.get(0);
+        int a = AxisSplit.canonical(this, scores, spec.axis());
+        if (scores[a] >= 0 && spec.topK() > scores[a]) {
+            throw shapeError("top_k = " + spec.topK() + " must lie in [1, " + scores[a] + "], the number of classes along axis " + a,
+                    scores);
+        }
+        AxisSplit.checkLabels(this, scores, bottomShapes.get(1), spec.axis());
+        return LayerShapes.tops(new int[] {1});
     }
 
     @Override

@@ -2,24 +2,24 @@ package org.graft.ops.convolution;
 
 import java.util.Arrays;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
-import org.graft.kernels.Gemm;
 import org.graft.kernels.Im2col;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.LayerShapes;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
-import org.graft.opencl.ClBuffer;
+import org.graft.layers.SettingChecks;
 
 /**
  * Caffe's Convolution layer: top = W ∗ bottom + b with stride, zero padding, dilation and groups
  * (input and output channels split into {@code group} contiguous blocks). Weights (OC, C/group, kh, kw),
  * bias (OC). Reference: {@link org.graft.ops.convolution.ConvolutionReference}.
  *
- * <p>Computed as im2col + GEMM over a chunk of images at a time: the column buffer holds
- * {@code chunk·OH·OW} columns, so small images still give wide GEMMs, while the chunk is bounded so that
- * the workspace (column buffer + GEMM result) stays within {@link #DEFAULT_WORKSPACE_BYTES} and each
- * buffer within the device's maximum allocation. One batched GEMM covers all groups.
+ * <p>Computed by {@link ConvolutionGemm} (im2col + GEMM over chunks of images), within a workspace of
+ * {@link #DEFAULT_WORKSPACE_BYTES}.
  *
  * <p>Backward skips the weight and bias gradients of frozen parameters (lr_mult 0), as Caffe's net
  * does by not propagating to them.
@@ -27,12 +27,15 @@ import org.graft.opencl.ClBuffer;
 public final class ConvolutionLayer extends Layer {
     /** Column buffer + GEMM result per layer: big enough for wide GEMMs, small next to the activations. */
     public static final long DEFAULT_WORKSPACE_BYTES = 64L << 20;
-    /** Upper bound on the partial sums per row of the bias-gradient reduction. */
-    private static final int MAX_SLICES = 256;
 
-    /** Caffe's ConvolutionParameter (2-D); defaults: stride 1, pad 0, dilation 1, group 1, bias on. */
+    /**
+     * Caffe's ConvolutionParameter (2-D), read by Convolution and Deconvolution alike: Caffe's repeated and
+     * per-axis spellings resolved into height and width (axis is always 1), and the fillers of the weights
+     * and bias (Caffe's default: constant 0). Defaults: stride 1, pad 0, dilation 1, group 1, bias on.
+     */
     public record Spec(int numOutput, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
-                       int dilationH, int dilationW, int group, boolean biasTerm) {
+                       int dilationH, int dilationW, int group, boolean biasTerm,
+                       Caffe.FillerParameter weightFiller, Caffe.FillerParameter biasFiller) implements LayerSettings {
         public Spec {
             require(numOutput >= 1, "num_output must be >= 1", numOutput);
             require(kernelH >= 1 && kernelW >= 1, "kernel size must be >= 1", kernelH + "x" + kernelW);
@@ -40,6 +43,14 @@ public final class ConvolutionLayer extends Layer {
             require(padH >= 0 && padW >= 0, "pad must be >= 0", padH + "x" + padW);
             require(dilationH >= 1 && dilationW >= 1, "dilation must be >= 1", dilationH + "x" + dilationW);
             require(group >= 1, "group must be >= 1", group);
+            weightFiller = weightFiller == null ? Caffe.FillerParameter.getDefaultInstance() : weightFiller;
+            biasFiller = biasFiller == null ? Caffe.FillerParameter.getDefaultInstance() : biasFiller;
+        }
+
+        /** With Caffe's default fillers (constant 0). */
+        public Spec(int numOutput, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                    int dilationH, int dilationW, int group, boolean biasTerm) {
+            this(numOutput, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, group, biasTerm, null, null);
         }
 
         /** Square kernel, stride and pad; no dilation, one group, with bias. */
@@ -52,6 +63,105 @@ public final class ConvolutionLayer extends Layer {
             return new Spec(numOutput, kernel, kernel, stride, stride, pad, pad, 1, 1, group, true);
         }
 
+        public Spec withNumOutput(int n) {
+            return new Spec(n, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, group, biasTerm,
+                    weightFiller, biasFiller);
+        }
+
+        public Spec withFillers(Caffe.FillerParameter weights, Caffe.FillerParameter bias) {
+            return new Spec(numOutput, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, group, biasTerm,
+                    weights, bias);
+        }
+
+        /** Binds a layer's convolution_param (see {@code LayerType.Binder}); Deconvolution binds the same message. */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            if (!layer.hasConvolutionParam()) {
+                throw c.error(path + ".convolution_param", "missing required field \"convolution_param\" (a "
+                        + (layer.getType().isEmpty() ? "Convolution" : layer.getType())
+                        + " layer needs num_output and kernel_size)");
+            }
+            Caffe.ConvolutionParameter p = layer.getConvolutionParam();
+            String at = path + ".convolution_param";
+            if (!p.hasNumOutput()) {
+                throw c.error(at + ".num_output", "missing required field \"num_output\" (the number of output channels)");
+            }
+            int numOutput = c.atLeast(p.getNumOutput(), 1, at + ".num_output");
+            int[] kernel = c.heightWidth(at, "kernel_size", p.getKernelSizeList(), "kernel_h", p.hasKernelH(), p.getKernelH(),
+                    "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
+            if (kernel == null) {
+                throw c.error(at + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w)");
+            }
+            int[] stride = c.heightWidth(at, "stride", p.getStrideList(), "stride_h", p.hasStrideH(), p.getStrideH(),
+                    "stride_w", p.hasStrideW(), p.getStrideW(), 1);
+            int[] pad = c.heightWidth(at, "pad", p.getPadList(), "pad_h", p.hasPadH(), p.getPadH(), "pad_w", p.hasPadW(),
+                    p.getPadW(), 0);
+            int[] dilation = c.heightWidth(at, "dilation", p.getDilationList(), "dilation_h", false, 0, "dilation_w", false, 0, 1);
+            int group = c.atLeast(p.getGroup(), 1, at + ".group");
+            if (numOutput % group != 0) {
+                throw c.error(at + ".group", "num_output (" + numOutput + ") must be divisible by group, found group " + group);
+            }
+            if (p.getAxis() != 1) {
+                throw c.error(at + ".axis", "Graft supports only axis 1 (the channel axis), found " + p.getAxis());
+            }
+            if (p.hasWeightFiller()) {
+                c.filler(p.getWeightFiller(), at + ".weight_filler");
+            }
+            if (p.hasBiasFiller()) {
+                c.filler(p.getBiasFiller(), at + ".bias_filler");
+            }
+            return new Spec(numOutput, kernel[0], kernel[1], stride == null ? 1 : stride[0], stride == null ? 1 : stride[1],
+                    pad == null ? 0 : pad[0], pad == null ? 0 : pad[1], dilation == null ? 1 : dilation[0],
+                    dilation == null ? 1 : dilation[1], group, p.getBiasTerm(), p.getWeightFiller(), p.getBiasFiller());
+        }
+
+        /** Square sizes as one value, others as Caffe's h/w pair (dilation, which has none, as two values). */
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Caffe.ConvolutionParameter.Builder p = layer.getConvolutionParamBuilder().setNumOutput(numOutput);
+            if (!biasTerm) {
+                p.setBiasTerm(false);
+            }
+            if (kernelH == kernelW) {
+                p.addKernelSize(kernelH);
+            } else {
+                p.setKernelH(kernelH).setKernelW(kernelW);
+            }
+            if (strideH != strideW) {
+                p.setStrideH(strideH).setStrideW(strideW);
+            } else if (strideH != 1) {
+                p.addStride(strideH);
+            }
+            if (padH != padW) {
+                p.setPadH(padH).setPadW(padW);
+            } else if (padH != 0) {
+                p.addPad(padH);
+            }
+            if (dilationH != dilationW) {
+                p.addDilation(dilationH).addDilation(dilationW);
+            } else if (dilationH != 1) {
+                p.addDilation(dilationH);
+            }
+            if (group != 1) {
+                p.setGroup(group);
+            }
+            if (!weightFiller.equals(Caffe.FillerParameter.getDefaultInstance())) {
+                p.setWeightFiller(weightFiller);
+            }
+            if (!biasFiller.equals(Caffe.FillerParameter.getDefaultInstance())) {
+                p.setBiasFiller(biasFiller);
+            }
+        }
+
+        @Override
+        public int learnableBlobs() {
+            return biasTerm ? 2 : 1;
+        }
+
+        @Override
+        public Caffe.FillerParameter filler(int blob) {
+            return blob == 0 ? weightFiller : biasFiller;
+        }
+
         private static void require(boolean ok, String what, Object found) {
             if (!ok) {
                 throw new IllegalArgumentException("convolution spec: " + what + ", got " + found);
@@ -60,19 +170,10 @@ public final class ConvolutionLayer extends Layer {
     }
 
     private final Spec spec;
-    private final long workspaceBytes;
-
+    private final ConvolutionGemm gemm;
     private Param weights;
     private Param bias;
     private int[] bottomShape;
-    private Im2col.Geometry geometry;
-    private int num;
-    private int chunk;
-    private ClBuffer col;      // colRows × chunk·OH·OW: im2col output, then dcol in backward
-    private ClBuffer gemmOut;  // OC × chunk·OH·OW: GEMM result in forward, permuted top diff in backward
-    private ClBuffer partial;  // OC × MAX_SLICES partial sums of the bias gradient
-    private long colFloats;
-    private long gemmOutFloats;
 
     public ConvolutionLayer(String name, Spec spec) {
         this(name, spec, DEFAULT_WORKSPACE_BYTES);
@@ -82,16 +183,21 @@ public final class ConvolutionLayer extends Layer {
     ConvolutionLayer(String name, Spec spec, long workspaceBytes) {
         super(name);
         this.spec = spec;
-        this.workspaceBytes = workspaceBytes;
+        this.gemm = new ConvolutionGemm(name, workspaceBytes);
     }
 
     public Spec spec() {
         return spec;
     }
 
+    @Override
+    public Spec settings() {
+        return spec;
+    }
+
     /** Images per im2col/GEMM step, as chosen by the last {@link #setUp}. */
     int chunk() {
-        return chunk;
+        return gemm.chunk();
     }
 
     @Override
@@ -99,39 +205,51 @@ public final class ConvolutionLayer extends Layer {
         return "Convolution";
     }
 
+    /** Top (N, OC, OH, OW) with Caffe's floor rule; weights (OC, C/group, kh, kw), bias (OC). */
     @Override
-    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
-        this.engine = engine;
+    public LayerShapes shapes(List<int[]> bottomShapes) {
         int[] shape = bottomShapes.get(0);
         if (shape.length != 4) {
             throw shapeError("expected a 4-D bottom (N, C, H, W)", shape);
         }
         int channels = shape[1];
         int group = spec.group();
-        if (channels % group != 0) {
+        if (channels >= 0 && channels % group != 0) {
             throw shapeError("input channels (" + channels + ") must be divisible by group (" + group + ")", shape);
         }
         if (spec.numOutput() % group != 0) {
             throw shapeError("num_output (" + spec.numOutput() + ") must be divisible by group (" + group + ")", shape);
         }
-        Im2col.Geometry g = new Im2col.Geometry(channels, shape[2], shape[3], spec.kernelH(), spec.kernelW(),
-                spec.padH(), spec.padW(), spec.strideH(), spec.strideW(), spec.dilationH(), spec.dilationW());
-        checkOutputSize("height", g.outH(), shape[2], spec.kernelH(), spec.padH(), spec.strideH(), spec.dilationH(), shape);
-        checkOutputSize("width", g.outW(), shape[3], spec.kernelW(), spec.padW(), spec.strideW(), spec.dilationW(), shape);
-        setUpParams(channels / group, shape);
-        this.bottomShape = shape.clone();
-        this.geometry = g;
-        this.num = shape[0];
-        this.chunk = chooseChunk();
-        allocateWorkspace();
-        return List.of(new int[] {num, spec.numOutput(), g.outH(), g.outW()});
+        int outH = outSize("height", shape[2], spec.kernelH(), spec.padH(), spec.strideH(), spec.dilationH(), shape);
+        int outW = outSize("width", shape[3], spec.kernelW(), spec.padW(), spec.strideW(), spec.dilationW(), shape);
+        int[] w = {spec.numOutput(), channels < 0 ? -1 : channels / group, spec.kernelH(), spec.kernelW()};
+        List<int[]> params = spec.biasTerm() ? List.of(w, new int[] {spec.numOutput()}) : List.of(w);
+        return new LayerShapes(List.of(new int[] {shape[0], spec.numOutput(), outH, outW}), params);
     }
 
-    private void checkOutputSize(String axis, int out, int in, int k, int pad, int stride, int dil, int[] shape) {
+    private int outSize(String axis, int in, int k, int pad, int stride, int dil, int[] shape) {
+        if (in < 0) {
+            return -1;
+        }
+        int out = Im2col.Geometry.outSize(in, k, pad, stride, dil);
         if (out < 1) {
             throw shapeError(String.format("output %s would be %d (input %d, kernel %d, dilation %d, pad %d, stride %d)",
                     axis, out, in, k, dil, pad, stride), shape);
         }
+        return out;
+    }
+
+    @Override
+    public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
+        this.engine = engine;
+        LayerShapes shapes = shapes(bottomShapes);
+        int[] shape = bottomShapes.get(0);
+        setUpParams(shapes.params(), shape);
+        Im2col.Geometry g = new Im2col.Geometry(shape[1], shape[2], shape[3], spec.kernelH(), spec.kernelW(),
+                spec.padH(), spec.padW(), spec.strideH(), spec.strideW(), spec.dilationH(), spec.dilationW());
+        gemm.setUp(engine, g, spec.numOutput(), spec.group(), shape[0], spec.biasTerm());
+        this.bottomShape = shape.clone();
+        return shapes.tops();
     }
 
     @Override
@@ -144,78 +262,25 @@ public final class ConvolutionLayer extends Layer {
         }
     }
 
-    private void setUpParams(int channelsPerGroup, int[] shape) {
-        int[] wShape = {spec.numOutput(), channelsPerGroup, spec.kernelH(), spec.kernelW()};
+    private void setUpParams(List<int[]> shapes, int[] bottom) {
+        int[] wShape = shapes.get(0);
         if (weights == null) {
             weights = new Param("weights", newParam("weights", wShape));
             params.add(weights);
             if (spec.biasTerm()) {
-                bias = new Param("bias", newParam("bias", spec.numOutput()));
+                bias = new Param("bias", newParam("bias", shapes.get(1)));
                 params.add(bias);
             }
         } else if (!Arrays.equals(weights.blob().shape(), wShape)) {
             throw shapeError("weights were set up as " + Arrays.toString(weights.blob().shape())
-                    + " and cannot change to " + Arrays.toString(wShape), shape);
-        }
-    }
-
-    /**
-     * Largest image count whose buffers fit the workspace, the device's allocation limit, int indexing
-     * and the im2col kernels' id splitting.
-     */
-    private int chooseChunk() {
-        long ohw = geometry.outPixels();
-        long rows = geometry.colRows();
-        long oc = spec.numOutput();
-        long byWorkspace = workspaceBytes / ((rows + oc) * ohw * 4);
-        long biggest = Math.max(rows, oc) * ohw;
-        long byAlloc = engine.device().maxAllocBytes() / (biggest * 4);
-        long byIndex = Math.min(Integer.MAX_VALUE / biggest, Im2col.maxImages(geometry));
-        long c = Math.min(num, Math.min(byWorkspace, Math.min(byAlloc, byIndex)));
-        return (int) Math.max(1, c);
-    }
-
-    private void allocateWorkspace() {
-        long ohwChunk = (long) chunk * geometry.outPixels();
-        long needCol = geometry.colRows() * ohwChunk;
-        long needOut = spec.numOutput() * ohwChunk;
-        if (needCol > colFloats) {
-            releaseBuffer(col);
-            col = engine.alloc(needCol, name + ".col");
-            colFloats = needCol;
-        }
-        if (needOut > gemmOutFloats) {
-            releaseBuffer(gemmOut);
-            gemmOut = engine.alloc(needOut, name + ".gemmOut");
-            gemmOutFloats = needOut;
-        }
-        if (partial == null) {
-            partial = engine.alloc((long) spec.numOutput() * MAX_SLICES, name + ".biasPartial");
+                    + " and cannot change to " + Arrays.toString(wShape), bottom);
         }
     }
 
     @Override
     public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
-        Blob in = bottom.get(0);
-        checkBottom(in);
-        int oc = spec.numOutput();
-        int ocg = oc / spec.group();
-        int kg = geometry.colRows() / spec.group();
-        int ohw = geometry.outPixels();
-        int inImage = geometry.channels() * geometry.inPixels();
-        ClBuffer w = weights.blob().data();
-        ClBuffer b = bias != null ? bias.blob().data() : null;
-        for (int n0 = 0; n0 < num; n0 += chunk) {
-            int images = Math.min(chunk, num - n0);
-            int ncols = images * ohw;
-            Im2col.im2col(engine, geometry, images, in.data(), n0 * inImage, col);
-            // Per group g: out_g (OCg × ncols) = W_g (OCg × Kg) · col_g (Kg × ncols).
-            Gemm.batched(engine, false, false, ocg, ncols, kg, 1f,
-                    w, 0, kg, ocg * kg,
-                    col, 0, ncols, kg * ncols,
-                    0f, gemmOut, 0, ncols, ocg * ncols, spec.group());
-            Im2col.colsToNchw(engine, gemmOut, oc, ohw, images, b, top.get(0).data(), n0 * oc * ohw);
-        }
+        checkBottom(bottom.get(0));
+        gemm.forward(bottom.get(0).data(), weights.blob().data(), bias != null ? bias.blob().data() : null, top.get(0).data());
     }
 
     @Override
@@ -224,44 +289,11 @@ public final class ConvolutionLayer extends Layer {
         checkBottom(in);
         boolean needWeights = !weights.frozen();
         boolean needBias = bias != null && !bias.frozen();
-        boolean needBottom = propagateDown[0];
-        if (!needWeights && !needBias && !needBottom) {
+        if (!needWeights && !needBias && !propagateDown[0]) {
             return;
         }
-        int oc = spec.numOutput();
-        int ocg = oc / spec.group();
-        int kg = geometry.colRows() / spec.group();
-        int ohw = geometry.outPixels();
-        int inImage = geometry.channels() * geometry.inPixels();
-        int slices = Math.min(MAX_SLICES, chunk * ohw);
-        ClBuffer topDiff = top.get(0).diff();
-        for (int n0 = 0; n0 < num; n0 += chunk) {
-            int images = Math.min(chunk, num - n0);
-            int ncols = images * ohw;
-            Im2col.nchwToCols(engine, topDiff, n0 * oc * ohw, oc, ohw, images, gemmOut);
-            if (needBias) {
-                Im2col.rowSumPartial(engine, gemmOut, oc, ncols, slices, n0 > 0, partial);
-            }
-            if (needWeights) {
-                Im2col.im2col(engine, geometry, images, in.data(), n0 * inImage, col);
-                // dW_g (OCg × Kg) += dTop_g (OCg × ncols) · col_gᵀ (ncols × Kg).
-                Gemm.batched(engine, false, true, ocg, kg, ncols, 1f,
-                        gemmOut, 0, ncols, ocg * ncols,
-                        col, 0, ncols, kg * ncols,
-                        1f, weights.blob().diff(), 0, kg, ocg * kg, spec.group());
-            }
-            if (needBottom) {
-                // dcol_g (Kg × ncols) = W_gᵀ (Kg × OCg) · dTop_g (OCg × ncols), then summed back into the image.
-                Gemm.batched(engine, true, false, kg, ncols, ocg, 1f,
-                        weights.blob().data(), 0, kg, ocg * kg,
-                        gemmOut, 0, ncols, ocg * ncols,
-                        0f, col, 0, ncols, kg * ncols, spec.group());
-                Im2col.col2im(engine, geometry, images, col, in.diff(), n0 * inImage);
-            }
-        }
-        if (needBias) {
-            Im2col.rowSumFinish(engine, partial, oc, slices, bias.blob().diff());
-        }
+        gemm.backward(top.get(0).diff(), in.data(), weights.blob().data(), needWeights ? weights.blob().diff() : null,
+                needBias ? bias.blob().diff() : null, propagateDown[0] ? in.diff() : null);
     }
 
     private void checkBottom(Blob in) {
@@ -276,35 +308,20 @@ public final class ConvolutionLayer extends Layer {
 
     @Override
     public long forwardFlops() {
-        if (geometry == null) {
-            return 0;
-        }
-        return 2L * num * spec.numOutput() * geometry.outPixels() * (geometry.colRows() / spec.group());
+        return gemm.forwardFlops();
     }
 
     /** Weight gradient and bottom gradient each cost one forward; the bias gradient one add per output. */
     @Override
     public long backwardFlops() {
-        long biasFlops = geometry != null && bias != null ? (long) num * spec.numOutput() * geometry.outPixels() : 0;
+        Im2col.Geometry g = gemm.geometry();
+        long biasFlops = g != null && bias != null ? (long) bottomShape[0] * spec.numOutput() * g.outPixels() : 0;
         return 2 * forwardFlops() + biasFlops;
-    }
-
-    private static void releaseBuffer(ClBuffer b) {
-        if (b != null) {
-            b.close();
-        }
     }
 
     @Override
     public void close() {
-        releaseBuffer(col);
-        releaseBuffer(gemmOut);
-        releaseBuffer(partial);
-        col = null;
-        gemmOut = null;
-        partial = null;
-        colFloats = 0;
-        gemmOutFloats = 0;
+        gemm.close();
         super.close();
     }
 }

@@ -43,13 +43,22 @@ public final class InnerProductCase {
             new Shape(new int[] {5, 3, 7}, new Spec(9, false, false, 1)),
             new Shape(new int[] {7, 1, 1, 1}, new Spec(1, true, false, 1)),
             new Shape(new int[] {64, 1000}, new Spec(37, true, false, 1)),
-            new Shape(new int[] {2, 256, 6, 6}, new Spec(512, true, false, 1))); // fc6-like fan-in
+            new Shape(new int[] {2, 256, 6, 6}, new Spec(512, true, false, 1)), // fc6-like fan-in
+            new Shape(new int[] {4, 3}, new Spec(5, true, false, 0)),          // axis 0: the whole blob is one row
+            new Shape(new int[] {2, 3, 1, 5}, new Spec(3, true, true, 0)),
+            new Shape(new int[] {6, 7}, new Spec(2, true, false, -1)),         // rank 2, axis -1 = 1
+            new Shape(new int[] {2, 3, 4, 5}, new Spec(4, false, false, 3)),   // K = the last dim only
+            new Shape(new int[] {2, 3, 4, 5}, new Spec(1, true, true, -3)),
+            new Shape(new int[] {5, 1, 1, 1}, new Spec(3, true, true, 1)),    // one input per row
+            new Shape(new int[] {1, 1}, new Spec(1, false, true, 0)));
 
     public static final List<Shape> GRADIENT = List.of(
             new Shape(new int[] {2, 3, 2, 2}, new Spec(5, true, false, 1)),
             new Shape(new int[] {3, 7}, new Spec(4, false, true, 1)),
             new Shape(new int[] {2, 3, 5}, new Spec(3, true, true, 2)),
-            new Shape(new int[] {1, 6}, new Spec(2, true, false, 1)));
+            new Shape(new int[] {1, 6}, new Spec(2, true, false, 1)),
+            new Shape(new int[] {3, 2, 2}, new Spec(2, true, false, 0)),
+            new Shape(new int[] {2, 2, 1, 3}, new Spec(3, false, true, -1)));
 
     private InnerProductCase() {
     }
@@ -60,8 +69,10 @@ public final class InnerProductCase {
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
             for (int i = 0; i < effort.randomShapes(); i++) {
-                int[] bottom = {1 + r.nextInt(70), 1 + r.nextInt(20), 1 + r.nextInt(8), 1 + r.nextInt(8)};
-                Shape s = new Shape(bottom, new Spec(1 + r.nextInt(100), r.nextBoolean(), r.nextBoolean(), 1));
+                int[] bottom = Arrays.copyOf(new int[] {1 + r.nextInt(70), 1 + r.nextInt(20), 1 + r.nextInt(8), 1 + r.nextInt(8)},
+                        1 + r.nextInt(4));
+                int axis = r.nextInt(2 * bottom.length) - bottom.length;
+                Shape s = new Shape(bottom, new Spec(1 + r.nextInt(100), r.nextBoolean(), r.nextBoolean(), axis));
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
         });

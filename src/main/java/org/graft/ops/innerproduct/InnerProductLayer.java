@@ -2,12 +2,18 @@ package org.graft.ops.innerproduct;
 
 import java.util.Arrays;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
+import org.graft.engine.Shapes;
 import org.graft.kernels.Gemm;
+import org.graft.layers.AxisSplit;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.LayerShapes;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
+import org.graft.layers.SettingChecks;
 import org.graft.opencl.ClKernel;
 
 /**
@@ -17,16 +23,88 @@ import org.graft.opencl.ClKernel;
  * Reference: {@link org.graft.ops.innerproduct.InnerProductReference}.
  */
 public final class InnerProductLayer extends Layer {
-    /** Caffe's InnerProductParameter (fillers belong to the net). */
-    public record Spec(int numOutput, boolean biasTerm, boolean transpose, int axis) {
+    /**
+     * Caffe's InnerProductParameter: num_output (required), bias_term (true), transpose (false), axis (1; any
+     * axis of the bottom, negative from the end) and the fillers of the weights and the bias (caffe.proto's
+     * default, constant 0, when not given).
+     */
+    public record Spec(int numOutput, boolean biasTerm, boolean transpose, int axis, Caffe.FillerParameter weightFiller,
+                       Caffe.FillerParameter biasFiller) implements LayerSettings {
+        private static final Caffe.FillerParameter NO_FILLER = Caffe.FillerParameter.getDefaultInstance();
+
         public Spec {
             if (numOutput <= 0) {
                 throw new IllegalArgumentException("num_output must be positive, got " + numOutput);
             }
+            weightFiller = weightFiller == null ? NO_FILLER : weightFiller;
+            biasFiller = biasFiller == null ? NO_FILLER : biasFiller;
+        }
+
+        public Spec(int numOutput, boolean biasTerm, boolean transpose, int axis) {
+            this(numOutput, biasTerm, transpose, axis, NO_FILLER, NO_FILLER);
         }
 
         public Spec(int numOutput) {
             this(numOutput, true, false, 1);
+        }
+
+        /** Binds a layer's inner_product_param (see {@code LayerType.Binder}). */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            String at = path + ".inner_product_param";
+            if (!layer.hasInnerProductParam()) {
+                throw c.error(at, "missing required field \"inner_product_param\" (a InnerProduct layer needs num_output)");
+            }
+            Caffe.InnerProductParameter p = layer.getInnerProductParam();
+            if (!p.hasNumOutput()) {
+                throw c.error(at + ".num_output", "missing required field \"num_output\" (the number of outputs)");
+            }
+            int numOutput = c.atLeast(p.getNumOutput(), 1, at + ".num_output");
+            if (p.hasWeightFiller()) {
+                c.filler(p.getWeightFiller(), at + ".weight_filler");
+            }
+            if (p.hasBiasFiller()) {
+                c.filler(p.getBiasFiller(), at + ".bias_filler");
+            }
+            return new Spec(numOutput, p.getBiasTerm(), p.getTranspose(), p.getAxis(), p.getWeightFiller(), p.getBiasFiller());
+        }
+
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Caffe.InnerProductParameter.Builder p = layer.getInnerProductParamBuilder().setNumOutput(numOutput);
+            if (!biasTerm) {
+                p.setBiasTerm(false);
+            }
+            if (!weightFiller.equals(NO_FILLER)) {
+                p.setWeightFiller(weightFiller);
+            }
+            if (!biasFiller.equals(NO_FILLER)) {
+                p.setBiasFiller(biasFiller);
+            }
+            if (axis != 1) {
+                p.setAxis(axis);
+            }
+            if (transpose) {
+                p.setTranspose(true);
+            }
+        }
+
+        /** Weights, and the bias when bias_term is on. */
+        @Override
+        public int learnableBlobs() {
+            return biasTerm ? 2 : 1;
+        }
+
+        @Override
+        public Caffe.FillerParameter filler(int blob) {
+            return blob == 0 ? weightFiller : biasFiller;
+        }
+
+        public Spec withNumOutput(int n) {
+            return new Spec(n, biasTerm, transpose, axis, weightFiller, biasFiller);
+        }
+
+        public Spec withFillers(Caffe.FillerParameter weights, Caffe.FillerParameter bias) {
+            return new Spec(numOutput, biasTerm, transpose, axis, weights, bias);
         }
     }
 
@@ -40,7 +118,8 @@ public final class InnerProductLayer extends Layer {
         this.spec = spec;
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
     }
 
@@ -53,19 +132,16 @@ public final class InnerProductLayer extends Layer {
     public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;
         int[] shape = bottomShapes.get(0);
-        int axis = spec.axis() < 0 ? spec.axis() + shape.length : spec.axis();
-        if (axis < 0 || axis >= shape.length) {
-            throw shapeError("axis " + spec.axis() + " must name one of the bottom's " + shape.length + " axes", shape);
-        }
-        int inputs = Blob.count(Arrays.copyOfRange(shape, axis, shape.length));
-        int outer = Blob.count(Arrays.copyOfRange(shape, 0, axis));
-        int n = spec.numOutput();
-        int[] weightShape = spec.transpose() ? new int[] {inputs, n} : new int[] {n, inputs};
+        LayerShapes shapes = shapes(bottomShapes);
+        int axis = AxisSplit.canonical(this, shape, spec.axis());
+        int inputs = Shapes.count(Arrays.copyOfRange(shape, axis, shape.length), "layer '" + name + "': inputs per row");
+        int outer = Shapes.count(Arrays.copyOfRange(shape, 0, axis), "layer '" + name + "': rows");
+        int[] weightShape = shapes.params().get(0);
         if (params.isEmpty()) {
             Blob w = newParam("weights", weightShape);
             params.add(new Param(w.name(), w));
             if (spec.biasTerm()) {
-                Blob b = newParam("bias", n);
+                Blob b = newParam("bias", shapes.params().get(1));
                 params.add(new Param(b.name(), b));
             }
         } else if (!Arrays.equals(params.get(0).blob().shape(), weightShape)) {
@@ -74,9 +150,24 @@ public final class InnerProductLayer extends Layer {
         }
         this.k = inputs;
         this.m = outer;
+        return shapes.tops();
+    }
+
+    /**
+     * The top keeps the bottom's dims before the axis and adds num_output; the weights are (num_output, K),
+     * or (K, num_output) when transposed, K the product of the dims from the axis on (-1 if one is unknown).
+     */
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
+        int[] shape = bottomShapes.get(0);
+        int axis = AxisSplit.canonical(this, shape, spec.axis());
+        int[] rest = Arrays.copyOfRange(shape, axis, shape.length);
+        int inputs = Arrays.stream(rest).anyMatch(d -> d < 0) ? -1 : Shapes.count(rest, "layer '" + name + "': inputs per row");
+        int n = spec.numOutput();
         int[] top = Arrays.copyOf(shape, axis + 1);
         top[axis] = n;
-        return List.of(top);
+        int[] weights = spec.transpose() ? new int[] {inputs, n} : new int[] {n, inputs};
+        return new LayerShapes(List.of(top), spec.biasTerm() ? List.of(weights, new int[] {n}) : List.of(weights));
     }
 
     @Override

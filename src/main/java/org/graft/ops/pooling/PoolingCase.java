@@ -56,9 +56,13 @@ public final class PoolingCase {
         {1, 3, 6, 9, 1, 3, 3, 2, 0, 1, 1},
         {2, 3, 5, 5, 1, 1, 1, 1, 0, 0, 1},  // 1x1 kernels
         {1, 2, 7, 7, 1, 1, 2, 2, 0, 0, 1},
-        {1, 96, 55, 55, 3, 3, 2, 2, 0, 0, 1}}; // CaffeNet pool1 at batch 1
+        {1, 96, 55, 55, 3, 3, 2, 2, 0, 0, 1}, // CaffeNet pool1 at batch 1
+        {1, 16, 7, 7, 7, 7, 1, 1, 0, 0, 1},   // ResNet's final AVE 7x7 stride 1 at batch 1
+        {1, 4, 5, 9, 5, 9, 1, 1, 0, 0, 0}};   // a kernel the size of a non-square input
 
-    private static final int[][] GLOBAL_INPUTS = {{2, 4, 6, 5}, {3, 2, 1, 1}, {1, 7, 13, 13}, {2, 3, 55, 55}};
+    /** Non-square maps, batch 1, 1x1 maps, and the zoo's: GoogLeNet's 1024x7x7 and SqueezeNet's 1000x13x13 at batch 1. */
+    private static final int[][] GLOBAL_INPUTS = {{2, 4, 6, 5}, {3, 2, 1, 1}, {1, 7, 13, 13}, {2, 3, 55, 55}, {1, 3, 5, 11},
+        {1, 2, 1, 9}, {1, 1024, 7, 7}, {1, 1000, 13, 13}};
 
     private PoolingCase() {
     }

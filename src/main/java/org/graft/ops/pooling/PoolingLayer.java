@@ -3,12 +3,16 @@ package org.graft.ops.pooling;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.graft.caffe.proto.Caffe;
 import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
 import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.NdRange;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.LayerShapes;
+import org.graft.layers.SettingChecks;
 import org.graft.layers.Pass;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
@@ -28,7 +32,7 @@ public final class PoolingLayer extends Layer {
      * given as 0, pad 0 and stride 1 (Caffe's rule).
      */
     public record Spec(PoolMethod method, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
-                       boolean globalPooling, RoundMode roundMode) {
+                       boolean globalPooling, RoundMode roundMode) implements LayerSettings {
         public Spec {
             Objects.requireNonNull(method, "method");
             if (method == PoolMethod.STOCHASTIC) {
@@ -59,6 +63,77 @@ public final class PoolingLayer extends Layer {
 
         public Spec withRoundMode(RoundMode mode) {
             return new Spec(method, kernelH, kernelW, strideH, strideW, padH, padW, globalPooling, mode);
+        }
+
+        /**
+         * Binds a layer's pooling_param (see {@code LayerType.Binder}) with Caffe's rules: a kernel
+         * (kernel_size, or kernel_h and kernel_w) unless global_pooling, which takes the whole input and
+         * refuses a kernel size, a pad other than 0 and a stride other than 1; pad smaller than the kernel.
+         */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            String at = path + ".pooling_param";
+            if (!layer.hasPoolingParam()) {
+                throw c.error(at, "missing required field \"pooling_param\" (a Pooling layer needs kernel_size and stride, or global_pooling)");
+            }
+            Caffe.PoolingParameter p = layer.getPoolingParam();
+            int[] kernel = c.heightWidth(at, "kernel_size", p.hasKernelSize() ? List.of(p.getKernelSize()) : List.of(), "kernel_h",
+                    p.hasKernelH(), p.getKernelH(), "kernel_w", p.hasKernelW(), p.getKernelW(), 1);
+            int[] stride = c.heightWidth(at, "stride", p.hasStride() ? List.of(p.getStride()) : List.of(), "stride_h",
+                    p.hasStrideH(), p.getStrideH(), "stride_w", p.hasStrideW(), p.getStrideW(), 1);
+            int[] pad = c.heightWidth(at, "pad", p.hasPad() ? List.of(p.getPad()) : List.of(), "pad_h", p.hasPadH(), p.getPadH(),
+                    "pad_w", p.hasPadW(), p.getPadW(), 0);
+            if (p.getGlobalPooling()) {
+                if (kernel != null) {
+                    throw c.error(at + "." + (p.hasKernelSize() ? "kernel_size" : "kernel_h"),
+                            "global_pooling uses the whole input as the kernel; do not give a kernel size");
+                }
+                if (stride != null && (stride[0] != 1 || stride[1] != 1)) {
+                    throw c.error(at + "." + (p.hasStride() ? "stride" : "stride_h"), "global_pooling needs stride 1 (Caffe's rule)");
+                }
+                if (pad != null && (pad[0] != 0 || pad[1] != 0)) {
+                    throw c.error(at + "." + (p.hasPad() ? "pad" : "pad_h"), "global_pooling needs pad 0 (Caffe's rule)");
+                }
+                return new Spec(p.getPool(), 0, 0, 1, 1, 0, 0, true, p.getRoundMode());
+            }
+            if (kernel == null) {
+                throw c.error(at + ".kernel_size", "missing required field \"kernel_size\" (or kernel_h and kernel_w, or global_pooling: true)");
+            }
+            stride = stride == null ? new int[] {1, 1} : stride;
+            pad = pad == null ? new int[] {0, 0} : pad;
+            if (pad[0] >= kernel[0] || pad[1] >= kernel[1]) {
+                throw c.error(at + "." + (p.hasPad() ? "pad" : "pad_h"), "pad (" + pad[0] + "x" + pad[1]
+                        + ") must be smaller than the kernel (" + kernel[0] + "x" + kernel[1] + "), as Caffe requires");
+            }
+            return new Spec(p.getPool(), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], false, p.getRoundMode());
+        }
+
+        /** Square sizes as one value, others as the _h/_w pair; the global kernel is the input's, not written. */
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            Caffe.PoolingParameter.Builder p = layer.getPoolingParamBuilder();
+            if (method != PoolMethod.MAX) {
+                p.setPool(method);
+            }
+            if (globalPooling) {
+                p.setGlobalPooling(true);
+            } else if (kernelH == kernelW) {
+                p.setKernelSize(kernelH);
+            } else {
+                p.setKernelH(kernelH).setKernelW(kernelW);
+            }
+            if (strideH != strideW) {
+                p.setStrideH(strideH).setStrideW(strideW);
+            } else if (strideH != 1) {
+                p.setStride(strideH);
+            }
+            if (padH != padW) {
+                p.setPadH(padH).setPadW(padW);
+            } else if (padH != 0) {
+                p.setPad(padH);
+            }
+            if (roundMode != RoundMode.CEIL) {
+                p.setRoundMode(roundMode);
+            }
         }
     }
 
@@ -109,7 +184,8 @@ public final class PoolingLayer extends Layer {
         return new IllegalArgumentException("layer '" + name + "' (" + type() + "): " + what);
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
     }
 
@@ -140,37 +216,14 @@ public final class PoolingLayer extends Layer {
             throw new IllegalArgumentException("layer '" + name + "' (Pooling) takes 1 bottom, got " + bottomShapes.size());
         }
         int[] shape = bottomShapes.get(0);
-        if (shape.length != 4) {
-            throw shapeError("expected 4 axes (num, channels, height, width)", shape);
-        }
-        int h = shape[2];
-        int w = shape[3];
-        if (h <= 0 || w <= 0) {
-            throw shapeError("expected a non-empty image", shape);
-        }
-        int kh = spec.globalPooling() ? h : spec.kernelH();
-        int kw = spec.globalPooling() ? w : spec.kernelW();
-        if (kh > h + 2 * spec.padH() || kw > w + 2 * spec.padW()) {
-            throw shapeError("kernel " + kh + "x" + kw + " is larger than the padded input "
-                    + (h + 2 * spec.padH()) + "x" + (w + 2 * spec.padW()), shape);
-        }
-        boolean padded = spec.padH() > 0 || spec.padW() > 0;
-        int ph = pooledSize(h, kh, spec.strideH(), spec.padH(), padded, spec.roundMode());
-        int pw = pooledSize(w, kw, spec.strideW(), spec.padW(), padded, spec.roundMode());
-        // Without padding, ceil rounding with stride > kernel can place a last window wholly past the
-        // image; Caffe's output there is garbage (-FLT_MAX, or 0/0 for AVE), so refuse it.
-        if ((ph - 1) * spec.strideH() - spec.padH() >= h || (pw - 1) * spec.strideW() - spec.padW() >= w) {
-            throw shapeError("the last pooling window (kernel " + kh + "x" + kw + ", stride " + spec.strideH() + "x"
-                    + spec.strideW() + ", ceil rounding) would start outside the image and cover no input;"
-                    + " use round mode FLOOR or padding", shape);
-        }
+        int[] top = shapes(bottomShapes).tops().get(0);
         this.bottomShape = shape.clone();
-        this.kernelH = kh;
-        this.kernelW = kw;
-        this.pooledH = ph;
-        this.pooledW = pw;
+        this.kernelH = spec.globalPooling() ? shape[2] : spec.kernelH();
+        this.kernelW = spec.globalPooling() ? shape[3] : spec.kernelW();
+        this.pooledH = top[2];
+        this.pooledW = top[3];
         if (spec.method() == PoolMethod.MAX) {
-            long need = (long) shape[0] * shape[1] * ph * pw;
+            long need = (long) shape[0] * shape[1] * pooledH * pooledW;
             if (need > argmaxCapacity) {
                 if (argmax != null) {
                     argmax.close();
@@ -179,7 +232,51 @@ public final class PoolingLayer extends Layer {
                 argmaxCapacity = need;
             }
         }
-        return List.of(new int[] {shape[0], shape[1], ph, pw});
+        return List.of(top);
+    }
+
+    /**
+     * N×C×H×W in, N×C×PH×PW out with Caffe's pooled sizes ({@link #pooledSize}); global pooling gives 1×1.
+     * A height or width not known yet (-1) stays unknown.
+     */
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
+        int[] shape = bottomShapes.get(0);
+        if (shape.length != 4) {
+            throw shapeError("expected 4 axes (num, channels, height, width)", shape);
+        }
+        return LayerShapes.tops(new int[] {shape[0], shape[1], pooled(shape, 2), pooled(shape, 3)});
+    }
+
+    /** The pooled size along axis 2 (height) or 3 (width), refusing windows Caffe could not place. */
+    private int pooled(int[] shape, int axis) {
+        int in = shape[axis];
+        boolean h = axis == 2;
+        if (in < 0) {
+            return -1;
+        }
+        if (in == 0) {
+            throw shapeError("expected a non-empty image", shape);
+        }
+        if (spec.globalPooling()) {
+            return 1;
+        }
+        int kernel = h ? spec.kernelH() : spec.kernelW();
+        int stride = h ? spec.strideH() : spec.strideW();
+        int pad = h ? spec.padH() : spec.padW();
+        if (kernel > in + 2 * pad) {
+            throw shapeError("kernel " + spec.kernelH() + "x" + spec.kernelW() + " is larger than the padded input along "
+                    + (h ? "the height" : "the width") + " (" + (in + 2 * pad) + ")", shape);
+        }
+        int out = pooledSize(in, kernel, stride, pad, spec.padH() > 0 || spec.padW() > 0, spec.roundMode());
+        // Without padding, ceil rounding with stride > kernel can place a last window wholly past the
+        // image; Caffe's output there is garbage (-FLT_MAX, or 0/0 for AVE), so refuse it.
+        if ((out - 1) * stride - pad >= in) {
+            throw shapeError("the last pooling window (kernel " + spec.kernelH() + "x" + spec.kernelW() + ", stride " + spec.strideH()
+                    + "x" + spec.strideW() + ", ceil rounding) would start outside the image and cover no input;"
+                    + " use round mode FLOOR or padding", shape);
+        }
+        return out;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.graft.ops.softmax;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.graft.engine.Engine;
@@ -57,13 +58,24 @@ public final class SoftmaxCase {
             new Shape(new int[] {1, 3, 1, 1}, 1),
             new Shape(new int[] {3, 4, 5, 2}, 2),
             new Shape(new int[] {3, 4, 5, 2}, 3),
-            new Shape(new int[] {2, 11, 9, 9}, 1));
+            new Shape(new int[] {2, 11, 9, 9}, 1),
+            // Contiguous rows of >= 32 channels take the one-work-group-per-position kernels.
+            new Shape(new int[] {3, 100}, -1),
+            new Shape(new int[] {2, 5, 300}, 2),
+            new Shape(new int[] {4, 32}, 1),
+            new Shape(new int[] {2, 1, 1, 4097}, 3),
+            new Shape(new int[] {1, 1, 7, 1}, 0),
+            new Shape(new int[] {9}, 0),
+            new Shape(new int[] {3, 1, 4, 5}, 1),
+            new Shape(new int[] {40, 3, 2}, 0));
 
     public static final List<Shape> GRADIENT = List.of(
             new Shape(new int[] {2, 3, 2, 3}, 1),
             new Shape(new int[] {3, 5}, 1),
             new Shape(new int[] {2, 3, 4}, 2),
-            new Shape(new int[] {1, 4}, 1));
+            new Shape(new int[] {1, 4}, 1),
+            new Shape(new int[] {2, 40}, -1),
+            new Shape(new int[] {3, 2, 2}, 0));
 
     private SoftmaxCase() {
     }
@@ -75,7 +87,8 @@ public final class SoftmaxCase {
             }
             for (int i = 0; i < effort.randomShapes(); i++) {
                 int[] shape = {1 + r.nextInt(40), 1 + r.nextInt(200), 1 + r.nextInt(4), 1 + r.nextInt(4)};
-                Shape s = new Shape(shape, 1);
+                shape = Arrays.copyOf(shape, 2 + r.nextInt(3));
+                Shape s = new Shape(shape, r.nextInt(2 * shape.length) - shape.length);
                 t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
             }
         });

@@ -1,5 +1,6 @@
 package org.graft.ops.softmaxwithloss;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
@@ -78,14 +79,21 @@ public final class SoftmaxWithLossCase {
             new Shape(new int[] {3, 4, 5, 2}, -1, 0, NormalizationMode.NONE),
             new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.FULL),
             new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.VALID),
-            new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.BATCH_SIZE));
+            new Shape(new int[] {13, 17}, 1, 3, NormalizationMode.BATCH_SIZE),
+            new Shape(new int[] {6, 4}, 0, null, NormalizationMode.BATCH_SIZE),
+            new Shape(new int[] {2, 3, 50}, -1, 1, NormalizationMode.VALID),
+            new Shape(new int[] {40, 2, 3, 2}, 0, null, NormalizationMode.FULL),
+            new Shape(new int[] {2, 1, 3, 3}, 1, null, NormalizationMode.VALID),
+            new Shape(new int[] {3, 5, 1, 1}, 1, null, NormalizationMode.VALID));
 
     public static final List<Shape> GRADIENT = List.of(
             new Shape(new int[] {2, 3, 2, 2}, 1, 1, NormalizationMode.VALID),
             new Shape(new int[] {4, 5}, 1, null, NormalizationMode.VALID),
             new Shape(new int[] {2, 3, 4}, 2, null, NormalizationMode.FULL),
             new Shape(new int[] {1, 4}, 1, null, NormalizationMode.NONE),
-            new Shape(new int[] {3, 4}, 1, 0, NormalizationMode.BATCH_SIZE));
+            new Shape(new int[] {3, 4}, 1, 0, NormalizationMode.BATCH_SIZE),
+            new Shape(new int[] {4, 2, 3}, 0, null, NormalizationMode.VALID),
+            new Shape(new int[] {2, 2, 35}, -1, null, NormalizationMode.VALID));
 
     private SoftmaxWithLossCase() {
     }
@@ -97,9 +105,15 @@ public final class SoftmaxWithLossCase {
             }
             NormalizationMode[] modes = NormalizationMode.values();
             for (int i = 0; i < effort.randomShapes(); i++) {
-                Shape s = new Shape(new int[] {1 + r.nextInt(100), 1 + r.nextInt(100)}, 1, r.nextBoolean() ? null : r.nextInt(5),
-                        modes[r.nextInt(modes.length)]);
-                t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
+                Shape s;
+                do { // at most 600 samples, as the loss tolerance assumes
+                    int[] shape = Arrays.copyOf(new int[] {1 + r.nextInt(100), 1 + r.nextInt(100), 1 + r.nextInt(4), 1 + r.nextInt(4)},
+                            2 + r.nextInt(3));
+                    s = new Shape(shape, r.nextInt(2 * shape.length) - shape.length, r.nextBoolean() ? null : r.nextInt(5),
+                            modes[r.nextInt(modes.length)]);
+                } while (s.outer() * s.inner() > 600);
+                Shape shape = s;
+                t.run(shape.toString(), () -> check(e, shape, r.nextLong(), t));
             }
         });
     }

@@ -1,7 +1,7 @@
 package org.graft.ops.softmaxwithloss;
 
-import java.util.Arrays;
 import java.util.List;
+import org.graft.caffe.proto.Caffe;
 import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
@@ -10,6 +10,9 @@ import org.graft.layers.AxisSplit;
 import org.graft.layers.LabelErrorFlag;
 import org.graft.layers.LabelledLayer;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerSettings;
+import org.graft.layers.LayerShapes;
+import org.graft.layers.SettingChecks;
 import org.graft.layers.Pass;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
@@ -27,10 +30,10 @@ public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
     private static final String KERNELS = "softmax_loss.cl";
 
     /**
-     * SoftmaxParameter.axis (1), LossParameter.ignore_label (none when null) and
-     * LossParameter.normalization (VALID).
+     * SoftmaxParameter.axis (1; any axis of the scores, negative from the end), LossParameter.ignore_label
+     * (none when null) and LossParameter.normalization (VALID).
      */
-    public record Spec(int axis, Integer ignoreLabel, NormalizationMode normalization) {
+    public record Spec(int axis, Integer ignoreLabel, NormalizationMode normalization) implements LayerSettings {
         public Spec {
             if (normalization == null) {
                 throw new IllegalArgumentException("SoftmaxWithLoss normalization must not be null (Caffe's default is VALID)");
@@ -39,6 +42,24 @@ public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
 
         public static Spec defaults() {
             return new Spec(1, null, NormalizationMode.VALID);
+        }
+
+        /** Binds a layer's softmax_param and loss_param (see {@code LayerType.Binder}). */
+        public static Spec bind(Caffe.LayerParameter layer, SettingChecks c, String path) {
+            Caffe.LossParameter p = layer.getLossParam();
+            return new Spec(layer.getSoftmaxParam().getAxis(), p.hasIgnoreLabel() ? p.getIgnoreLabel() : null, p.getNormalization());
+        }
+
+        @Override
+        public void writeTo(Caffe.LayerParameter.Builder layer) {
+            new SoftmaxLayer.Spec(axis).writeTo(layer);
+            Caffe.LossParameter.Builder p = layer.getLossParamBuilder();
+            if (ignoreLabel != null) {
+                p.setIgnoreLabel(ignoreLabel);
+            }
+            if (normalization != NormalizationMode.VALID) {
+                p.setNormalization(normalization);
+            }
         }
     }
 
@@ -55,7 +76,8 @@ public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
         this.reduction = new PairSum.Workspace(name);
     }
 
-    public Spec spec() {
+    @Override
+    public Spec settings() {
         return spec;
     }
 
@@ -88,15 +110,10 @@ public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
     @Override
     public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;
+        List<int[]> tops = shapes(bottomShapes).tops();
         int[] scores = bottomShapes.get(0);
-        int[] labels = bottomShapes.get(1);
         split = AxisSplit.of(this, scores, spec.axis());
         int n = split.positions();
-        if (Blob.count(labels) != n) {
-            throw new IllegalArgumentException("layer '" + name + "' (" + type() + "): the labels (bottom[1], shape "
-                    + Arrays.toString(labels) + ", " + Blob.count(labels) + " values) must hold one label per position of "
-                    + "the scores outside axis " + split.axis() + ", i.e. " + n + " values for scores of shape " + Arrays.toString(scores));
-        }
         if (n == 0) {
             throw shapeError("the scores must not be empty", scores);
         }
@@ -108,7 +125,17 @@ public final class SoftmaxWithLossLayer extends Layer implements LabelledLayer {
             probabilities.reshape(scores);
         }
         reduction.ensure(engine, n);
-        return List.of(new int[] {1});
+        return tops;
+    }
+
+    /**
+     * The loss is one value; the labels must hold one class id per position of the scores outside the
+     * softmax axis (Caffe: outer·inner = labels' count), whatever their shape.
+     */
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
+        AxisSplit.checkLabels(this, bottomShapes.get(0), bottomShapes.get(1), spec.axis());
+        return LayerShapes.tops(new int[] {1});
     }
 
     @Override

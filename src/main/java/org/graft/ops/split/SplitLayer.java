@@ -5,6 +5,7 @@ import java.util.List;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
+import org.graft.layers.LayerShapes;
 import org.graft.layers.Pass;
 import org.graft.opencl.ClKernel;
 
@@ -39,11 +40,16 @@ public final class SplitLayer extends Layer {
     public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;
         count = Blob.count(bottomShapes.get(0));
+        return shapes(bottomShapes).tops();
+    }
+
+    @Override
+    public LayerShapes shapes(List<int[]> bottomShapes) {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < tops; i++) {
             out.add(bottomShapes.get(0).clone());
         }
-        return out;
+        return new LayerShapes(out, List.of());
     }
 
     @Override

@@ -367,8 +367,11 @@ class NetConfigErrorsTest {
                 {"name": "c", "type": "Convolution", "bottom": ["data"], "top": ["c"], "convolution_param": {"num_output": 99999999999, "kernel_size": 1}}"""))
                 .problem()).contains("expected an integer between");
         assertThat(error(net("""
-                {"name": "f", "type": "InnerProduct", "bottom": ["data"], "top": ["f"], "inner_product_param": {"num_output": 2, "axis": 2}}"""))
-                .problem()).contains("Graft supports only axis 1");
+                {"name": "f", "type": "InnerProduct", "bottom": ["data"], "top": ["f"], "inner_product_param": {"num_output": 0, "axis": 2}}"""))
+                .jsonPath()).isEqualTo("layers[1].inner_product_param.num_output");
+        assertThat(error(net("""
+                {"name": "a", "type": "Accuracy", "bottom": ["data", "label"], "top": ["a"], "accuracy_param": {"top_k": 0, "axis": -1}}"""))
+                .jsonPath()).isEqualTo("layers[1].accuracy_param.top_k");
         assertThat(error(net("""
                 {"name": "d", "type": "Data", "top": ["x"], "data_param": {"source": "a", "batch_size": 4, "backend": "CIFAR", "classes": [1, 2, 1]}}"""))
                 .jsonPath()).isEqualTo("layers[1].data_param.classes[2]");

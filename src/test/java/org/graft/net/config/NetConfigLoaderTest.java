@@ -100,27 +100,30 @@ class NetConfigLoaderTest {
 
         LayerConfig conv = net.layers().get(2);
         assertThat(conv.param()).containsExactly(new ParamSpec("w1", 1f, 1f), new ParamSpec(null, 2f, 0f));
-        assertThat(conv.convolutionParam()).isEqualTo(new ConvolutionParam(new ConvolutionLayer.Spec(16, 3, 5, 2, 2, 1, 1, 2, 2, 4, true),
-                Filler.gaussian(0.5f, 0.01f), Filler.constant(1f)));
+        ConvolutionLayer.Spec cs = conv.settings(ConvolutionLayer.Spec.class);
+        assertThat(cs.withFillers(null, null)).isEqualTo(new ConvolutionLayer.Spec(16, 3, 5, 2, 2, 1, 1, 2, 2, 4, true));
+        assertThat(Filler.of(cs.weightFiller())).isEqualTo(Filler.gaussian(0.5f, 0.01f));
+        assertThat(Filler.of(cs.biasFiller())).isEqualTo(Filler.constant(1f));
         assertThat(conv.learnableBlobs()).isEqualTo(2);
 
         assertThat(net.layers().get(3).settings(ReLULayer.Spec.class).negativeSlope()).isEqualTo(0.1f);
-        assertThat(net.layers().get(4).poolingParam()).isEqualTo(new PoolingLayer.Spec(Caffe.PoolingParameter.PoolMethod.AVE, 3, 2, 2, 1,
+        assertThat(net.layers().get(4).settings(PoolingLayer.Spec.class)).isEqualTo(new PoolingLayer.Spec(Caffe.PoolingParameter.PoolMethod.AVE, 3, 2, 2, 1,
                 1, 0, false, Caffe.PoolingParameter.RoundMode.FLOOR));
         assertThat(net.layers().get(5).settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(3, 0.0001f, 0.5f, 2f, Caffe.LRNParameter.NormRegion.WITHIN_CHANNEL));
-        assertThat(net.layers().get(6).poolingParam()).isEqualTo(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.MAX));
+        assertThat(net.layers().get(6).settings(PoolingLayer.Spec.class)).isEqualTo(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.MAX));
         assertThat(net.layers().get(7).top()).containsExactly("g1", "g2");
-        InnerProductParam ip = net.layers().get(8).innerProductParam();
-        assertThat(ip).isEqualTo(new InnerProductParam(new InnerProductLayer.Spec(10, false, true, 1),
-                Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE), Filler.DEFAULT));
+        InnerProductLayer.Spec ip = net.layers().get(8).settings(InnerProductLayer.Spec.class);
+        assertThat(ip.withFillers(null, null)).isEqualTo(new InnerProductLayer.Spec(10, false, true, 1));
+        assertThat(Filler.of(ip.weightFiller())).isEqualTo(Filler.xavier(Caffe.FillerParameter.VarianceNorm.AVERAGE));
+        assertThat(Filler.of(ip.biasFiller())).isEqualTo(Filler.DEFAULT);
         assertThat(net.layers().get(8).learnableBlobs()).isEqualTo(1);
         assertThat(net.layers().get(9).settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.25f);
 
         LayerConfig loss = net.layers().get(10);
         assertThat(loss.lossWeight(0)).isEqualTo(2f);
         assertThat(loss.propagateDown()).containsExactly(true, false);
-        assertThat(loss.lossParam()).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
-        assertThat(net.layers().get(11).accuracyParam()).isEqualTo(new AccuracyLayer.Spec(5, 1, -1));
+        assertThat(loss.settings(SoftmaxWithLossLayer.Spec.class)).isEqualTo(new SoftmaxWithLossLayer.Spec(1, 255, Caffe.LossParameter.NormalizationMode.BATCH_SIZE));
+        assertThat(net.layers().get(11).settings(AccuracyLayer.Spec.class)).isEqualTo(new AccuracyLayer.Spec(5, 1, -1));
 
         SolverConfig s = net.solver();
         assertThat(s).isEqualTo(new SolverConfig(0.01, SolverConfig.LrPolicy.MULTISTEP, 0.1, 0, 0, List.of(100, 200),
@@ -172,16 +175,15 @@ class NetConfigLoaderTest {
         assertThat(net.init()).isNull();
         assertThat(net.forceBackward()).isFalse();
         assertThat(net.layers().get(0).inputParam().shapeOf(0)).containsExactly(2, 3, 8, 8);
-        assertThat(net.layers().get(1).convolutionParam()).isEqualTo(ConvolutionParam.square(4, 3, 1, 0));
+        assertThat(net.layers().get(1).settings(ConvolutionLayer.Spec.class)).isEqualTo(ConvolutionLayer.Spec.square(4, 3, 1, 0));
         assertThat(net.layers().get(1).paramSpec(1)).isEqualTo(ParamSpec.DEFAULT);
         assertThat(net.layers().get(1).lossWeight(0)).isZero();
         assertThat(net.layers().get(2).settings(ReLULayer.Spec.class)).isEqualTo(new ReLULayer.Spec());
-        assertThat(net.layers().get(3).poolingParam()).isEqualTo(PoolingLayer.Spec.max(2, 1));
+        assertThat(net.layers().get(3).settings(PoolingLayer.Spec.class)).isEqualTo(PoolingLayer.Spec.max(2, 1));
         assertThat(net.layers().get(4).settings(LRNLayer.Spec.class)).isEqualTo(new LRNLayer.Spec(5, 1f, 0.75f, 1f, Caffe.LRNParameter.NormRegion.ACROSS_CHANNELS));
         assertThat(net.layers().get(5).settings(DropoutLayer.Spec.class).dropoutRatio()).isEqualTo(0.5f);
-        assertThat(net.layers().get(6).innerProductParam()).isEqualTo(InnerProductParam.of(2));
-        assertThat(net.layers().get(7).softmaxParam().axis()).isEqualTo(1);
-        assertThat(net.layers().get(7).convolutionParam()).isNull();
+        assertThat(net.layers().get(6).settings(InnerProductLayer.Spec.class)).isEqualTo(new InnerProductLayer.Spec(2));
+        assertThat(net.layers().get(7).settings(SoftmaxLayer.Spec.class).axis()).isEqualTo(1);
         assertThatThrownBy(net::requireSolver).isInstanceOf(ConfigException.class).hasMessageContaining("no \"solver\"");
     }
 
@@ -268,9 +270,11 @@ class NetConfigLoaderTest {
         assertThat(learnable).as("8 learnable layers").isEqualTo(8);
         assertThat(net.layer("data", Phase.TRAIN).orElseThrow().dataParam().batchSize()).isEqualTo(128);
         assertThat(net.layer("data", Phase.TEST).orElseThrow().dataParam().batchSize()).isEqualTo(100);
-        assertThat(net.layer("accuracy_top5", Phase.TEST).orElseThrow().accuracyParam().topK()).isEqualTo(5);
-        assertThat(net.layer("conv3", Phase.TRAIN).orElseThrow().convolutionParam())
-                .isEqualTo(ConvolutionParam.square(96, 3, 1, 1).withFillers(Filler.xavier(), Filler.constant(0)));
+        assertThat(net.layer("accuracy_top5", Phase.TEST).orElseThrow().settings(AccuracyLayer.Spec.class).topK()).isEqualTo(5);
+        ConvolutionLayer.Spec conv3 = net.layer("conv3", Phase.TRAIN).orElseThrow().settings(ConvolutionLayer.Spec.class);
+        assertThat(conv3.withFillers(null, null)).isEqualTo(ConvolutionLayer.Spec.square(96, 3, 1, 1));
+        assertThat(Filler.of(conv3.weightFiller())).isEqualTo(Filler.xavier());
+        assertThat(Filler.of(conv3.biasFiller())).isEqualTo(Filler.constant(0));
         assertThat(net.layer("fc8", Phase.TRAIN).orElseThrow().paramSpec(1)).isEqualTo(ParamSpec.of(2, 0));
         SolverConfig s = net.solver();
         assertThat(s.maxIter()).isEqualTo(2500);

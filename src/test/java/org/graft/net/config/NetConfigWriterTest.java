@@ -1,5 +1,6 @@
 package org.graft.net.config;
 
+import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.testing.Repo;
 
 import org.graft.ops.convolution.ConvolutionLayer;
@@ -65,15 +66,17 @@ class NetConfigWriterTest {
                 .input(new InputParam(List.of(BlobShape.of(4, 3, 9, 7), BlobShape.of(4)))).build();
         LayerConfig conv = LayerConfig.builder("conv", LayerType.CONVOLUTION).bottom("data").top("conv")
                 .param(ParamSpec.of(0, 0), ParamSpec.of(0, 0))
-                .convolution(new ConvolutionParam(new ConvolutionLayer.Spec(6, 3, 1, 2, 1, 0, 0, 1, 2, 3, true),
-                        Filler.msra(Caffe.FillerParameter.VarianceNorm.FAN_OUT), Filler.uniform(-0.5f, 0.5f))).build();
+                .settings(new ConvolutionLayer.Spec(6, 3, 1, 2, 1, 0, 0, 1, 2, 3, true).withFillers(
+                        Caffe.FillerParameter.newBuilder().setType("msra").setVarianceNorm(Caffe.FillerParameter.VarianceNorm.FAN_OUT).build(),
+                        Caffe.FillerParameter.newBuilder().setType("uniform").setMin(-0.5f).setMax(0.5f).build())).build();
         LayerConfig relu = LayerConfig.builder("relu", LayerType.RELU).bottom("conv").top("conv").build();
         LayerConfig pool = LayerConfig.builder("pool", LayerType.POOLING).bottom("conv").top("pool")
-                .pooling(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
+                .settings(PoolingLayer.Spec.global(Caffe.PoolingParameter.PoolMethod.AVE)).build();
         LayerConfig fc = LayerConfig.builder("fc", LayerType.INNER_PRODUCT).bottom("pool").top("fc")
-                .innerProduct(InnerProductParam.of(5).withFillers(Filler.positiveUnitball(), Filler.constant(0.1f))).build();
+                .settings(new InnerProductLayer.Spec(5).withFillers(Caffe.FillerParameter.newBuilder().setType("positive_unitball").build(),
+                        Caffe.FillerParameter.newBuilder().setValue(0.1f).build())).build();
         LayerConfig loss = LayerConfig.builder("loss", LayerType.SOFTMAX_WITH_LOSS).bottom("fc", "label").top("loss")
-                .loss(new SoftmaxWithLossLayer.Spec(1, null, Caffe.LossParameter.NormalizationMode.NONE)).exclude(Phase.TEST).build();
+                .settings(new SoftmaxWithLossLayer.Spec(1, null, Caffe.LossParameter.NormalizationMode.NONE)).exclude(Phase.TEST).build();
         SolverConfig solver = SolverConfig.builder(0.05, SolverConfig.LrPolicy.SIGMOID, 100).gamma(-0.1).stepsize(50)
                 .randomSeed(7).clipGradients(10).topKReport(List.of(1, 3)).snapshotPrefix(Path.of("/out/x")).build();
         NetConfig net = new NetConfig("built", true, List.of(in, conv, relu, pool, fc, loss), solver,

@@ -1,0 +1,183 @@
+package org.graft.ops.convolution;
+
+import org.graft.engine.Engine;
+import org.graft.kernels.Gemm;
+import org.graft.kernels.Im2col;
+import org.graft.opencl.ClBuffer;
+
+/**
+ * Convolution as im2col + GEMM over a chunk of images at a time, the machinery Convolution and Deconvolution
+ * share (Deconvolution runs it the other way round: its forward pass is {@link #backward}'s input gradient, its
+ * input gradient is {@link #forward}). For a {@link Im2col.Geometry} (C channels, H×W in, OH×OW out) and OC
+ * outputs in {@code group} groups, with weights (OC, C/group, kh, kw):
+ * <pre>
+ *   forward:  out (N, OC, OH, OW) = W ∗ in (+ bias)
+ *   backward: dW += dOut ⋆ in, dBias += Σ dOut, dIn = Wᵀ ∗ dOut (each optional)
+ * </pre>
+ * The column buffer holds {@code chunk·OH·OW} columns, so small images still give wide GEMMs, while the chunk is
+ * bounded so that the workspace (column buffer + GEMM result) stays within the given bytes and each buffer within
+ * the device's maximum allocation. One batched GEMM covers all groups.
+ */
+public final class ConvolutionGemm implements AutoCloseable {
+    /** Upper bound on the partial sums per row of the bias-gradient reduction. */
+    private static final int MAX_SLICES = 256;
+
+    private final String name;
+    private final long workspaceBytes;
+    private Engine engine;
+    private Im2col.Geometry geometry;
+    private int outChannels;
+    private int group;
+    private int num;
+    private int chunk;
+    private ClBuffer col;      // colRows × chunk·OH·OW: im2col output, then dcol in backward
+    private ClBuffer gemmOut;  // OC × chunk·OH·OW: GEMM result in forward, permuted output diff in backward
+    private ClBuffer partial;  // OC × MAX_SLICES partial sums of the bias gradient
+    private long colFloats;
+    private long gemmOutFloats;
+
+    /** {@code name} labels the device buffers. */
+    public ConvolutionGemm(String name, long workspaceBytes) {
+        this.name = name;
+        this.workspaceBytes = workspaceBytes;
+    }
+
+    /**
+     * Prepares for {@code num} images of geometry {@code g} with {@code outChannels} outputs in {@code group}
+     * groups; the workspace grows as needed. {@code biasGradient}: whether {@link #backward} will sum a bias gradient.
+     */
+    public void setUp(Engine engine, Im2col.Geometry g, int outChannels, int group, int num, boolean biasGradient) {
+        this.engine = engine;
+        this.geometry = g;
+        this.outChannels = outChannels;
+        this.group = group;
+        this.num = num;
+        this.chunk = chooseChunk();
+        long ohwChunk = (long) chunk * g.outPixels();
+        long needCol = g.colRows() * ohwChunk;
+        long needOut = outChannels * ohwChunk;
+        if (needCol > colFloats) {
+            release(col);
+            col = engine.alloc(needCol, name + ".col");
+            colFloats = needCol;
+        }
+        if (needOut > gemmOutFloats) {
+            release(gemmOut);
+            gemmOut = engine.alloc(needOut, name + ".gemmOut");
+            gemmOutFloats = needOut;
+        }
+        if (biasGradient && partial == null) {
+            partial = engine.alloc((long) outChannels * MAX_SLICES, name + ".biasPartial");
+        }
+    }
+
+    public Im2col.Geometry geometry() {
+        return geometry;
+    }
+
+    /** Images per im2col/GEMM step, as chosen by the last {@link #setUp}. */
+    public int chunk() {
+        return chunk;
+    }
+
+    /**
+     * Largest image count whose buffers fit the workspace, the device's allocation limit, int indexing
+     * and the im2col kernels' id splitting.
+     */
+    private int chooseChunk() {
+        long ohw = geometry.outPixels();
+        long rows = geometry.colRows();
+        long oc = outChannels;
+        long byWorkspace = workspaceBytes / ((rows + oc) * ohw * 4);
+        long biggest = Math.max(rows, oc) * ohw;
+        long byAlloc = engine.device().maxAllocBytes() / (biggest * 4);
+        long byIndex = Math.min(Integer.MAX_VALUE / biggest, Im2col.maxImages(geometry));
+        long c = Math.min(num, Math.min(byWorkspace, Math.min(byAlloc, byIndex)));
+        return (int) Math.max(1, c);
+    }
+
+    /** out (N, OC, OH, OW) = W ∗ in, plus {@code bias} (OC) unless null. Overwrites {@code out}. */
+    public void forward(ClBuffer in, ClBuffer weights, ClBuffer bias, ClBuffer out) {
+        int ocg = outChannels / group;
+        int kg = geometry.colRows() / group;
+        int ohw = geometry.outPixels();
+        int inImage = geometry.channels() * geometry.inPixels();
+        for (int n0 = 0; n0 < num; n0 += chunk) {
+            int images = Math.min(chunk, num - n0);
+            int ncols = images * ohw;
+            Im2col.im2col(engine, geometry, images, in, n0 * inImage, col);
+            // Per group g: out_g (OCg × ncols) = W_g (OCg × Kg) · col_g (Kg × ncols).
+            Gemm.batched(engine, false, false, ocg, ncols, kg, 1f,
+                    weights, 0, kg, ocg * kg,
+                    col, 0, ncols, kg * ncols,
+                    0f, gemmOut, 0, ncols, ocg * ncols, group);
+            Im2col.colsToNchw(engine, gemmOut, outChannels, ohw, images, bias, out, n0 * outChannels * ohw);
+        }
+    }
+
+    /**
+     * The gradients of {@link #forward} for the output diff {@code outDiff}: ADDS to {@code weightDiff} (needs
+     * {@code in}) and {@code biasDiff}, OVERWRITES {@code inDiff}; a null target is skipped.
+     */
+    public void backward(ClBuffer outDiff, ClBuffer in, ClBuffer weights, ClBuffer weightDiff, ClBuffer biasDiff,
+                         ClBuffer inDiff) {
+        if (biasDiff != null && partial == null) {
+            throw new IllegalStateException(name + ": set up without a bias gradient");
+        }
+        int ocg = outChannels / group;
+        int kg = geometry.colRows() / group;
+        int ohw = geometry.outPixels();
+        int inImage = geometry.channels() * geometry.inPixels();
+        int slices = Math.min(MAX_SLICES, chunk * ohw);
+        for (int n0 = 0; n0 < num; n0 += chunk) {
+            int images = Math.min(chunk, num - n0);
+            int ncols = images * ohw;
+            Im2col.nchwToCols(engine, outDiff, n0 * outChannels * ohw, outChannels, ohw, images, gemmOut);
+            if (biasDiff != null) {
+                Im2col.rowSumPartial(engine, gemmOut, outChannels, ncols, slices, n0 > 0, partial);
+            }
+            if (weightDiff != null) {
+                Im2col.im2col(engine, geometry, images, in, n0 * inImage, col);
+                // dW_g (OCg × Kg) += dOut_g (OCg × ncols) · col_gᵀ (ncols × Kg).
+                Gemm.batched(engine, false, true, ocg, kg, ncols, 1f,
+                        gemmOut, 0, ncols, ocg * ncols,
+                        col, 0, ncols, kg * ncols,
+                        1f, weightDiff, 0, kg, ocg * kg, group);
+            }
+            if (inDiff != null) {
+                // dcol_g (Kg × ncols) = W_gᵀ (Kg × OCg) · dOut_g (OCg × ncols), then summed back into the image.
+                Gemm.batched(engine, true, false, kg, ncols, ocg, 1f,
+                        weights, 0, kg, ocg * kg,
+                        gemmOut, 0, ncols, ocg * ncols,
+                        0f, col, 0, ncols, kg * ncols, group);
+                Im2col.col2im(engine, geometry, images, col, inDiff, n0 * inImage);
+            }
+        }
+        if (biasDiff != null) {
+            Im2col.rowSumFinish(engine, partial, outChannels, slices, biasDiff);
+        }
+    }
+
+    /** Multiply-adds ×2 of one {@link #forward} (0 before {@link #setUp}). */
+    public long forwardFlops() {
+        return geometry == null ? 0 : 2L * num * outChannels * geometry.outPixels() * (geometry.colRows() / group);
+    }
+
+    private static void release(ClBuffer b) {
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        release(col);
+        release(gemmOut);
+        release(partial);
+        col = null;
+        gemmOut = null;
+        partial = null;
+        colFloats = 0;
+        gemmOutFloats = 0;
+    }
+}
