@@ -1,9 +1,6 @@
 package org.graft.zoo;
 
-import org.junit.jupiter.api.Disabled;
-
 /** SqueezeNet v1.1 (testdata/zoo/squeezenet1.1) imports, times and trains in Graft. */
-@Disabled("needs the Concat layer (branch z-shape, not in main yet)")
 class SqueezeNet11Test extends ZooNetChecks {
     @Override
     String net() {
