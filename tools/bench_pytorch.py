@@ -224,7 +224,7 @@ def build_torch_net(torch, desc):
                     if p["global_pooling"]:
                         k, s, pad = tuple(bottom_shapes[0][2:4]), 1, 0
                     else:
-                        k, s, pad = (p["kernel_h"], p["kernel_w"]), (p["stride_h"], p["stride_w"]), (p["pad_h"], p["pad_w"])
+                        k, s, pad = caffe_hw(p, "kernel_size", "kernel"), caffe_hw(p, "stride", "stride"), caffe_hw(p, "pad", "pad")
                     ceil = p["round_mode"] == "CEIL"  # Caffe rounds up (and drops a window starting in the padding, as PyTorch)
                     if p["pool"] == "MAX":
                         mod = nn.MaxPool2d(k, s, pad, ceil_mode=ceil)
@@ -254,7 +254,7 @@ def build_torch_net(torch, desc):
                 elif t == "Softmax":
                     kind = ("Softmax", L["softmax_param"]["axis"])
                 elif t == "SoftmaxWithLoss":
-                    kind = ("SoftmaxWithLoss", L["loss_param"])
+                    kind = ("SoftmaxWithLoss", dict(L["loss_param"], axis=L["softmax_param"]["axis"]))
                 elif t == "Split":
                     self.produced_by_split.update(L["tops"])
                 elif t == "Accuracy":
@@ -336,6 +336,15 @@ def build_torch_net(torch, desc):
     return Net()
 
 
+def caffe_hw(p, both, prefix):
+    """A 2-D size as caffe.proto spells it (time --json prints every field): prefix_h and prefix_w when either
+    is given (not null, not 0), else `both` for both axes, as Caffe's pooling layer reads them."""
+    h, w = p.get(prefix + "_h"), p.get(prefix + "_w")
+    if h or w:
+        return (h or 0, w or 0)
+    return (p[both], p[both])
+
+
 def softmax_loss(F, logits, labels, p):
     axis = p["axis"]
     if axis != 1:
@@ -363,7 +372,7 @@ def torch_inputs(torch, desc):
         shapes.update(zip(L["tops"], L["top_shapes"]))
     for L in desc["layers"]:
         if L["type"] == "SoftmaxWithLoss":
-            classes = shapes[L["bottoms"][0]][L["loss_param"]["axis"]]
+            classes = shapes[L["bottoms"][0]][L["softmax_param"]["axis"]]
             break
     feeds = {}
     for i in desc["inputs"]:

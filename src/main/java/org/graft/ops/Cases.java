@@ -10,6 +10,11 @@ import org.graft.ops.crop.CropCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
 import org.graft.ops.flatten.FlattenCase;
+import org.graft.ops.eltwise.EltwiseCase;
+import org.graft.ops.prelu.PReLUCase;
+import org.graft.ops.absval.AbsValCase;
+import org.graft.ops.power.PowerCase;
+import org.graft.ops.clip.ClipCase;
 import org.graft.ops.gemm.GemmCase;
 import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
@@ -58,6 +63,11 @@ public final class Cases {
                 BatchNormCase.reference(), BatchNormCase.gradient(),
                 ScaleCase.reference(), ScaleCase.gradient(),
                 BiasCase.reference(), BiasCase.gradient(),
+                EltwiseCase.reference(), EltwiseCase.gradient(),
+                PReLUCase.reference(), PReLUCase.gradient(),
+                AbsValCase.reference(), AbsValCase.gradient(),
+                PowerCase.reference(), PowerCase.gradient(),
+                ClipCase.reference(), ClipCase.gradient(),
                 DropoutCase.reference(),
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),

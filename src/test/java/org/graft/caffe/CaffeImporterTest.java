@@ -6,6 +6,8 @@ import org.graft.testing.Repo;
 
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
+import org.graft.ops.eltwise.EltwiseLayer;
+import org.graft.ops.power.PowerLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.pooling.PoolingLayer;
@@ -116,6 +118,22 @@ class CaffeImporterTest {
             assertThat(layer(c, "s").type()).isEqualTo(LayerType.SIGMOID);
             assertThat(layer(c, "t").type()).isEqualTo(LayerType.TANH);
         }
+    }
+
+    @Test
+    void legacyEltwiseAbsValAndPowerNamesImportWithTheirSettings() throws Exception {
+        NetConfig c = importText("""
+                input: "data" input_dim: 1 input_dim: 2 input_dim: 3 input_dim: 3
+                layers { name: "abs" type: ABSVAL bottom: "data" top: "abs" }
+                layers { name: "sq" type: POWER bottom: "abs" top: "sq" power_param { power: 2 scale: 0.5 shift: 1 } }
+                layers { name: "max" type: ELTWISE bottom: "data" bottom: "sq" top: "max" eltwise_param { operation: MAX } }
+                layers { name: "sum" type: ELTWISE bottom: "data" bottom: "max" top: "sum" eltwise_param { coeff: 1 coeff: -1 } }
+                """).config();
+        assertThat(layer(c, "abs").type()).isEqualTo(LayerType.ABSVAL);
+        assertThat(layer(c, "sq").settings(PowerLayer.Spec.class)).isEqualTo(new PowerLayer.Spec(2f, 0.5f, 1f));
+        assertThat(layer(c, "max").settings(EltwiseLayer.Spec.class).operation()).isEqualTo(Caffe.EltwiseParameter.EltwiseOp.MAX);
+        assertThat(layer(c, "sum").settings(EltwiseLayer.Spec.class).coeff()).containsExactly(1f, -1f);
+        assertThat(layer(c, "sum").bottom()).containsExactly("data", "max");
     }
 
     @Test

@@ -137,8 +137,8 @@ class BadInputCorpusTest {
         // prototxt and solver
         c.add(of("prototxt unsupported layer", d -> Files.writeString(d.resolve("n.prototxt"),
                 "layer { name: \"in\" type: \"Input\" top: \"x\" input_param { shape { dim: 1 dim: 2 } } }\n"
-                        + "layer { name: \"sum\" type: \"Eltwise\" bottom: \"x\" bottom: \"x\" top: \"y\" }\n"),
-                "train {dir}/n.prototxt", "layer 'sum'", "Eltwise"));
+                        + "layer { name: \"rnn\" type: \"LSTM\" bottom: \"x\" top: \"y\" }\n"),
+                "train {dir}/n.prototxt", "layer 'rnn'", "LSTM"));
         c.add(of("solver prototxt syntax", d -> Files.writeString(d.resolve("solver.prototxt"), "net: \"n.prototxt\"\nbase_lr: {\n"),
                 "train {dir}/solver.prototxt", "solver.prototxt"));
         // solverstate

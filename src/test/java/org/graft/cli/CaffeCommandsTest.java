@@ -178,17 +178,18 @@ class CaffeCommandsTest {
 
     @Test
     void unsupportedLayerTypeListsTheSupportedOnes() throws Exception {
-        Path net = tmp.resolve("eltwise.prototxt");
+        // LSTM: a Caffe layer outside issue 15's zoo list, so no branch implementing it is expected soon.
+        Path net = tmp.resolve("lstm.prototxt");
         Files.writeString(net, """
                 layer { name: "in" type: "Input" top: "x" input_param { shape { dim: 1 dim: 2 } } }
-                layer { name: "sum" type: "Eltwise" bottom: "x" bottom: "x" top: "y" }
+                layer { name: "rnn" type: "LSTM" bottom: "x" top: "y" }
                 """);
         CliRun r = run("import", net.toString(), "-o", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("layer 'sum'", "'Eltwise'", "supported types: Input, Data, ImageData, Convolution");
+        assertThat(r.err()).contains("layer 'rnn'", "'LSTM'", "supported types: Input, Data, ImageData, Convolution");
         // train/test/forward accept the prototxt too, and stop with the same message.
         CliRun t = run("train", net.toString());
-        assertThat(t.err()).contains("layer 'sum'", "'Eltwise'");
+        assertThat(t.err()).contains("layer 'rnn'", "'LSTM'");
     }
 
     @Test

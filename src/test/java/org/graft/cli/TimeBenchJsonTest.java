@@ -111,6 +111,11 @@ class TimeBenchJsonTest {
         assertThat(relu.get("tops").get(0).asText()).isEqualTo(relu.get("bottoms").get(0).asText()); // in place
         assertThat(layer(layers, "pool1").get("pooling_param").get("pool").asText()).isEqualTo("MAX");
         assertThat(layer(layers, "pool1").get("pooling_param").get("round_mode").asText()).isEqualTo("CEIL");
+        // Every field as caffe.proto spells it (tools/bench_pytorch.py reads them): unset ones without a default are null.
+        assertThat(layer(layers, "pool1").get("pooling_param").get("kernel_size").asInt()).isEqualTo(2);
+        assertThat(layer(layers, "pool1").get("pooling_param").get("kernel_h").isNull()).isTrue();
+        assertThat(layer(layers, "pool1").get("pooling_param").get("pad").asInt()).isZero();
+        assertThat(layer(layers, "pool1").get("pooling_param").get("global_pooling").asBoolean()).isFalse();
         assertThat(ints(layer(layers, "pool1").get("top_shapes").get(0))).containsExactly(3, 4, 3, 2);
         assertThat(layer(layers, "norm1").get("lrn_param").get("local_size").asInt()).isEqualTo(3);
         assertThat(layer(layers, "norm1").get("lrn_param").get("norm_region").asText()).isEqualTo("ACROSS_CHANNELS");
@@ -119,6 +124,12 @@ class TimeBenchJsonTest {
         assertThat(layer(layers, "fc2").get("params")).hasSize(1);
         JsonNode loss = layer(layers, "loss");
         assertThat(loss.get("is_loss").asBoolean()).isTrue();
+        assertThat(loss.get("softmax_param").get("axis").asInt()).isEqualTo(1);
+        assertThat(loss.get("loss_param").get("ignore_label").isNull()).isTrue();
+        assertThat(loss.get("loss_param").get("normalization").asText()).isEqualTo("VALID");
+        assertThat(layer(layers, "accuracy").get("accuracy_param").get("top_k").asInt()).isEqualTo(1);
+        assertThat(layer(layers, "fc2").get("inner_product_param").get("transpose").asBoolean()).isFalse();
+        assertThat(layer(layers, "fc2").get("inner_product_param").get("axis").asInt()).isEqualTo(1);
         assertThat(loss.get("bottoms").get(0).asText()).startsWith("fc2_fc2_split_"); // reads its own copy of the logits
         assertThat(layer(layers, "accuracy").get("needs_backward").asBoolean()).isFalse();
     }

@@ -2,6 +2,7 @@ package org.graft.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
+import org.graft.ops.softmaxwithloss.SoftmaxWithLossReference;
+import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 import org.graft.ops.split.SplitLayer;
 import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
@@ -212,6 +215,46 @@ class NetTest {
             net.fill(7);
             assertThat(net.layer("ip").params().get(0).blob().download()).containsOnly(0.5f);
             assertThat(net.layer("ip").params().get(1).blob().download()).containsOnly(-2f);
+        }
+    }
+
+    /**
+     * A per-position classifier along the last axis (Caffe's axis semantics): InnerProduct over axis 3,
+     * SoftmaxWithLoss and Accuracy along axis -1 with N×H×W labels; the net builds, its loss is the
+     * reference's and the weights get a gradient.
+     */
+    @Test
+    void trainsAClassifierAlongTheLastAxis() {
+        String json = """
+                {"name": "last-axis", "layers": [
+                  {"name": "in", "type": "Input", "top": ["data", "label"],
+                   "input_param": {"shape": [{"dim": [2, 3, 4, 5]}, {"dim": [2, 3, 4]}]}},
+                  {"name": "ip", "type": "InnerProduct", "bottom": ["data"], "top": ["ip"],
+                   "inner_product_param": {"num_output": 6, "axis": 3, "weight_filler": {"type": "gaussian", "std": 0.5}}},
+                  {"name": "acc", "type": "Accuracy", "bottom": ["ip", "label"], "top": ["acc"], "accuracy_param": {"axis": -1}},
+                  {"name": "loss", "type": "SoftmaxWithLoss", "bottom": ["ip", "label"], "top": ["loss"], "softmax_param": {"axis": -1}}]}
+                """;
+        NetConfig cfg = NetConfigLoader.parse(json, Path.of("last-axis.json"));
+        Random r = new Random(3);
+        try (NetBuilder.PhaseNet p = NetBuilder.build(e, cfg, Phase.TRAIN, 1, null, 0)) {
+            Net net = p.net();
+            net.fill(5);
+            float[] labels = new float[24];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = r.nextInt(6);
+            }
+            net.blob("data").upload(RandomData.uniform(r, 120, -1, 1));
+            net.blob("label").upload(labels);
+            Pass pass = Pass.train(0, 1);
+            net.forward(pass);
+            net.backward(pass);
+            assertThat(net.blob("ip").shape()).containsExactly(2, 3, 4, 6);
+            float[] scores = net.blob("ip").download();
+            float expected = SoftmaxWithLossReference.forward(scores, labels, 24, 6, 1, null,
+                    NormalizationMode.VALID).loss();
+            assertThat(net.loss()).isCloseTo(expected, within(1e-4));
+            assertThat(net.blob("acc").download()[0]).isBetween(0f, 1f);
+            assertThat(sumOfSquares(net.layer("ip").params().get(0).blob().downloadDiff())).isPositive();
         }
     }
 

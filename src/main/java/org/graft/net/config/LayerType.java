@@ -11,6 +11,11 @@ import org.graft.ops.crop.CropLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
 import org.graft.ops.flatten.FlattenLayer;
+import org.graft.ops.eltwise.EltwiseLayer;
+import org.graft.ops.prelu.PReLULayer;
+import org.graft.ops.absval.AbsValLayer;
+import org.graft.ops.power.PowerLayer;
+import org.graft.ops.clip.ClipLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.caffe.proto.Caffe;
@@ -70,7 +75,13 @@ public enum LayerType implements JsonEnum {
             lc -> new FlattenLayer(lc.name(), lc.settings(FlattenLayer.Spec.class))),
     RESHAPE("Reshape", 1, 1, 1, 1, List.of("reshape_param"), ReshapeLayer.Spec::bind,
             lc -> new ReshapeLayer(lc.name(), lc.settings(ReshapeLayer.Spec.class))),
-    CROP("Crop", 2, 2, 1, 1, List.of("crop_param"), CropLayer.Spec::bind, lc -> new CropLayer(lc.name(), lc.settings(CropLayer.Spec.class)));
+    CROP("Crop", 2, 2, 1, 1, List.of("crop_param"), CropLayer.Spec::bind, lc -> new CropLayer(lc.name(), lc.settings(CropLayer.Spec.class))),
+    ELTWISE("Eltwise", 2, -1, 1, 1, List.of("eltwise_param"), EltwiseLayer.Spec::bind,
+            lc -> new EltwiseLayer(lc.name(), lc.settings(EltwiseLayer.Spec.class))),
+    PRELU("PReLU", 1, 1, 1, 1, List.of("prelu_param"), PReLULayer.Spec::bind, lc -> new PReLULayer(lc.name(), lc.settings(PReLULayer.Spec.class))),
+    ABSVAL("AbsVal", 1, 1, 1, 1, List.of(), AbsValLayer.Spec::bind, lc -> new AbsValLayer(lc.name(), lc.settings(AbsValLayer.Spec.class))),
+    POWER("Power", 1, 1, 1, 1, List.of("power_param"), PowerLayer.Spec::bind, lc -> new PowerLayer(lc.name(), lc.settings(PowerLayer.Spec.class))),
+    CLIP("Clip", 1, 1, 1, 1, List.of("clip_param"), ClipLayer.Spec::bind, lc -> new ClipLayer(lc.name(), lc.settings(ClipLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;

@@ -26,12 +26,18 @@ public final class ProtoMaps {
         return out;
     }
 
-    /** Every scalar field of {@code m} with its value or caffe.proto's default, and the set messages: what another framework needs. */
+    /**
+     * Every scalar field of {@code m} with its value or caffe.proto's default, and the set messages: what
+     * another framework needs. A scalar that is not set and has no default in caffe.proto (an ignore_label,
+     * a kernel_size given as kernel_h and kernel_w) is null, not the 0 protobuf would report.
+     */
     public static Map<String, Object> complete(Message m) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
             boolean message = f.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
-            if (f.isRepeated() ? m.getRepeatedFieldCount(f) > 0 || !message : !message || m.hasField(f)) {
+            if (!f.isRepeated() && !message && !m.hasField(f) && !f.hasDefaultValue()) {
+                out.put(f.getName(), null);
+            } else if (f.isRepeated() ? m.getRepeatedFieldCount(f) > 0 || !message : !message || m.hasField(f)) {
                 out.put(f.getName(), value(f, m.getField(f), true));
             }
         }

@@ -236,8 +236,8 @@ public final class PoolingLayer extends Layer {
     }
 
     /**
-     * N×C×H×W in, N×C×PH×PW out with Caffe's pooled sizes ({@link #pooledSize}); global pooling gives 1×1.
-     * A height or width not known yet (-1) stays unknown.
+     * N×C×H×W in, N×C×PH×PW out with Caffe's pooled sizes ({@link #pooledSize}); global pooling gives 1×1
+     * whatever the input. Otherwise a height or width not known yet (-1) stays unknown.
      */
     @Override
     public LayerShapes shapes(List<int[]> bottomShapes) {
@@ -248,25 +248,29 @@ public final class PoolingLayer extends Layer {
         return LayerShapes.tops(new int[] {shape[0], shape[1], pooled(shape, 2), pooled(shape, 3)});
     }
 
+    private static String padded(int in, int pad) {
+        return in < 0 ? "?" : String.valueOf(in + 2 * pad);
+    }
+
     /** The pooled size along axis 2 (height) or 3 (width), refusing windows Caffe could not place. */
     private int pooled(int[] shape, int axis) {
         int in = shape[axis];
         boolean h = axis == 2;
-        if (in < 0) {
-            return -1;
-        }
         if (in == 0) {
             throw shapeError("expected a non-empty image", shape);
         }
         if (spec.globalPooling()) {
             return 1;
         }
+        if (in < 0) {
+            return -1;
+        }
         int kernel = h ? spec.kernelH() : spec.kernelW();
         int stride = h ? spec.strideH() : spec.strideW();
         int pad = h ? spec.padH() : spec.padW();
         if (kernel > in + 2 * pad) {
-            throw shapeError("kernel " + spec.kernelH() + "x" + spec.kernelW() + " is larger than the padded input along "
-                    + (h ? "the height" : "the width") + " (" + (in + 2 * pad) + ")", shape);
+            throw shapeError("kernel " + spec.kernelH() + "x" + spec.kernelW() + " is larger than the padded input "
+                    + padded(shape[2], spec.padH()) + "x" + padded(shape[3], spec.padW()), shape);
         }
         int out = pooledSize(in, kernel, stride, pad, spec.padH() > 0 || spec.padW() > 0, spec.roundMode());
         // Without padding, ceil rounding with stride > kernel can place a last window wholly past the

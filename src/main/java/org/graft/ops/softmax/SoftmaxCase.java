@@ -24,10 +24,14 @@ public final class SoftmaxCase {
     public static final double BWD_ABS = 1e-6;
     public static final double BWD_REL = 1e-4;
 
-    public record Shape(int[] shape, int axis) {
+    public record Shape(int[] shape, int axis, boolean inPlace) {
+        public Shape(int[] shape, int axis) {
+            this(shape, axis, false);
+        }
+
         @Override
         public String toString() {
-            return RandomData.shape(shape) + " axis " + axis;
+            return RandomData.shape(shape) + " axis " + axis + (inPlace ? " in place" : "");
         }
 
         int a() {
@@ -67,7 +71,9 @@ public final class SoftmaxCase {
             new Shape(new int[] {1, 1, 7, 1}, 0),
             new Shape(new int[] {9}, 0),
             new Shape(new int[] {3, 1, 4, 5}, 1),
-            new Shape(new int[] {40, 3, 2}, 0));
+            new Shape(new int[] {40, 3, 2}, 0),
+            new Shape(new int[] {2, 1000}, 1, true),
+            new Shape(new int[] {2, 7, 3, 5}, 1, true));
 
     public static final List<Shape> GRADIENT = List.of(
             new Shape(new int[] {2, 3, 2, 3}, 1),
@@ -105,7 +111,8 @@ public final class SoftmaxCase {
     /** Logits in [-5, 5]. */
     public static void check(Engine e, Shape s, long seed, Tally t) {
         Random r = new Random(seed);
-        try (LayerRig rig = LayerRig.of(e, new SoftmaxLayer("prob", new SoftmaxLayer.Spec(s.axis())), s.shape())) {
+        SoftmaxLayer layer = new SoftmaxLayer("prob", new SoftmaxLayer.Spec(s.axis()));
+        try (LayerRig rig = s.inPlace() ? LayerRig.inPlace(e, layer, s.shape()) : LayerRig.of(e, layer, s.shape())) {
             float[] x = RandomData.uniform(r, rig.bottom(0).count(), -5, 5);
             float[] dy = RandomData.uniform(r, x.length, -1, 1);
             rig.bottom(0).upload(x);

@@ -66,6 +66,11 @@ public final class SoftmaxLayer extends Layer {
     }
 
     @Override
+    public boolean allowsInPlace() {
+        return true;
+    }
+
+    @Override
     public List<int[]> setUp(Engine engine, List<int[]> bottomShapes) {
         this.engine = engine;
         List<int[]> tops = shapes(bottomShapes).tops();

@@ -37,8 +37,9 @@ class LayerSettingsTest {
             try {
                 defaults = t.bind(Caffe.LayerParameter.getDefaultInstance(), SettingChecks.plain("x"), "");
             } catch (IllegalArgumentException e) {
-                // Types with a required field (Convolution's and InnerProduct's num_output, Pooling's kernel) refuse the bare defaults.
-                assertThat(e).as(t.jsonName()).hasMessageContaining("missing required field");
+                // A type with required settings (Convolution's and InnerProduct's num_output, Pooling's kernel, Clip's
+                // min and max) has no defaults; it must say what is missing.
+                assertThat(e).as(t.jsonName()).hasMessageContaining("required");
                 continue;
             }
             assertThat(roundTrip(t, defaults)).as(t.jsonName()).isEqualTo(defaults);

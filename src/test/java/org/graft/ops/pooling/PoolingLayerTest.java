@@ -3,19 +3,24 @@ package org.graft.ops.pooling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.graft.caffe.CaffeImporter;
 import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
 import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Pass;
+import org.graft.net.config.NetConfig;
 import org.graft.ops.pooling.PoolingLayer.Spec;
 import org.graft.ops.pooling.PoolingReference.Geometry;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.Tally;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -163,6 +168,28 @@ class PoolingLayerTest {
             t.layer().backward(List.of(t.top()), List.of(t.bottom()), new boolean[] {false}, Pass.test());
             assertThat(t.bottom().downloadDiff()).containsExactly(stale);
         }
+    }
+
+    /**
+     * Caffe's global pooling: the kernel is the whole (here non-square) input, an explicit stride 1 and pad 0
+     * are accepted, the output is 1x1 even before the input size is known (a Data layer's).
+     */
+    @Test
+    void globalPoolingImportsAndGivesOneByOne(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("g.prototxt");
+        Files.writeString(f, """
+                name: "g"
+                layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1024 dim: 7 dim: 9 } } }
+                layer { name: "pool" type: "Pooling" bottom: "data" top: "pool"
+                        pooling_param { pool: AVE global_pooling: true stride: 1 pad: 0 } }
+                """);
+        NetConfig net = CaffeImporter.importFiles(f, null, tmp.resolve("net.json"), tmp).config();
+        assertThat(net.layers().get(1).settings(Spec.class)).isEqualTo(Spec.global(PoolMethod.AVE));
+        PoolingLayer layer = new PoolingLayer("pool", Spec.global(PoolMethod.AVE));
+        assertThat(layer.shapes(List.of(new int[] {1, 1024, 7, 9})).tops()).containsExactly(new int[] {1, 1024, 1, 1});
+        assertThat(layer.shapes(List.of(new int[] {2, -1, -1, -1})).tops()).containsExactly(new int[] {2, -1, 1, 1});
+        PoolingLayer window = new PoolingLayer("pool", Spec.ave(7, 1));
+        assertThat(window.shapes(List.of(new int[] {2, -1, -1, 7})).tops()).containsExactly(new int[] {2, -1, -1, 1});
     }
 
     @Test

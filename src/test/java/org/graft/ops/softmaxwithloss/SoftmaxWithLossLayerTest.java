@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.graft.ops.softmax.SoftmaxLayerTest.parse;
 import static org.graft.ops.softmax.SoftmaxLayerTest.prod;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.graft.caffe.CaffeImporter;
+import org.graft.caffe.WeightShapes;
+import org.graft.layers.Phase;
+import org.graft.net.config.NetConfig;
+import org.graft.net.config.NetConfigLoader;
+import org.graft.net.config.NetConfigWriter;
+import org.graft.ops.accuracy.AccuracyLayer;
+import org.graft.ops.softmax.SoftmaxLayer;
 import org.assertj.core.data.Offset;
 import org.graft.caffe.proto.Caffe.LossParameter.NormalizationMode;
 import org.graft.engine.Blob;
@@ -16,10 +26,51 @@ import org.graft.selftest.RandomData;
 import org.graft.selftest.Tally;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SoftmaxWithLossLayerTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * A per-pixel classifier as Caffe writes one: scores N×H×W×C with the classes on the last axis, labels
+     * N×H×W; Softmax, SoftmaxWithLoss and Accuracy along axis -1 (and 3) import, write back and check the labels.
+     */
+    @Test
+    void anyAxisImportsRoundTripsAndChecksTheLabels() throws Exception {
+        Path f = tmp.resolve("pixels.prototxt");
+        Files.writeString(f, """
+                name: "pixels"
+                layer { name: "data" type: "Input" top: "scores" top: "label"
+                        input_param { shape { dim: 2 dim: 3 dim: 4 dim: 5 } shape { dim: 2 dim: 3 dim: 4 } } }
+                layer { name: "prob" type: "Softmax" bottom: "scores" top: "prob" softmax_param { axis: -1 } }
+                layer { name: "loss" type: "SoftmaxWithLoss" bottom: "scores" bottom: "label" top: "loss"
+                        softmax_param { axis: 3 } loss_param { ignore_label: 255 } }
+                layer { name: "acc" type: "Accuracy" bottom: "prob" bottom: "label" top: "acc" accuracy_param { axis: -1 top_k: 2 } }
+                """);
+        NetConfig net = CaffeImporter.importFiles(f, null, tmp.resolve("out/net.json"), tmp).config();
+        assertThat(net.layers().get(1).settings(SoftmaxLayer.Spec.class).axis()).isEqualTo(-1);
+        assertThat(net.layers().get(2).settings(SoftmaxWithLossLayer.Spec.class))
+                .isEqualTo(new SoftmaxWithLossLayer.Spec(3, 255, NormalizationMode.VALID));
+        assertThat(net.layers().get(3).settings(AccuracyLayer.Spec.class)).isEqualTo(new AccuracyLayer.Spec(2, -1, null));
+        String json = NetConfigWriter.toJson(net);
+        assertThat(json).contains("\"axis\": 3").contains("\"axis\": -1").contains("\"top_k\": 2").contains("\"ignore_label\": 255");
+        assertThat(NetConfigLoader.parse(json, tmp.resolve("out/net.json")).layers()).isEqualTo(net.layers());
+        assertThat(WeightShapes.blobShapes(net, Phase.TEST).get("loss")).containsExactly(1);
+
+        // Caffe checks only the count: outer·inner = 2·3·4 labels, in any shape; 2·3 is refused naming both shapes.
+        SoftmaxWithLossLayer loss = new SoftmaxWithLossLayer("loss", new SoftmaxWithLossLayer.Spec(-1, null, NormalizationMode.VALID));
+        assertThat(loss.shapes(List.of(new int[] {2, 3, 4, 5}, new int[] {24})).tops()).containsExactly(new int[] {1});
+        assertThatThrownBy(() -> loss.shapes(List.of(new int[] {2, 3, 4, 5}, new int[] {2, 3})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layer 'loss'")
+                .hasMessageContaining("outside axis 3, i.e. 24 values for scores of shape [2, 3, 4, 5]");
+        AccuracyLayer acc = new AccuracyLayer("acc", new AccuracyLayer.Spec(6, 0, null));
+        assertThatThrownBy(() -> acc.shapes(List.of(new int[] {5, 3}, new int[] {3})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("top_k = 6 must lie in [1, 5]");
+    }
+
     /** Scores, labels, the layer and its top, set up and filled; closes everything. */
     private record Fixture(SoftmaxWithLossLayer layer, Blob scores, Blob labels, Blob loss, float[] x, float[] y,
                            int outer, int channels, int inner) implements AutoCloseable {
