@@ -1,9 +1,6 @@
 package org.graft.zoo;
 
-import org.junit.jupiter.api.Disabled;
-
 /** ResNet-50 (testdata/zoo/resnet50) imports, times and trains in Graft. */
-@Disabled("needs the BatchNorm, Scale and Eltwise layers (branches z-bn, z-elt, not in main yet)")
 class ResNet50Test extends ZooNetChecks {
     @Override
     String net() {
