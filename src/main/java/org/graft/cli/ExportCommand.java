@@ -1,6 +1,7 @@
 package org.graft.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.graft.caffe.CaffeFiles;
@@ -9,6 +10,8 @@ import org.graft.engine.Engine;
 import org.graft.net.config.NetConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,6 +39,9 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.caffemodel", description = "The file to write.")
     Path out;
 
@@ -47,6 +53,11 @@ final class ExportCommand implements Callable<Integer> {
         }
         if (seed != null && !random) {
             throw new IllegalArgumentException("--seed sets the seed of --random-weights; it needs --random-weights");
+        }
+        for (String o : List.of("--backend", "--device", "--device-type", "--no-cache", "--no-tune")) {
+            if (!random && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " chooses the device of --random-weights; exporting WEIGHTS needs no device");
+            }
         }
         NetConfig cfg = Models.load(model);
         if (random) {

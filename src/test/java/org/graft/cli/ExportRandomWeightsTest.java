@@ -58,6 +58,10 @@ class ExportRandomWeightsTest {
                 "--seed", "3", "-o", tmp.resolve("x.caffemodel").toString());
         assertThat(seedAlone.code()).isEqualTo(1);
         assertThat(seedAlone.err()).contains("--seed sets the seed of --random-weights");
+        CliRun deviceAlone = CliRun.run("export", DEPLOY.toString(), Repo.arg("testdata", "caffe", "lenet_iter_10000.caffemodel"),
+                "--backend", "lwjgl", "-o", tmp.resolve("x.caffemodel").toString());
+        assertThat(deviceAlone.code()).isEqualTo(1);
+        assertThat(deviceAlone.err()).contains("--backend chooses the device of --random-weights");
         assertThat(Files.exists(tmp.resolve("x.caffemodel"))).isFalse();
     }
 }
