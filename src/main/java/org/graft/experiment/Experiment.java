@@ -11,14 +11,17 @@ import org.graft.net.config.NetConfig;
  * their treatments, the random-weights control, the schedule of every network, the seed and the report's
  * options. {@code lastLayerOutputs} null means "the number of classes the network trains on". With
  * {@code meanPerHalf} every network subtracts the mean image of its own training half (as the paper
- * computed one per half); otherwise the base net's mean file is shared by all.
+ * computed one per half); otherwise the base net's mean file is shared by all. {@code chopPoints}: where
+ * "the first n" ends, for n = 1..L−1: the named ones when {@code chopPointsNamed}, else one after each of
+ * the first L−1 learnable layers.
  */
 public record Experiment(String name, Path file, Path netFile, NetConfig baseNet, List<String> learnable, int numClasses,
                          List<Integer> n, List<Split> splits, RandomWeights randomWeights, boolean baseAll,
                          Schedule schedule, long seed, Integer lastLayerOutputs, Integer trainLimit, Integer testLimit,
-                         ReportOptions report, boolean meanPerHalf) {
+                         ReportOptions report, boolean meanPerHalf, List<ChopPoint> chopPoints, boolean chopPointsNamed) {
     public Experiment {
         learnable = List.copyOf(learnable);
+        chopPoints = List.copyOf(chopPoints);
         n = List.copyOf(n);
         splits = List.copyOf(splits);
         // The paper's metric is the default and is used as far as the curve allows (smoke runs test a few
@@ -41,9 +44,17 @@ public record Experiment(String name, Path file, Path netFile, NetConfig baseNet
         return s.maxIter() / interval + (s.testInitialization() ? 1 : 0) + (s.maxIter() % interval != 0 ? 1 : 0);
     }
 
-    /** L, the number of learnable layers. */
+    /**
+     * L: the number of learnable layers, or with named chop points their number + 1, so that n runs over
+     * 1..L−1 either way (the classifier above the last chop point always learns anew).
+     */
     public int depth() {
-        return learnable.size();
+        return chopPoints.size() + 1;
+    }
+
+    /** The layers with blobs that a cell with layer count {@code n} copies (none for n = 0), in the net's order. */
+    public List<String> copied(int n) {
+        return n == 0 ? List.of() : chopPoints.get(n - 1).copied();
     }
 
     /** The same experiment with another number of iterations per network (the grid's size knob). */
@@ -52,7 +63,7 @@ public record Experiment(String name, Path file, Path netFile, NetConfig baseNet
         Schedule t = new Schedule(maxIter, s.baseLr(), s.stepsize(), s.stepvalue(), s.testInterval(), s.tests(), s.testIter(), s.snapshot(),
                 s.display(), s.testInitialization());
         return new Experiment(name, file, netFile, baseNet, learnable, numClasses, n, splits, randomWeights, baseAll, t, seed, lastLayerOutputs,
-                trainLimit, testLimit, report, meanPerHalf);
+                trainLimit, testLimit, report, meanPerHalf, chopPoints, chopPointsNamed);
     }
 
     public Optional<Split> split(String splitName) {

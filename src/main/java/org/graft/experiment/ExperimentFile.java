@@ -20,7 +20,25 @@ record ExperimentFile(String name, String net, String solver, Integer numClasses
                       List<SplitSpec> splits, RandomWeightsSpec randomWeights, ScheduleSpec schedule, Long seed,
                       @JsonDeserialize(using = MetricSpec.NameOrObject.class) MetricSpec metric,
                       @JsonDeserialize(using = ClassesOrCount.class) Integer lastLayerOutputs, DataSpec data, ReportSpec report,
-                      String mean) {
+                      String mean, @JsonDeserialize(contentUsing = ChopPointSpec.NameOrObject.class) List<ChopPointSpec> chopPoints) {
+
+    /**
+     * A chop point: a layer's name, or a block {@code {"name": .., "layer" | "layers" | "prefix": ..}} (exactly one
+     * of the three, checked by {@link ChopPoints}).
+     */
+    record ChopPointSpec(String name, String layer, List<String> layers, String prefix) {
+        /** A bare string is the layer whose output is the cut. */
+        static final class NameOrObject extends NameOr<ChopPointSpec> {
+            NameOrObject() {
+                super(ChopPointSpec.class);
+            }
+
+            @Override
+            ChopPointSpec byName(String name, JsonParser p) {
+                return new ChopPointSpec(null, name, null, null);
+            }
+        }
+    }
 
     /** One split: exactly one of random, bitmask or a (with b optional), checked by the loader. */
     record SplitSpec(String name, String kind, RandomSpec random, String bitmask,

@@ -83,8 +83,10 @@ public final class ExperimentLoader {
             throw src.error("num_classes", "is " + numClasses + " but the training data has labels 0.." + (trainCounts.length - 1) + " only");
         }
 
-        int depth = learnable.size();
-        List<Integer> ns = nValues(src, top.n(), depth);
+        boolean named = top.chopPoints() != null;
+        List<ChopPoint> chopPoints = named ? chopPoints(src, net) : ChopPoints.firstLayers(learnable);
+        int depth = chopPoints.size() + 1;
+        List<Integer> ns = nValues(src, top.n(), depth, named);
         List<Treatment> treatments = treatments(src, "treatments", top.treatments(), DEFAULT_TREATMENTS);
         String directions = top.directions() != null ? top.directions() : "both";
         if (!directions.equals("both") && !directions.equals("one")) {
@@ -103,7 +105,23 @@ public final class ExperimentLoader {
         Integer testLimit = data == null ? null : atLeast(src, "data.test_limit", data.testLimit(), 1);
         ReportOptions report = report(src, metric(src), depth);
         return new Experiment(name, abs, netFile, net, learnable, numClasses, ns, splits, rw, baseAll, schedule, seed,
-                lastOutputs, trainLimit, testLimit, report, meanPerHalf(src, net));
+                lastOutputs, trainLimit, testLimit, report, meanPerHalf(src, net), chopPoints, named);
+    }
+
+    /** The chop points experiment.json names (docs/experiment-json.md, "chop points"), checked against the TRAIN graph. */
+    private static List<ChopPoint> chopPoints(ExperimentFiles.Bound<ExperimentFile> src, NetConfig net) {
+        List<ExperimentFile.ChopPointSpec> specs = src.value().chopPoints();
+        if (specs.isEmpty()) {
+            throw src.error("chop_points", "the list is empty; leave it out to cut after each learnable layer");
+        }
+        try {
+            return ChopPoints.resolve(net.layersFor(Phase.TRAIN), specs);
+        } catch (ChopPoints.Refused r) {
+            String item = "chop_points[" + r.index + "]";
+            // A bare layer name has no ".layer" field in the file; point at the item itself.
+            String at = r.field.equals(".layer") && !src.positions().containsKey(item + r.field) ? item : item + r.field;
+            throw src.error(at, r.getMessage());
+        }
     }
 
     /** A number that must be at least {@code min}, or null when left out. */
@@ -174,7 +192,7 @@ public final class ExperimentLoader {
         return l.type() == LayerType.INNER_PRODUCT ? l.settings(InnerProductLayer.Spec.class).numOutput() : l.settings(ConvolutionLayer.Spec.class).numOutput();
     }
 
-    private static List<Integer> nValues(ExperimentFiles.Bound<?> src, List<Integer> given, int depth) {
+    private static List<Integer> nValues(ExperimentFiles.Bound<?> src, List<Integer> given, int depth, boolean chopPoints) {
         List<Integer> ns = new ArrayList<>();
         if (given == null) {
             for (int i = 1; i < depth; i++) {
@@ -183,13 +201,14 @@ public final class ExperimentLoader {
             return ns;
         }
         if (given.isEmpty()) {
-            throw src.error("n", "the list of layer counts is empty; leave it out to test 1.." + (depth - 1));
+            throw src.error("n", "the list of " + (chopPoints ? "block" : "layer") + " counts is empty; leave it out to test 1.." + (depth - 1));
         }
         for (int i = 0; i < given.size(); i++) {
             int v = given.get(i);
             if (v < 1 || v > depth - 1) {
-                throw src.error("n[" + i + "]", "n = " + v + " is outside 1.." + (depth - 1) + " (the base network has L = " + depth
-                        + " learnable layers; n = L would copy the whole network)");
+                throw src.error("n[" + i + "]", "n = " + v + " is outside 1.." + (depth - 1) + (chopPoints
+                        ? " (the experiment names " + (depth - 1) + " chop points; n counts them)"
+                        : " (the base network has L = " + depth + " learnable layers; n = L would copy the whole network)"));
             }
             if (ns.contains(v)) {
                 throw src.error("n[" + i + "]", "n = " + v + " appears twice");

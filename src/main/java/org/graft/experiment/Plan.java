@@ -11,11 +11,15 @@ import java.util.Optional;
  * A planned grid as stored in {@code DIR/plan.json}: what {@code run} and {@code report} need without the
  * original experiment.json (whose relative paths may no longer resolve). Cells are in run order: every
  * cell after the cells it depends on. The folder {@code dir} is where the file lies, not part of it.
+ * {@code chopPoints}: the names of the chop points experiment.json gave (n counts them), or null when n
+ * counts learnable layers.
  */
-@JsonPropertyOrder({"name", "depth", "learnable", "n", "num_classes", "max_iter", "splits", "random_weights", "report", "cells"})
+@JsonPropertyOrder({"name", "depth", "learnable", "chop_points", "n", "num_classes", "max_iter", "splits", "random_weights", "report", "cells"})
 public record Plan(@JsonIgnore Path dir, String name, int depth, List<String> learnable, List<Integer> n, int numClasses,
-                   List<Split> splits, @JsonInclude(JsonInclude.Include.NON_NULL) RandomWeights randomWeights, ReportOptions report, int maxIter, List<Cell> cells) {
+                   List<Split> splits, @JsonInclude(JsonInclude.Include.NON_NULL) RandomWeights randomWeights, ReportOptions report, int maxIter, List<Cell> cells,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) List<String> chopPoints) {
     public Plan {
+        chopPoints = chopPoints == null ? null : List.copyOf(chopPoints);
         learnable = List.copyOf(learnable);
         n = List.copyOf(n);
         splits = List.copyOf(splits);
@@ -24,7 +28,7 @@ public record Plan(@JsonIgnore Path dir, String name, int depth, List<String> le
 
     /** This plan as stored in the folder {@code folder}. */
     Plan in(Path folder) {
-        return new Plan(folder, name, depth, learnable, n, numClasses, splits, randomWeights, report, maxIter, cells);
+        return new Plan(folder, name, depth, learnable, n, numClasses, splits, randomWeights, report, maxIter, cells, chopPoints);
     }
 
     public Optional<Cell> cell(String id) {

@@ -118,7 +118,8 @@ public final class Planner {
                 ExperimentFiles.writeAtomically(expCopy, Files.readString(exp.file()));
             }
             Plan plan = new Plan(root, exp.name(), exp.depth(), exp.learnable(), exp.n(), exp.numClasses(), exp.splits(),
-                    exp.randomWeights(), exp.report(), solver.maxIter(), cells);
+                    exp.randomWeights(), exp.report(), solver.maxIter(), cells,
+                    exp.chopPointsNamed() ? exp.chopPoints().stream().map(ChopPoint::name).toList() : null);
             PlanStore.write(plan);
             StringBuilder list = new StringBuilder();
             cells.forEach(c -> list.append(c.id()).append('\n'));
@@ -193,8 +194,9 @@ public final class Planner {
         long cells = plan.cells().size();
         long iters = cells * solver.maxIter();
         long tests = solver.testInterval() > 0 ? solver.maxIter() / solver.testInterval() + (solver.testInitialization() ? 1 : 0) : 0;
-        out.printf(Locale.ROOT, "Planned '%s' in %s: %d cells (%d in stage 0, %d copy from them), L = %d layers, n = %s%n", exp.name(),
-                plan.dir(), cells, stage0, cells - stage0, exp.depth(), exp.n());
+        out.printf(Locale.ROOT, "Planned '%s' in %s: %d cells (%d in stage 0, %d copy from them), L = %d %s, n = %s%n", exp.name(),
+                plan.dir(), cells, stage0, cells - stage0, exp.depth(), exp.chopPointsNamed() ? "(chop points " + String.join(", ",
+                        exp.chopPoints().stream().map(ChopPoint::name).toList()) + ", then the rest)" : "layers", exp.n());
         out.printf(Locale.ROOT, "Each cell: %d iterations of batch %d, %d test passes of %d×%d images. Whole grid: %d training iterations (%,d images).%n",
                 solver.maxIter(), trainBatch, tests, solver.testIter(), testBatch, iters, iters * trainBatch);
         if (!changed.isEmpty()) {

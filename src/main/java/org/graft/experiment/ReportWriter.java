@@ -211,8 +211,13 @@ public final class ReportWriter {
         if (!devices.isEmpty()) {
             sb.append("- Devices: ").append(String.join("; ", devices)).append(".\n");
         }
-        sb.append(String.format(Locale.ROOT, "- Network: L = %d learnable layers (%s); n = %s; %d iterations per network.%n", d.plan().depth(),
-                String.join(", ", d.plan().learnable()), d.plan().n(), d.plan().maxIter()));
+        if (d.plan().chopPoints() != null) {
+            sb.append(String.format(Locale.ROOT, "- Network: %d chop points (%s), n counts them (L = %d); n = %s; %d iterations per network.%n",
+                    d.plan().chopPoints().size(), String.join(", ", d.plan().chopPoints()), d.plan().depth(), d.plan().n(), d.plan().maxIter()));
+        } else {
+            sb.append(String.format(Locale.ROOT, "- Network: L = %d learnable layers (%s); n = %s; %d iterations per network.%n", d.plan().depth(),
+                    String.join(", ", d.plan().learnable()), d.plan().n(), d.plan().maxIter()));
+        }
     }
 
     private static void meansTable(StringBuilder sb, ReportData d, Evidence e, ReportOptions o) {

@@ -13,7 +13,10 @@ import org.graft.net.config.Filler;
  * <li>uniform: U(min, max); gaussian: N(mean, std²);</li>
  * <li>xavier: U(−a, a) with a = sqrt(3 / n); msra: N(0, 2 / n), i.e. std sqrt(2 / n);
  * n is fan_in = count / shape[0], fan_out = count / shape[1], or their mean (variance_norm);</li>
- * <li>positive_unitball: U(0, 1), then each of the shape[0] rows divided by its sum.</li>
+ * <li>positive_unitball: U(0, 1), then each of the shape[0] rows divided by its sum;</li>
+ * <li>bilinear (no randomness): every K×K kernel of a 4-D blob is the bilinear interpolation kernel
+ * (1 − |x/f − c|)·(1 − |y/f − c|) with f = ⌈K/2⌉ and c = (K − 1)/(2f), so that a Deconvolution with stride f,
+ * kernel 2f − f mod 2 and pad ⌈(f − 1)/2⌉ upsamples by f (FCN's upsampling).</li>
  * </ul>
  * Reproducibility: blob {@code b} of layer {@code L} under run seed {@code s} draws from
  * {@link #random(long, String, int)}, which depends on (s, L, b) only, so a seed always gives the same
@@ -59,6 +62,7 @@ public final class Fillers {
             }
             case MSRA -> gaussian(out, 0, Math.sqrt(2.0 / fan(filler, shape)), rng);
             case POSITIVE_UNITBALL -> positiveUnitball(out, shape, rng);
+            case BILINEAR -> bilinear(out, shape);
         }
         return out;
     }
@@ -112,6 +116,21 @@ public final class Fillers {
             for (int j = 0; j < dim; j++) {
                 out[r * dim + j] = (float) (out[r * dim + j] / sum);
             }
+        }
+    }
+
+    private static void bilinear(float[] out, int[] shape) {
+        if (shape.length != 4 || shape[2] != shape[3]) {
+            throw new IllegalArgumentException("the bilinear filler needs a 4-D blob with square kernels (height = width), got "
+                    + Arrays.toString(shape));
+        }
+        int k = shape[3];
+        int f = (k + 1) / 2;
+        double c = (k - 1) / (2.0 * f);
+        for (int i = 0; i < out.length; i++) {
+            int x = i % k;
+            int y = (i / k) % k;
+            out[i] = (float) ((1 - Math.abs((double) x / f - c)) * (1 - Math.abs((double) y / f - c)));
         }
     }
 

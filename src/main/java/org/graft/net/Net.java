@@ -410,7 +410,12 @@ public final class Net implements AutoCloseable {
             for (int i = 0; i < ps.size(); i++) {
                 Filler f = i < en.fillers().size() ? en.fillers().get(i) : Filler.DEFAULT;
                 Blob b = ps.get(i).blob();
-                b.upload(Fillers.fill(f, b.shape(), seed, l.name(), i));
+                try {
+                    b.upload(Fillers.fill(f, b.shape(), seed, l.name(), i));
+                } catch (IllegalArgumentException e) {
+                    // A filler that does not fit its blob (bilinear on a non-square kernel) is known only now.
+                    throw new IllegalArgumentException("layer '" + l.name() + "', learnable blob " + i + ": " + e.getMessage(), e);
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ import org.graft.ops.bias.BiasCase;
 import org.graft.ops.concat.ConcatCase;
 import org.graft.ops.convolution.ConvolutionCase;
 import org.graft.ops.crop.CropCase;
+import org.graft.ops.deconvolution.DeconvolutionCase;
 import org.graft.ops.dropout.DropoutCase;
 import org.graft.ops.elu.ELUCase;
 import org.graft.ops.flatten.FlattenCase;
@@ -48,6 +49,7 @@ public final class Cases {
                 PairSumCase.reference(),
                 ConvolutionCase.reference(),
                 ConvolutionCase.gradient(),
+                DeconvolutionCase.reference(), DeconvolutionCase.gradient(),
                 PoolingCase.reference(PoolingCase.Kind.MAX),
                 PoolingCase.reference(PoolingCase.Kind.AVE),
                 PoolingCase.reference(PoolingCase.Kind.GLOBAL),

@@ -65,7 +65,7 @@ class ExperimentFilesTest {
     @Test
     void unknownValuesForNotRunCellsRoundTripAsNaN() throws Exception {
         Plan plan = new Plan(dir, "p", 2, List.of("a", "b"), List.of(1), 2, List.of(), null,
-                new ReportOptions(Metric.PAPER, null, 0.002, List.of(new int[] {1, 1}), false), 10, List.of());
+                new ReportOptions(Metric.PAPER, null, 0.002, List.of(new int[] {1, 1}), false), 10, List.of(), null);
         ResultStore.write(plan, CellResult.notRun("x", CellResult.Status.SKIPPED, "its base failed", 7), null, null);
         String text = Files.readString(plan.cellDir("x").resolve(ResultStore.RESULT));
         assertThat(text).contains("\"top1\" : null", "\"status\" : \"skipped\"", "\"cell\" : null");
@@ -127,7 +127,7 @@ class ExperimentFilesTest {
                 .hasMessageContaining("cells[0].treatment: unknown treatment \"baseQ\"");
         Files.writeString(file, Files.readString(file).replace("baseQ", "baseA").replace("\"depth\" : 8", "\"depth\" : 8, \"width\" : 3"));
         assertThatThrownBy(() -> PlanStore.read(dir)).hasMessageContaining(":3:")
-                .hasMessageContaining("width: unknown field \"width\"; known fields here: cells, depth, learnable, max_iter, n, name, num_classes,"
+                .hasMessageContaining("width: unknown field \"width\"; known fields here: cells, chop_points, depth, learnable, max_iter, n, name, num_classes,"
                         + " random_weights, report, splits");
     }
 

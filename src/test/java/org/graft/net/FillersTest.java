@@ -1,6 +1,7 @@
 package org.graft.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
@@ -137,4 +138,26 @@ class FillersTest {
 
     private static final float[] PINNED_UNIFORM = {0.9623867869377136f, 0.5823044776916504f, 0.7646132111549377f};
     private static final float[] PINNED_GAUSSIAN = {1.4234681129455566f, 0.39754486083984375f, 0.362022340297699f};
+
+    /** Caffe's bilinear kernel: the outer product of the 1-D tent (1 − |x/f − c|), the same for every channel pair. */
+    @Test
+    void bilinearFillsEveryKernelWithTheInterpolationKernel() {
+        Filler bilinear = Filler.of(Caffe.FillerParameter.newBuilder().setType("bilinear").build());
+        // K = 4 (upsampling by 2): f = 2, c = 3/4, tent 1/4, 3/4, 3/4, 1/4.
+        float[] four = fill(bilinear, new int[] {3, 1, 4, 4});
+        double[] tent4 = {0.25, 0.75, 0.75, 0.25};
+        // K = 3: f = 2, c = 1/2, tent 1/2, 1, 1/2.
+        float[] three = fill(bilinear, new int[] {2, 2, 3, 3});
+        double[] tent3 = {0.5, 1, 0.5};
+        for (int i = 0; i < four.length; i++) {
+            assertThat((double) four[i]).isCloseTo(tent4[(i / 4) % 4] * tent4[i % 4], within(1e-7));
+        }
+        for (int i = 0; i < three.length; i++) {
+            assertThat((double) three[i]).isCloseTo(tent3[(i / 3) % 3] * tent3[i % 3], within(1e-7));
+        }
+        assertThat(fill(bilinear, new int[] {1, 1, 4, 4})).as("no randomness").containsExactly(Fillers.fill(bilinear,
+                new int[] {1, 1, 4, 4}, 99L, "other", 1));
+        assertThatThrownBy(() -> fill(bilinear, new int[] {2, 1, 3, 4})).hasMessageContaining("square kernels");
+        assertThatThrownBy(() -> fill(bilinear, new int[] {2, 9})).hasMessageContaining("4-D");
+    }
 }

@@ -9,10 +9,10 @@ import org.graft.caffe.proto.Caffe.FillerParameter.VarianceNorm;
  * {@link org.graft.net.Fillers}.
  */
 public record Filler(Type type, float value, float min, float max, float mean, float std, VarianceNorm varianceNorm) {
-    /** Caffe's filler types that Graft implements (Caffe's "bilinear" and sparse gaussian are not). */
+    /** Caffe's filler types that Graft implements (Caffe's sparse gaussian is not). */
     public enum Type implements JsonEnum {
         CONSTANT("constant"), GAUSSIAN("gaussian"), UNIFORM("uniform"), XAVIER("xavier"), MSRA("msra"),
-        POSITIVE_UNITBALL("positive_unitball");
+        POSITIVE_UNITBALL("positive_unitball"), BILINEAR("bilinear");
 
         private final String jsonName;
 

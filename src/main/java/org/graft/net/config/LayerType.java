@@ -8,6 +8,7 @@ import org.graft.ops.bias.BiasLayer;
 import org.graft.ops.concat.ConcatLayer;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.crop.CropLayer;
+import org.graft.ops.deconvolution.DeconvolutionLayer;
 import org.graft.ops.dropout.DropoutLayer;
 import org.graft.ops.elu.ELULayer;
 import org.graft.ops.flatten.FlattenLayer;
@@ -81,7 +82,9 @@ public enum LayerType implements JsonEnum {
     PRELU("PReLU", 1, 1, 1, 1, List.of("prelu_param"), PReLULayer.Spec::bind, lc -> new PReLULayer(lc.name(), lc.settings(PReLULayer.Spec.class))),
     ABSVAL("AbsVal", 1, 1, 1, 1, List.of(), AbsValLayer.Spec::bind, lc -> new AbsValLayer(lc.name(), lc.settings(AbsValLayer.Spec.class))),
     POWER("Power", 1, 1, 1, 1, List.of("power_param"), PowerLayer.Spec::bind, lc -> new PowerLayer(lc.name(), lc.settings(PowerLayer.Spec.class))),
-    CLIP("Clip", 1, 1, 1, 1, List.of("clip_param"), ClipLayer.Spec::bind, lc -> new ClipLayer(lc.name(), lc.settings(ClipLayer.Spec.class)));
+    CLIP("Clip", 1, 1, 1, 1, List.of("clip_param"), ClipLayer.Spec::bind, lc -> new ClipLayer(lc.name(), lc.settings(ClipLayer.Spec.class))),
+    DECONVOLUTION("Deconvolution", 1, 1, 1, 1, List.of("convolution_param"), ConvolutionLayer.Spec::bind,
+            lc -> new DeconvolutionLayer(lc.name(), lc.settings(ConvolutionLayer.Spec.class)));
 
     private final String jsonName;
     private final int minBottoms;
@@ -173,7 +176,7 @@ public enum LayerType implements JsonEnum {
 
     /** Layers with learnable blobs (weights, then bias when bias_term is on). */
     public boolean hasParams() {
-        return this == CONVOLUTION || this == INNER_PRODUCT;
+        return this == CONVOLUTION || this == INNER_PRODUCT || this == DECONVOLUTION;
     }
 
     /** The compute layer {@code lc} (a validated config of this type) describes. */

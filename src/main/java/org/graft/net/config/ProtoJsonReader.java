@@ -88,7 +88,7 @@ final class ProtoJsonReader {
      * Caffe's repeated spatial sizes (kernel_size, stride, pad, dilation) are written as one number for
      * both axes as often as a list, and a net has one test_iter; every other repeated field takes a list.
      */
-    private static boolean singleValueAllowed(FieldDescriptor f) {
+    static boolean singleValueAllowed(FieldDescriptor f) {
         return f.getContainingType() == Caffe.ConvolutionParameter.getDescriptor()
                 || f.getContainingType() == Caffe.SolverParameter.getDescriptor() && f.getName().equals("test_iter");
     }

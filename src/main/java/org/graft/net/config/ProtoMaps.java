@@ -46,6 +46,9 @@ public final class ProtoMaps {
 
     private static Object value(FieldDescriptor f, Object v, boolean complete) {
         if (f.isRepeated()) {
+            if (!complete && ((List<?>) v).size() == 1 && ProtoJsonReader.singleValueAllowed(f)) {
+                return single(((List<?>) v).get(0), false);  // net.json's shorthand, as written by hand: "kernel_size": 3
+            }
             List<Object> items = new ArrayList<>();
             for (Object item : (List<?>) v) {
                 items.add(single(item, complete));

@@ -3,7 +3,9 @@ package org.graft.ops.convolution;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.graft.engine.Engine;
+import org.graft.layers.Layer;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.convolution.ConvolutionLayer.Spec;
@@ -26,10 +28,7 @@ public final class ConvolutionCase {
     public record Shape(int[] in, Spec spec) {
         @Override
         public String toString() {
-            Spec s = spec;
-            return String.format("in=%s oc=%d k=%dx%d s=%dx%d p=%dx%d d=%dx%d g=%d%s", RandomData.shape(in), s.numOutput(),
-                    s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW(),
-                    s.group(), s.biasTerm() ? "" : " no bias");
+            return describe(in, spec);
         }
     }
 
@@ -107,13 +106,42 @@ public final class ConvolutionCase {
         });
     }
 
-    /** Forward, then backward onto non-zero parameter diffs (which must be added to) and a stale bottom diff. */
+    /** {@link ConvolutionLayer} against {@link ConvolutionReference}; the weight diff sums over N·OH·OW. */
     public static void check(Engine e, Shape shape, long seed, Tally t) {
+        int[] out = ConvolutionReference.outShape(shape.in(), shape.spec());
+        check(e, new ConvolutionLayer("conv", shape.spec()), shape.in(), REFERENCE, (long) out[0] * out[2] * out[3], seed, t);
+    }
+
+    public static void gradient(Engine e, Shape s, long seed, Tally t) {
+        gradient(e, new ConvolutionLayer("conv", s.spec()), s.in(), seed, t);
+    }
+
+    /** The plain-Java reference of a convolution layer (Convolution's, Deconvolution's): shapes and both passes. */
+    public record Reference(BiFunction<int[], Spec, int[]> outShape, Forward forward, Backward backward) {
+        @FunctionalInterface
+        public interface Forward {
+            float[] run(float[] x, int[] in, float[] weights, float[] bias, Spec s);
+        }
+
+        /** Returns the bottom diff and ADDS to weightDiff and biasDiff (may be null). */
+        @FunctionalInterface
+        public interface Backward {
+            float[] run(float[] topDiff, float[] x, int[] in, float[] weights, Spec s, float[] weightDiff, float[] biasDiff);
+        }
+    }
+
+    private static final Reference REFERENCE = new Reference(ConvolutionReference::outShape, ConvolutionReference::forward,
+            ConvolutionReference::backward);
+
+    /**
+     * Forward, then backward onto non-zero parameter diffs (which must be added to) and a stale bottom diff, for
+     * either convolution layer; {@code weightTerms} is the number of products summed into one weight diff.
+     */
+    public static void check(Engine e, BaseConvolutionLayer layer, int[] in, Reference ref, long weightTerms, long seed, Tally t) {
         Random r = new Random(seed);
-        int[] in = shape.in();
-        Spec s = shape.spec();
-        try (LayerRig rig = LayerRig.of(e, new ConvolutionLayer("conv", s), in)) {
-            int[] out = ConvolutionReference.outShape(in, s);
+        Spec s = layer.settings();
+        try (LayerRig rig = LayerRig.of(e, layer, in)) {
+            int[] out = ref.outShape().apply(in, s);
             t.require(Arrays.equals(rig.top(0).shape(), out),
                     "top shape " + Arrays.toString(rig.top(0).shape()) + ", expected " + Arrays.toString(out));
             float[] x = RandomData.uniform(r, rig.bottom(0).count(), -1, 1);
@@ -125,9 +153,9 @@ public final class ConvolutionCase {
                 rig.param(1).upload(b);
             }
             long kTerms = (long) (in[1] / s.group()) * s.kernelH() * s.kernelW();
-            long pixelTerms = (long) in[0] * out[2] * out[3];
+            long pixelTerms = (long) out[0] * out[2] * out[3];
             rig.forward(Pass.test());
-            t.compare("forward", rig.top(0).download(), ConvolutionReference.forward(x, in, w, b, s), tol(kTerms), REL);
+            t.compare("forward", rig.top(0).download(), ref.forward().run(x, in, w, b, s), tol(kTerms), REL);
 
             float[] topDiff = RandomData.uniform(r, rig.top(0).count(), -1, 1);
             float[] wDiff = RandomData.uniform(r, w.length, -1, 1);
@@ -141,24 +169,32 @@ public final class ConvolutionCase {
             rig.backward(new boolean[] {true}, Pass.train(0, 1));
             float[] expectedW = wDiff.clone();
             float[] expectedB = bDiff != null ? bDiff.clone() : null;
-            float[] expectedX = ConvolutionReference.backward(topDiff, x, in, w, s, expectedW, expectedB);
+            float[] expectedX = ref.backward().run(topDiff, x, in, w, s, expectedW, expectedB);
             long xTerms = (long) (s.numOutput() / s.group()) * s.kernelH() * s.kernelW();
             t.compare("bottom diff", rig.bottom(0).downloadDiff(), expectedX, tol(xTerms), REL);
-            t.compare("weight diff", rig.param(0).downloadDiff(), expectedW, tol(pixelTerms), REL);
+            t.compare("weight diff", rig.param(0).downloadDiff(), expectedW, tol(weightTerms), REL);
             if (expectedB != null) {
                 t.compare("bias diff", rig.param(1).downloadDiff(), expectedB, tol(pixelTerms), REL);
             }
         }
     }
 
-    public static void gradient(Engine e, Shape s, long seed, Tally t) {
+    /** The finite-difference check of the bottom, weights and bias, all in [-1, 1]. */
+    public static void gradient(Engine e, Layer layer, int[] in, long seed, Tally t) {
         Random r = new Random(seed);
-        try (LayerRig rig = LayerRig.of(e, new ConvolutionLayer("conv", s.spec()), s.in())) {
+        try (LayerRig rig = LayerRig.of(e, layer, in)) {
             rig.bottom(0).upload(RandomData.uniform(r, rig.bottom(0).count(), -1, 1));
             for (int p = 0; p < rig.layer().params().size(); p++) {
                 rig.param(p).upload(RandomData.uniform(r, rig.param(p).count(), -1, 1));
             }
             t.gradient(rig.gradient(new GradientCheck(), new boolean[] {true}, Pass.train(0, 1)));
         }
+    }
+
+    /** A shape and settings as the case rows name them. */
+    public static String describe(int[] in, Spec s) {
+        return String.format("in=%s oc=%d k=%dx%d s=%dx%d p=%dx%d d=%dx%d g=%d%s", RandomData.shape(in), s.numOutput(),
+                s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW(),
+                s.group(), s.biasTerm() ? "" : " no bias");
     }
 }

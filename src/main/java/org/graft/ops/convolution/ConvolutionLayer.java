@@ -1,15 +1,12 @@
 package org.graft.ops.convolution;
 
-import java.util.Arrays;
 import java.util.List;
 import org.graft.caffe.proto.Caffe;
 import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.kernels.Im2col;
-import org.graft.layers.Layer;
 import org.graft.layers.LayerSettings;
 import org.graft.layers.LayerShapes;
-import org.graft.layers.Param;
 import org.graft.layers.Pass;
 import org.graft.layers.SettingChecks;
 
@@ -24,7 +21,7 @@ import org.graft.layers.SettingChecks;
  * <p>Backward skips the weight and bias gradients of frozen parameters (lr_mult 0), as Caffe's net
  * does by not propagating to them.
  */
-public final class ConvolutionLayer extends Layer {
+public final class ConvolutionLayer extends BaseConvolutionLayer {
     /** Column buffer + GEMM result per layer: big enough for wide GEMMs, small next to the activations. */
     public static final long DEFAULT_WORKSPACE_BYTES = 64L << 20;
 
@@ -169,21 +166,13 @@ public final class ConvolutionLayer extends Layer {
         }
     }
 
-    private final Spec spec;
-    private final ConvolutionGemm gemm;
-    private Param weights;
-    private Param bias;
-    private int[] bottomShape;
-
     public ConvolutionLayer(String name, Spec spec) {
         this(name, spec, DEFAULT_WORKSPACE_BYTES);
     }
 
     /** With an explicit workspace bound (tests force small chunks with it). */
     ConvolutionLayer(String name, Spec spec, long workspaceBytes) {
-        super(name);
-        this.spec = spec;
-        this.gemm = new ConvolutionGemm(name, workspaceBytes);
+        super(name, spec, workspaceBytes);
     }
 
     public Spec spec() {
@@ -191,52 +180,20 @@ public final class ConvolutionLayer extends Layer {
     }
 
     @Override
-    public Spec settings() {
-        return spec;
-    }
-
-    /** Images per im2col/GEMM step, as chosen by the last {@link #setUp}. */
-    int chunk() {
-        return gemm.chunk();
-    }
-
-    @Override
     public String type() {
         return "Convolution";
     }
 
-    /** Top (N, OC, OH, OW) with Caffe's floor rule; weights (OC, C/group, kh, kw), bias (OC). */
+    /** Caffe's floor rule: ⌊(in + 2·pad − (dilation·(k − 1) + 1)) / stride⌋ + 1. */
     @Override
-    public LayerShapes shapes(List<int[]> bottomShapes) {
-        int[] shape = bottomShapes.get(0);
-        if (shape.length != 4) {
-            throw shapeError("expected a 4-D bottom (N, C, H, W)", shape);
-        }
-        int channels = shape[1];
-        int group = spec.group();
-        if (channels >= 0 && channels % group != 0) {
-            throw shapeError("input channels (" + channels + ") must be divisible by group (" + group + ")", shape);
-        }
-        if (spec.numOutput() % group != 0) {
-            throw shapeError("num_output (" + spec.numOutput() + ") must be divisible by group (" + group + ")", shape);
-        }
-        int outH = outSize("height", shape[2], spec.kernelH(), spec.padH(), spec.strideH(), spec.dilationH(), shape);
-        int outW = outSize("width", shape[3], spec.kernelW(), spec.padW(), spec.strideW(), spec.dilationW(), shape);
-        int[] w = {spec.numOutput(), channels < 0 ? -1 : channels / group, spec.kernelH(), spec.kernelW()};
-        List<int[]> params = spec.biasTerm() ? List.of(w, new int[] {spec.numOutput()}) : List.of(w);
-        return new LayerShapes(List.of(new int[] {shape[0], spec.numOutput(), outH, outW}), params);
+    protected long outputSize(int in, int kernel, int pad, int stride, int dilation) {
+        return Im2col.Geometry.outSize(in, kernel, pad, stride, dilation);
     }
 
-    private int outSize(String axis, int in, int k, int pad, int stride, int dil, int[] shape) {
-        if (in < 0) {
-            return -1;
-        }
-        int out = Im2col.Geometry.outSize(in, k, pad, stride, dil);
-        if (out < 1) {
-            throw shapeError(String.format("output %s would be %d (input %d, kernel %d, dilation %d, pad %d, stride %d)",
-                    axis, out, in, k, dil, pad, stride), shape);
-        }
-        return out;
+    /** (OC, C/group, kh, kw). */
+    @Override
+    protected int[] weightShape(int channels) {
+        return new int[] {spec.numOutput(), channels < 0 ? -1 : channels / spec.group(), spec.kernelH(), spec.kernelW()};
     }
 
     @Override
@@ -244,37 +201,11 @@ public final class ConvolutionLayer extends Layer {
         this.engine = engine;
         LayerShapes shapes = shapes(bottomShapes);
         int[] shape = bottomShapes.get(0);
-        setUpParams(shapes.params(), shape);
+        setUpParams(shapes, shape);
         Im2col.Geometry g = new Im2col.Geometry(shape[1], shape[2], shape[3], spec.kernelH(), spec.kernelW(),
                 spec.padH(), spec.padW(), spec.strideH(), spec.strideW(), spec.dilationH(), spec.dilationW());
         gemm.setUp(engine, g, spec.numOutput(), spec.group(), shape[0], spec.biasTerm());
-        this.bottomShape = shape.clone();
         return shapes.tops();
-    }
-
-    @Override
-    protected void adoptParams() {
-        weights = params.get(0);
-        bias = params.size() > 1 ? params.get(1) : null;
-        if (spec.biasTerm() != (bias != null)) {
-            throw new IllegalArgumentException("layer '" + name + "': bias_term is " + spec.biasTerm() + " but the shared layer has "
-                    + params.size() + " parameter blob(s)");
-        }
-    }
-
-    private void setUpParams(List<int[]> shapes, int[] bottom) {
-        int[] wShape = shapes.get(0);
-        if (weights == null) {
-            weights = new Param("weights", newParam("weights", wShape));
-            params.add(weights);
-            if (spec.biasTerm()) {
-                bias = new Param("bias", newParam("bias", shapes.get(1)));
-                params.add(bias);
-            }
-        } else if (!Arrays.equals(weights.blob().shape(), wShape)) {
-            throw shapeError("weights were set up as " + Arrays.toString(weights.blob().shape())
-                    + " and cannot change to " + Arrays.toString(wShape), bottom);
-        }
     }
 
     @Override
@@ -296,16 +227,6 @@ public final class ConvolutionLayer extends Layer {
                 needBias ? bias.blob().diff() : null, propagateDown[0] ? in.diff() : null);
     }
 
-    private void checkBottom(Blob in) {
-        if (bottomShape == null) {
-            throw new IllegalStateException("layer '" + name + "' (Convolution) used before setUp");
-        }
-        if (!Arrays.equals(in.shape(), bottomShape)) {
-            throw new IllegalStateException("layer '" + name + "' (Convolution) was set up for bottom shape "
-                    + Arrays.toString(bottomShape) + " but got " + Arrays.toString(in.shape()) + "; call setUp again");
-        }
-    }
-
     @Override
     public long forwardFlops() {
         return gemm.forwardFlops();
@@ -315,13 +236,7 @@ public final class ConvolutionLayer extends Layer {
     @Override
     public long backwardFlops() {
         Im2col.Geometry g = gemm.geometry();
-        long biasFlops = g != null && bias != null ? (long) bottomShape[0] * spec.numOutput() * g.outPixels() : 0;
+        long biasFlops = g != null && bias != null ? (long) bottomShape()[0] * spec.numOutput() * g.outPixels() : 0;
         return 2 * forwardFlops() + biasFlops;
-    }
-
-    @Override
-    public void close() {
-        gemm.close();
-        super.close();
     }
 }

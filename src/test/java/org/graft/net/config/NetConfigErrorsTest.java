@@ -206,9 +206,9 @@ class NetConfigErrorsTest {
 
         String filler = net("""
                 {"name": "f", "type": "InnerProduct", "bottom": ["data"], "top": ["f"],
-                     "inner_product_param": {"num_output": 2, "weight_filler": {"type": "bilinear"}}}""");
+                     "inner_product_param": {"num_output": 2, "weight_filler": {"type": "bilnear"}}}""");
         assertThat(error(filler).problem()).isEqualTo("expected one of \"constant\", \"gaussian\", \"uniform\", \"xavier\","
-                + " \"msra\", \"positive_unitball\", found \"bilinear\"");
+                + " \"msra\", \"positive_unitball\", \"bilinear\", found \"bilnear\"");
 
         String phase = net("""
                 {"name": "r", "type": "ReLU", "bottom": ["data"], "top": ["r"], "include": [{"phase": "train"}]}""");

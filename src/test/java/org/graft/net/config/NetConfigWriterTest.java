@@ -90,6 +90,7 @@ class NetConfigWriterTest {
         assertThat(back.forceBackward()).isTrue();
 
         assertThat(json).contains("\"kernel_h\": 3,").contains("\"kernel_w\": 1,").contains("\"dilation\": [1, 2]")
+                .contains("\"stride_h\": 2,")
                 .contains("\"lr_mult\": 0").contains("\"gamma\": -0.1").contains("\"exclude\": [\n");
         assertThat(json).as("defaults are left out").doesNotContain("relu_param").doesNotContain("bias_term")
                 .doesNotContain("test_initialization").doesNotContain("\"axis\"");
