@@ -1,14 +1,13 @@
 package org.graft.caffe;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.graft.caffe.proto.Caffe.BlobShape;
-import org.graft.caffe.proto.Caffe.DataParameter;
-import org.graft.caffe.proto.Caffe.ImageDataParameter;
 import org.graft.caffe.proto.Caffe.InputParameter;
 import org.graft.caffe.proto.Caffe.LayerParameter;
 import org.graft.caffe.proto.Caffe.NetParameter;
@@ -356,59 +355,26 @@ public final class NetUpgrader {
 
     // ------------------------------------------------------------------- V1 data transformation
 
+    /** The fields old V1 data layers kept in their data parameters and Caffe moved to transform_param (same names). */
+    private static final List<String> MOVED_TO_TRANSFORM = List.of("scale", "mean_file", "crop_size", "mirror");
+
     /** Old V1 data layers keep scale/mean_file/crop_size/mirror in their data parameters. */
     private static V1LayerParameter moveDataTransform(V1LayerParameter l) {
-        if (l.getType() == LayerType.DATA && l.hasDataParam()) {
-            DataParameter d = l.getDataParam();
-            if (d.hasScale() || d.hasMeanFile() || d.hasCropSize() || d.hasMirror()) {
-                V1LayerParameter.Builder b = l.toBuilder();
-                TransformationParameter.Builder t = b.getTransformParamBuilder();
-                DataParameter.Builder db = b.getDataParamBuilder();
-                if (d.hasScale()) {
-                    t.setScale(d.getScale());
-                    db.clearScale();
-                }
-                if (d.hasMeanFile()) {
-                    t.setMeanFile(d.getMeanFile());
-                    db.clearMeanFile();
-                }
-                if (d.hasCropSize()) {
-                    t.setCropSize(d.getCropSize());
-                    db.clearCropSize();
-                }
-                if (d.hasMirror()) {
-                    t.setMirror(d.getMirror());
-                    db.clearMirror();
-                }
-                return b.build();
+        String key = l.getType() == LayerType.DATA ? "data_param" : l.getType() == LayerType.IMAGE_DATA ? "image_data_param" : null;
+        FieldDescriptor param = key == null ? null : V1LayerParameter.getDescriptor().findFieldByName(key);
+        if (param == null || !l.hasField(param)) {
+            return l;
+        }
+        V1LayerParameter.Builder b = l.toBuilder();
+        Message.Builder data = b.getFieldBuilder(param);
+        for (String name : MOVED_TO_TRANSFORM) {
+            FieldDescriptor from = data.getDescriptorForType().findFieldByName(name);
+            if (data.hasField(from)) {
+                b.getTransformParamBuilder().setField(TransformationParameter.getDescriptor().findFieldByName(name), data.getField(from));
+                data.clearField(from);
             }
         }
-        if (l.getType() == LayerType.IMAGE_DATA && l.hasImageDataParam()) {
-            ImageDataParameter d = l.getImageDataParam();
-            if (d.hasScale() || d.hasMeanFile() || d.hasCropSize() || d.hasMirror()) {
-                V1LayerParameter.Builder b = l.toBuilder();
-                TransformationParameter.Builder t = b.getTransformParamBuilder();
-                ImageDataParameter.Builder db = b.getImageDataParamBuilder();
-                if (d.hasScale()) {
-                    t.setScale(d.getScale());
-                    db.clearScale();
-                }
-                if (d.hasMeanFile()) {
-                    t.setMeanFile(d.getMeanFile());
-                    db.clearMeanFile();
-                }
-                if (d.hasCropSize()) {
-                    t.setCropSize(d.getCropSize());
-                    db.clearCropSize();
-                }
-                if (d.hasMirror()) {
-                    t.setMirror(d.getMirror());
-                    db.clearMirror();
-                }
-                return b.build();
-            }
-        }
-        return l;
+        return b.build();
     }
 
     // ----------------------------------------------------------------------------------- V1 -> V2

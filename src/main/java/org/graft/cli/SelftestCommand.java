@@ -1,5 +1,6 @@
 package org.graft.cli;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -35,7 +36,7 @@ final class SelftestCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the random shapes and data (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Only the rows whose name contains one of these words (case-insensitive), e.g. --only conv,gemm.")
+    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Only the rows with a word in their name that starts with one of these (case-insensitive), e.g. --only conv,gemm (relu picks ReLU, not PReLU).")
     List<String> only;
 
     @Override
@@ -85,13 +86,18 @@ final class SelftestCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether a word of the case's name starts with {@code w}: "relu" picks "ReLU gradient" but not "PReLU". */
+    private static boolean named(SelfTestCase c, String w) {
+        String prefix = w.toLowerCase(Locale.ROOT);
+        return Arrays.stream(c.name().toLowerCase(Locale.ROOT).split("[^a-z0-9]+")).anyMatch(word -> word.startsWith(prefix));
+    }
+
     private List<SelfTestCase> selected() {
         List<SelfTestCase> all = Cases.all();
         if (only == null || only.isEmpty()) {
             return all;
         }
-        List<SelfTestCase> picked = all.stream().filter(c -> only.stream()
-                .anyMatch(w -> c.name().toLowerCase(Locale.ROOT).contains(w.toLowerCase(Locale.ROOT)))).toList();
+        List<SelfTestCase> picked = all.stream().filter(c -> only.stream().anyMatch(w -> named(c, w))).toList();
         if (picked.isEmpty()) {
             throw new IllegalArgumentException("--only " + String.join(",", only) + " matches no check; the checks are: "
                     + String.join(", ", all.stream().map(SelfTestCase::name).toList()));

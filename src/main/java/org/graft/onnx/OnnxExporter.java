@@ -61,10 +61,10 @@ public final class OnnxExporter {
     public record Result(ModelProto model, List<String> inputs, List<Output> outputs, List<String> notes) {
     }
 
-    /** The learned blobs of a weights file fitted to a net ({@link WeightFiles#forExport}), by layer name. */
-    public static Map<String, List<WeightBlob>> byLayer(WeightFiles.Fitted fitted) {
+    /** The learned blobs of a weights file matched to a net ({@link WeightShapes#match}, {@link WeightFiles#forExport}), by layer name. */
+    public static Map<String, List<WeightBlob>> byLayer(WeightShapes.Matched matched) {
         Map<String, List<WeightBlob>> out = new LinkedHashMap<>();
-        for (CaffeWeights.LayerBlobs l : fitted.matched().layers()) {
+        for (CaffeWeights.LayerBlobs l : matched.layers()) {
             out.put(l.layerName(), l.blobs());
         }
         return out;

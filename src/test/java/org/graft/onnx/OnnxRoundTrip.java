@@ -98,7 +98,7 @@ final class OnnxRoundTrip {
      * probabilities.
      */
     static Run run(NetConfig cfg, Path weights, Npy.Array input, OnnxExporter.Options o, List<String> inner) {
-        Map<String, List<WeightBlob>> blobs = weights == null ? Map.of() : OnnxExporter.byLayer(WeightFiles.forExport(cfg, weights));
+        Map<String, List<WeightBlob>> blobs = weights == null ? Map.of() : OnnxExporter.byLayer(WeightFiles.forExport(cfg, weights).matched());
         OnnxExporter.Result exported = OnnxExporter.export(cfg, blobs, o);
         ModelProto.Builder m = exported.model().toBuilder();
         List<OnnxExporter.Output> outputs = new ArrayList<>(exported.outputs());
