@@ -103,6 +103,9 @@ final class OnnxRoundTrip {
         ModelProto.Builder m = exported.model().toBuilder();
         List<OnnxExporter.Output> outputs = new ArrayList<>(exported.outputs());
         for (String t : inner) {
+            if (outputs.stream().anyMatch(out -> out.name().equals(t))) {
+                continue;  // already an output
+            }
             m.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
                     .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
             outputs.add(new OnnxExporter.Output(t, t, t));
