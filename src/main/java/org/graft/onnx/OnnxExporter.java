@@ -36,6 +36,8 @@ public final class OnnxExporter {
     public static final int MIN_OPSET = 13;
     public static final int MAX_OPSET = 21;
     static final String BATCH = "N";
+    /** Protobuf messages stop at 2 GiB; the graph, names and attributes need a little besides the weights. */
+    private static final long MAX_BYTES = Integer.MAX_VALUE - (64L << 20);
 
     private OnnxExporter() {
     }
@@ -203,6 +205,14 @@ public final class OnnxExporter {
 
     private static ModelProto model(NetConfig cfg, Options o, OnnxGraph g, Map<String, int[]> inputs, Map<String, int[]> outputs,
                                     Preprocessing pre) {
+        long bytes = 0;
+        for (TensorProto t : g.initializers()) {
+            bytes += t.getRawData().size() + 8L * t.getInt64DataCount();
+        }
+        if (bytes > MAX_BYTES) {
+            throw new OnnxExportException("net '" + cfg.name() + "' has " + bytes / (1 << 20) + " MiB of weights; a single ONNX file"
+                    + " holds less than 2 GiB (protobuf's limit) and Graft does not write ONNX external data");
+        }
         GraphProto.Builder graph = GraphProto.newBuilder().setName(cfg.name()).addAllNode(g.nodes()).addAllInitializer(g.initializers());
         for (Map.Entry<String, int[]> in : inputs.entrySet()) {
             graph.addInput(value(in.getKey(), in.getValue(), o.batch() == 0));
