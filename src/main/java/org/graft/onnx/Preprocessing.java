@@ -26,7 +26,7 @@ record Preprocessing(TransformParam transform) {
 
     boolean isIdentity() {
         TransformParam t = transform;
-        return t.scale() == 1f && t.cropSize() == 0 && t.meanFile() == null && t.meanValue().isEmpty();
+        return t.scale() == 1f && t.cropSize() == 0 && t.meanFile() == null && t.meanValue().isEmpty() && !t.mirror();
     }
 
     /** The steps in words, e.g. "crop the centre 227x227, subtract the mean image imagenet_mean.binaryproto, multiply by 1". */
@@ -49,6 +49,9 @@ record Preprocessing(TransformParam transform) {
         if (t.scale() != 1f) {
             sb.append("multiply by ").append(number(t.scale())).append("; ");
         }
+        if (t.mirror()) {
+            sb.append("(mirror: true asks for random horizontal flips, an augmentation; a deterministic model has none); ");
+        }
         return sb.substring(0, sb.length() - 2);
     }
 
@@ -66,6 +69,9 @@ record Preprocessing(TransformParam transform) {
         }
         if (!t.meanValue().isEmpty()) {
             m.put("caffe.transform_param.mean_value", floats(t.meanValue()));
+        }
+        if (t.mirror()) {
+            m.put("caffe.transform_param.mirror", "true");
         }
         return m;
     }
