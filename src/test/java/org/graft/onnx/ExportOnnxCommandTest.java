@@ -65,4 +65,20 @@ class ExportOnnxCommandTest {
         assertThat(given.code()).as(given.err()).isZero();
         assertThat(given.out()).contains("note: Left out SoftmaxWithLoss layer 'loss'").contains("multiply by 0.00390625");
     }
+
+    /** The Fashion example's data layer reads its IDX source for the image shape (the dataset tools/setup installs). */
+    @Test
+    void dataLayerShapeComesFromItsSource() throws Exception {
+        Path net = Repo.path("examples", "fashion-mnist", "net.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
+                "Debian's dataset-fashion-mnist (tools/setup installs it)");
+        Path out = tmp.resolve("fashion.onnx");
+        CliRun r = CliRun.run("export", net.toString(), "--random-weights", "--format", "onnx", "-o", out.toString(),
+                "--backend", System.getProperty("graft.backend", "jocl"));
+        assertThat(r.code()).as(r.err()).isZero();
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(out));
+        assertThat(m.getGraph().getInput(0).getType().getTensorType().getShape().getDimList())
+                .extracting(d -> d.hasDimParam() ? d.getDimParam() : Long.toString(d.getDimValue())).containsExactly("N", "1", "28", "28");
+        assertThat(m.getMetadataPropsList()).anySatisfy(p -> assertThat(p.getValue()).contains("multiply by 0.00390625"));
+    }
 }
