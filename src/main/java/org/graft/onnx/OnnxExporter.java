@@ -147,6 +147,14 @@ public final class OnnxExporter {
         if (outputs.isEmpty()) {
             throw new OnnxExportException("net '" + cfg.name() + "' has no output in phase TEST once its loss and accuracy layers are left out");
         }
+        // An input no node reads (an Input layer's label top) would still have to be fed: it is left out.
+        inputs.keySet().removeIf(in -> {
+            boolean unread = !g.isConsumed(in);
+            if (unread) {
+                notes.add("Input '" + in + "' is read by no exported layer: not an input of the model");
+            }
+            return unread;
+        });
         Map<String, int[]> outputShapes = new LinkedHashMap<>();
         for (Output out : outputs) {
             outputShapes.put(out.name(), shapes.get(out.blob()));

@@ -244,6 +244,11 @@ final class OnnxGraph {
         taken.add(to);
     }
 
+    /** Whether some node reads the tensor. */
+    boolean isConsumed(String tensor) {
+        return consumed.contains(tensor);
+    }
+
     boolean isTaken(String name) {
         return taken.contains(name);
     }

@@ -144,6 +144,17 @@ class OnnxMappingTest {
                 .map(n -> n.getAttribute(0).getI())).containsExactly(2L, 3L);
     }
 
+    /** An Input top nothing reads (labels of a deploy-style net) is not an input of the model, which would have to be fed. */
+    @Test
+    void unreadInputsAreLeftOut() {
+        OnnxRoundTrip.Run r = run("labels", "name: \"t\"\nlayer { name: \"data\" type: \"Input\" top: \"data\" top: \"label\""
+                + " input_param { shape { dim: 2 dim: 3 dim: 4 dim: 5 } shape { dim: 2 } } }\n"
+                + "layer { name: \"sig\" type: \"Sigmoid\" bottom: \"data\" top: \"sig\" }\n", 2, 3, 4, 5);
+        assertThat(r.export().inputs()).containsExactly("data");
+        assertThat(r.export().model().getGraph().getInputList()).extracting(v -> v.getName()).containsExactly("data");
+        assertThat(r.export().notes()).anyMatch(n -> n.contains("Input 'label' is read by no exported layer"));
+    }
+
     /** Outputs follow Caffe's rule (produced, not read since) and each gets its own tensor named after its blob. */
     @Test
     void outputsAreTheUnreadBlobsEachUnderItsOwnName() {
