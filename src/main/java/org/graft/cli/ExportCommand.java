@@ -68,7 +68,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N|dynamic", description = "ONNX batch dimension: a fixed size, or dynamic (default).")
     String batch;
 
-    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W",
+    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", hideParamSyntax = true,
             description = "ONNX: the data layer's image shape after its crop, when its source is not at hand to tell.")
     int[] inputShape;
 
