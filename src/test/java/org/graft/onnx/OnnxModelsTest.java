@@ -2,6 +2,8 @@ package org.graft.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +14,7 @@ import org.graft.net.ForwardProbe.Capture;
 import org.graft.net.config.NetConfig;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.onnx.proto.Onnx.StringStringEntryProto;
+import org.graft.testing.CliRun;
 import org.graft.testing.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +68,20 @@ class OnnxModelsTest {
         Path w = OnnxRoundTrip.randomWeights(cfg, new int[] {1, 28, 28}, 2024, tmp.resolve("fashion.caffemodel"));
         OnnxRoundTrip.run(cfg, w, OnnxRoundTrip.randomInput(9, 2, 1, 28, 28), new OnnxExporter.Options(13, 0, new int[] {1, 28, 28}),
                 List.of("conv1", "norm1", "pool2")).assertClose("Fashion");
+    }
+
+    /** The Fashion example after a short training (30 SGD steps on Fashion-MNIST): trained, not just initial, weights. */
+    @Test
+    void fashionExampleAfterAShortTraining() throws IOException {
+        Path net = tmp.resolve("fashion/net.json");
+        Files.createDirectories(net.getParent());
+        Files.copy(Repo.path("examples", "fashion-mnist", "net.json"), net);
+        CliRun train = CliRun.run("train", net.toString(), "--max-iter", "30", "--no-tune");
+        assertThat(train.code()).as(train.err()).isZero();
+        Path w = net.getParent().resolve("snapshots/fashion_iter_30.caffemodel");
+        assertThat(w).exists();
+        OnnxRoundTrip.run(NetConfigLoader.load(net), w, OnnxRoundTrip.randomInput(5, 3, 1, 28, 28),
+                new OnnxExporter.Options(13, 0, new int[] {1, 28, 28}), List.of("conv1", "norm1", "pool2", "fc7")).assertClose("Fashion trained");
     }
 
     /** The small ResNet example (BatchNorm + Scale, Eltwise SUM shortcuts, global average pooling) with seeded random weights. */
