@@ -1,6 +1,5 @@
 package org.graft.cli;
 
-import org.graft.engine.NonFinite;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.graft.engine.Engine;

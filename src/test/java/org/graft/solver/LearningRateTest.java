@@ -5,7 +5,6 @@ import org.graft.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.graft.net.config.NetConfigLoader;
 import org.graft.net.config.SolverConfig;

@@ -1,6 +1,5 @@
 package org.graft.solver;
 
-import org.graft.engine.NonFinite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -174,11 +174,6 @@ public enum LayerType implements JsonEnum {
         return this == SOFTMAX_WITH_LOSS;
     }
 
-    /** Layers with learnable blobs (weights, then bias when bias_term is on). */
-    public boolean hasParams() {
-        return this == CONVOLUTION || this == INNER_PRODUCT || this == DECONVOLUTION;
-    }
-
     /** The compute layer {@code lc} (a validated config of this type) describes. */
     public Layer create(LayerConfig lc) {
         if (factory == null) {

@@ -29,10 +29,13 @@ public final class NetBinder {
 
     private final Locations at;
     private final Doc doc;
+    /** The checks a layer type's own binder uses: errors at the value's line in a net.json. */
+    private final SettingChecks checks;
 
     private NetBinder(Locations at) {
         this.at = at;
         this.doc = at.doc();
+        this.checks = located(at);
     }
 
     /**
@@ -149,8 +152,7 @@ public final class NetBinder {
             }
         }
         if (specs.size() > layer.learnableBlobs()) {
-            throw at.error(path + ".param", "a " + type.jsonName() + " layer" + (type.hasParams() ? " with these settings" : "")
-                    + " has " + layer.learnableBlobs() + " learnable blob(s), but " + specs.size() + " param entries are given");
+            throw at.error(path + ".param", "a " + type.jsonName() + " layer with these settings has " + layer.learnableBlobs() + " learnable blob(s), but " + specs.size() + " param entries are given");
         }
         for (int i = 0; i < specs.size(); i++) {
             // As Caffe refuses it: a blob the layer maintains itself (BatchNorm's statistics) is never the solver's.
@@ -234,23 +236,25 @@ public final class NetBinder {
         }
     }
 
-    /** The checks a layer type's own binder uses: errors at the value's line in a net.json. */
-    private final SettingChecks checks = new SettingChecks() {
-        @Override
-        public RuntimeException error(String path, String problem) {
-            return at.error(path, problem);
-        }
+    /** Checks whose errors are placed by {@code at}: the value's line and column in a net.json, else its path. */
+    static SettingChecks located(Locations at) {
+        return new SettingChecks() {
+            @Override
+            public RuntimeException error(String path, String problem) {
+                return at.error(path, problem);
+            }
 
-        @Override
-        public void filler(Caffe.FillerParameter f, String path) {
-            NetBinder.this.filler(true, f, path);
-        }
+            @Override
+            public void filler(Caffe.FillerParameter f, String path) {
+                checkFiller(at, f, path);
+            }
 
-        @Override
-        public String item(String path, int i) {
-            return itemPath(path, i);
-        }
-    };
+            @Override
+            public String item(String path, int i) {
+                return itemPath(at, path, i);
+            }
+        };
+    }
 
     private LayerParameter required(LayerParameter l, LayerType type, String key, String hint, String path) {
         if (!l.hasField(LayerParameter.getDescriptor().findFieldByName(key))) {
@@ -271,10 +275,8 @@ public final class NetBinder {
 
     // ------------------------------------------------------------------------------------ typed parameters
 
-    private Filler filler(boolean present, Caffe.FillerParameter f, String path) {
-        if (!present) {
-            return Filler.DEFAULT;
-        }
+    /** A filler as every filler of a net is checked: a type Graft implements, min <= max for uniform, std >= 0. */
+    private static void checkFiller(Locations at, Caffe.FillerParameter f, String path) {
         Filler.Type type = null;
         for (Filler.Type t : Filler.Type.values()) {
             if (t.jsonName().equals(f.getType())) {
@@ -288,19 +290,15 @@ public final class NetBinder {
         if (type == Filler.Type.UNIFORM && f.getMin() > f.getMax()) {
             throw at.error(path + ".max", "expected max >= min (" + f.getMin() + "), found " + f.getMax());
         }
-        atLeast(f.getStd(), 0, path + ".std");
-        return new Filler(type, f.getValue(), f.getMin(), f.getMax(), f.getMean(), f.getStd(), f.getVarianceNorm());
-    }
-
-    private int axisOne(int axis, String path) {
-        if (axis != 1) {
-            throw at.error(path + ".axis", "Graft supports only axis 1 (the channel axis), found " + axis);
-        }
-        return axis;
+        atLeast(at, f.getStd(), 0, path + ".std");
     }
 
     /** The path of item i of a repeated field; a net.json may have given a single value without a list. */
     private String itemPath(String path, int i) {
+        return itemPath(at, path, i);
+    }
+
+    private static String itemPath(Locations at, String path, int i) {
         String item = path + "[" + i + "]";
         return at.has(path) && !at.has(item) ? path : item;
     }
@@ -396,18 +394,18 @@ public final class NetBinder {
     // ------------------------------------------------------------------------------------ values
 
     private int atLeast(int value, int min, String path) {
-        return atLeast(at, value, min, path);
+        return checks.atLeast(value, min, path);
     }
 
     static int atLeast(Locations at, int value, int min, String path) {
-        if (value < min) {
-            String expected = min == 1 ? "a positive integer (>= 1)" : min == 0 ? "an integer >= 0" : "an integer >= " + min;
-            throw at.error(path, "expected " + expected + ", found " + value);
-        }
-        return value;
+        return located(at).atLeast(value, min, path);
     }
 
     private void atLeast(float value, double min, String path) {
+        atLeast(at, value, min, path);
+    }
+
+    private static void atLeast(Locations at, float value, double min, String path) {
         if (value < min) {
             throw at.error(path, "expected a number >= " + min + ", found " + value);
         }
@@ -430,7 +428,4 @@ public final class NetBinder {
         }
     }
 
-    private static int[] orDefault(int[] hw, int value) {
-        return hw == null ? new int[] {value, value} : hw;
-    }
 }

@@ -1,7 +1,6 @@
 package org.graft.ops.flatten;
 
 import java.util.List;
-import java.util.Random;
 import org.graft.engine.Engine;
 import org.graft.ops.Cases;
 import org.graft.ops.ViewCase;

@@ -266,7 +266,7 @@ class NetConfigLoaderTest {
                 "relu7", "drop7", "fc8", "loss");
         assertThat(net.layersFor(Phase.TEST)).extracting(LayerConfig::name).contains("accuracy", "accuracy_top5")
                 .hasSize(26);
-        long learnable = net.layers().stream().filter(l -> l.type().hasParams()).count();
+        long learnable = net.layers().stream().filter(l -> l.learnableBlobs() > 0).count();
         assertThat(learnable).as("8 learnable layers").isEqualTo(8);
         assertThat(net.layer("data", Phase.TRAIN).orElseThrow().dataParam().batchSize()).isEqualTo(128);
         assertThat(net.layer("data", Phase.TEST).orElseThrow().dataParam().batchSize()).isEqualTo(100);
