@@ -124,10 +124,17 @@ __kernel void col2im(__global const float* restrict col,
     out[outOff + (z * H + h) * W + w] = sum;
 }
 
-// GEMM result (OC x images*OHW) to NCHW output, adding the bias (if hasBias) on the way.
+// A fused in-place ReLU (negative_slope 0) written exactly as relu.cl computes it, so that fused and
+// unfused nets agree to the bit (-0.0 included).
+inline float relu0(const float v) {
+    return v > 0.0f ? v : v * 0.0f;
+}
+
+// GEMM result (OC x images*OHW) to NCHW output, adding the bias (if hasBias) and applying a fused ReLU
+// (if relu) on the way. The flags are arguments, not defines: one program serves every layer.
 // Range: (ohw, OC, images); both the read and the write run along dimension 0.
 __kernel void cols_to_nchw(__global const float* restrict cols, const int OC, const int ohw, const int images,
-                           __global const float* restrict bias, const int hasBias,
+                           __global const float* restrict bias, const int hasBias, const int relu,
                            __global float* restrict out, const int outOff) {
     const int p = get_global_id(0);
     const int oc = get_global_id(1);
@@ -139,20 +146,52 @@ __kernel void cols_to_nchw(__global const float* restrict cols, const int OC, co
     if (hasBias) {
         v += bias[oc];
     }
+    if (relu) {
+        v = relu0(v);
+    }
     out[outOff + (b * OC + oc) * ohw + p] = v;
 }
 
-// NCHW top diff of a chunk to the GEMM layout (OC x images*OHW): the inverse permutation.
+// NCHW data (from inOff) to the GEMM layout (OC x images*OHW): the inverse permutation. With hasMask the
+// values are a top diff masked by a fused ReLU's output (same layout and offset): diff * (top > 0), as
+// relu.cl's backward computes it.
 // Range: (ohw, OC, images).
 __kernel void nchw_to_cols(__global const float* restrict in, const int inOff, const int OC, const int ohw,
-                           const int images, __global float* restrict cols) {
+                           const int images, __global const float* restrict mask, const int hasMask,
+                           __global float* restrict cols) {
     const int p = get_global_id(0);
     const int oc = get_global_id(1);
     const int b = get_global_id(2);
     if (p >= ohw || oc >= OC || b >= images) {
         return;
     }
-    cols[(oc * images + b) * ohw + p] = in[inOff + (b * OC + oc) * ohw + p];
+    const int i = inOff + (b * OC + oc) * ohw + p;
+    float v = in[i];
+    if (hasMask) {
+        v = mask[i] > 0.0f ? v : v * 0.0f;
+    }
+    cols[(oc * images + b) * ohw + p] = v;
+}
+
+// In place on NCHW data: + bias[oc] (if hasBias), then a fused ReLU (if relu): the output pass of a
+// convolution whose GEMM wrote NCHW directly (1x1). Range: (ohw, OC, images).
+__kernel void nchw_bias_relu(__global float* restrict out, const int OC, const int ohw, const int images,
+                             __global const float* restrict bias, const int hasBias, const int relu) {
+    const int p = get_global_id(0);
+    const int oc = get_global_id(1);
+    const int b = get_global_id(2);
+    if (p >= ohw || oc >= OC || b >= images) {
+        return;
+    }
+    const int i = (b * OC + oc) * ohw + p;
+    float v = out[i];
+    if (hasBias) {
+        v += bias[oc];
+    }
+    if (relu) {
+        v = relu0(v);
+    }
+    out[i] = v;
 }
 
 // First stage of row sums of a rows x ncols matrix (the bias gradient): work-item (s, r) sums the

@@ -174,6 +174,7 @@ final class TimeCommand implements Callable<Integer> {
         m.put("backward_ms", t.backward() ? t.backwardMs() : null);
         m.put("forward_flops", t.forwardFlops());
         m.put("backward_flops", t.backward() ? t.backwardFlops() : 0L);
+        m.put("fused_into", t.fusedInto());
         return m;
     }
 

@@ -77,22 +77,35 @@ public final class Im2col {
     }
 
     /**
-     * out (NCHW from float {@code outOff}) ← cols (OC × images·ohw, the GEMM result) + bias[oc].
-     * {@code bias} may be null for a layer without bias term.
+     * out (NCHW from float {@code outOff}) ← cols (OC × images·ohw, the GEMM result) + bias[oc], through a
+     * fused ReLU when {@code relu}. {@code bias} may be null for a layer without bias term.
      */
-    public static void colsToNchw(Engine e, ClBuffer cols, int oc, int ohw, int images, ClBuffer bias,
+    public static void colsToNchw(Engine e, ClBuffer cols, int oc, int ohw, int images, ClBuffer bias, boolean relu,
                                   ClBuffer out, int outOff) {
         ClKernel k = e.kernel(FILE, "cols_to_nchw");
         k.arg(0, cols).arg(1, oc).arg(2, ohw).arg(3, images)
                 .arg(4, bias != null ? bias : cols).arg(5, bias != null ? 1 : 0) // any valid buffer when unused
-                .arg(6, out).arg(7, outOff);
+                .arg(6, relu ? 1 : 0).arg(7, out).arg(8, outOff);
         NdRange.run(e, k, ohw, oc, images);
     }
 
-    /** cols (OC × images·ohw) ← in (NCHW from float {@code inOff}): the inverse of {@link #colsToNchw} without bias. */
-    public static void nchwToCols(Engine e, ClBuffer in, int inOff, int oc, int ohw, int images, ClBuffer cols) {
+    /**
+     * cols (OC × images·ohw) ← in (NCHW from float {@code inOff}): the inverse of {@link #colsToNchw} without bias.
+     * With a {@code mask} (a fused ReLU's output, laid out as {@code in}) each value becomes in·(mask &gt; 0).
+     */
+    public static void nchwToCols(Engine e, ClBuffer in, int inOff, int oc, int ohw, int images, ClBuffer mask,
+                                  ClBuffer cols) {
         ClKernel k = e.kernel(FILE, "nchw_to_cols");
-        k.arg(0, in).arg(1, inOff).arg(2, oc).arg(3, ohw).arg(4, images).arg(5, cols);
+        k.arg(0, in).arg(1, inOff).arg(2, oc).arg(3, ohw).arg(4, images)
+                .arg(5, mask != null ? mask : in).arg(6, mask != null ? 1 : 0).arg(7, cols);
+        NdRange.run(e, k, ohw, oc, images);
+    }
+
+    /** In place on {@code images} NCHW images: + bias[oc] (null: none), then a fused ReLU when {@code relu}. */
+    public static void biasRelu(Engine e, ClBuffer out, int oc, int ohw, int images, ClBuffer bias, boolean relu) {
+        ClKernel k = e.kernel(FILE, "nchw_bias_relu");
+        k.arg(0, out).arg(1, oc).arg(2, ohw).arg(3, images)
+                .arg(4, bias != null ? bias : out).arg(5, bias != null ? 1 : 0).arg(6, relu ? 1 : 0);
         NdRange.run(e, k, ohw, oc, images);
     }
 

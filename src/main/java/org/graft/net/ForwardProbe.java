@@ -68,12 +68,18 @@ public final class ForwardProbe {
                 out.put(name, null);  // keeps the requested order
             }
         }
-        for (int i = 0; i < net.entries().size(); i++) {
-            net.entries().get(i).layer().forward(net.bottoms(i), net.tops(i), pass);
-            for (Object[] d : due.getOrDefault(i, List.of())) {
-                Blob b = net.tops(i).get((Integer) d[1]);
-                out.put((String) d[0], new Capture(b.shape(), b.download()));
+        // A fused ReLU would already have overwritten its producer's output: run each layer on its own.
+        net.fuse(false);
+        try {
+            for (int i = 0; i < net.entries().size(); i++) {
+                net.entries().get(i).layer().forward(net.bottoms(i), net.tops(i), pass);
+                for (Object[] d : due.getOrDefault(i, List.of())) {
+                    Blob b = net.tops(i).get((Integer) d[1]);
+                    out.put((String) d[0], new Capture(b.shape(), b.download()));
+                }
             }
+        } finally {
+            net.fuse(true);
         }
         return out;
     }

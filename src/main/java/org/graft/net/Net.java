@@ -27,7 +27,9 @@ import org.graft.net.config.Filler;
  * ({@link Layer#viewedBottom}: Flatten, Reshape) shares its buffers with another shape;</li>
  * <li>a layer runs backward only if it has a learnable parameter (lr_mult ≠ 0) or a bottom that needs a
  * gradient, and its output reaches a loss — so a frozen prefix runs forward only, as in Caffe;</li>
- * <li>loss layers' top diffs hold their loss weights, seeded once.</li>
+ * <li>loss layers' top diffs hold their loss weights, seeded once;</li>
+ * <li>an in-place ReLU right after a Convolution or InnerProduct is computed by that layer
+ * ({@link ReluFusion}; GRAFT_FUSE=off keeps them apart).</li>
  * </ul>
  */
 public final class Net implements AutoCloseable {
@@ -84,13 +86,22 @@ public final class Net implements AutoCloseable {
     private final List<boolean[]> propagateDown = new ArrayList<>();
     private final boolean[] needsBackward;
     private final List<float[]> lossWeights = new ArrayList<>();
+    private final ReluFusion fusion;
 
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers) {
         this(engine, name, inputs, layers, false);
     }
 
-    /** @param forceBackward Caffe's force_backward: every layer computes the gradients of all its bottoms */
+    /**
+     * @param forceBackward Caffe's force_backward: every layer computes the gradients of all its bottoms; ReLUs
+     *                      are fused as GRAFT_FUSE says (default on)
+     */
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward) {
+        this(engine, name, inputs, layers, forceBackward, ReluFusion.wanted());
+    }
+
+    /** @param fuse whether in-place ReLUs are computed by the layer before them ({@link ReluFusion}) */
+    public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward, boolean fuse) {
         this.engine = engine;
         this.name = name;
         this.inputShapes = new LinkedHashMap<>(inputs);
@@ -143,6 +154,17 @@ public final class Net implements AutoCloseable {
             lossWeights.add(w);
         }
         seedLossDiffs();
+        fusion = ReluFusion.decide(entries, bottomBlobs, topBlobs, lossWeights, fuse);
+    }
+
+    /** How many ReLUs the layers before them compute (see {@link ReluFusion}). */
+    public int fusedRelus() {
+        return fusion.pairs().size();
+    }
+
+    /** Runs every layer on its own ({@code false}) or fused again ({@code true}), e.g. to read pre-ReLU values. */
+    void fuse(boolean on) {
+        fusion.apply(on);
     }
 
     /** Re-runs every layer's setUp from the current input shapes (after {@link #reshapeInput}). */

@@ -8,15 +8,19 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Pass;
+import org.graft.ops.relu.ReLULayer;
 
 /**
  * Caffe's {@code time} for Graft: one warm-up forward/backward, then {@code iterations} timed ones with
  * the queue drained after every layer, so each layer's device time is measured on its own.
  */
 public final class NetTimer {
-    /** Per-layer averages in milliseconds, and the layer's floating-point work. */
+    /**
+     * Per-layer averages in milliseconds, and the layer's floating-point work; {@code fusedInto}: the layer
+     * that computes this one (a fused ReLU, whose own times are then ~0), or null.
+     */
     public record LayerTime(String name, String type, double forwardMs, double backwardMs, long forwardFlops, long backwardFlops,
-                            boolean backward) {
+                            boolean backward, String fusedInto) {
     }
 
     public record Report(List<LayerTime> layers, double forwardMs, double backwardMs, int batch, long peakBytes) {
@@ -67,7 +71,9 @@ public final class NetTimer {
             double bm = bwd[i] / iterations;
             f += fm;
             b += bm;
-            out.add(new LayerTime(l.name(), l.type(), fm, bm, l.forwardFlops(), l.backwardFlops(), train && net.needsBackward(i)));
+            String fusedInto = l instanceof ReLULayer relu ? relu.fusedInto() : null;
+            out.add(new LayerTime(l.name(), l.type(), fm, bm, l.forwardFlops(), l.backwardFlops(), train && net.needsBackward(i),
+                    fusedInto));
         }
         int batch = net.blob(net.inputNames().get(0)).shape(0);
         return new Report(out, f, b, batch, e.cl().peakBytes());
@@ -114,6 +120,10 @@ public final class NetTimer {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-14s %-16s %11s %9s %11s %9s%n", "layer", "type", "forward ms", "GFLOP/s", "backward ms", "GFLOP/s"));
         for (LayerTime t : r.layers()) {
+            if (t.fusedInto() != null) {
+                sb.append(String.format("%-14s %-16s %11s%n", t.name(), t.type(), "fused into " + t.fusedInto()));
+                continue;
+            }
             sb.append(String.format(java.util.Locale.ROOT, "%-14s %-16s %11.3f %9s %11s %9s%n", t.name(), t.type(), t.forwardMs(),
                     gflops(t.forwardFlops(), t.forwardMs()), t.backward() ? String.format(java.util.Locale.ROOT, "%.3f", t.backwardMs()) : "-",
                     t.backward() ? gflops(t.backwardFlops(), t.backwardMs()) : "-"));

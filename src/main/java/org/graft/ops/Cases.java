@@ -49,6 +49,8 @@ public final class Cases {
                 PairSumCase.reference(),
                 ConvolutionCase.reference(),
                 ConvolutionCase.gradient(),
+                ConvolutionCase.fusedRelu(),
+                ConvolutionCase.fusedReluGradient(),
                 DeconvolutionCase.reference(), DeconvolutionCase.gradient(),
                 PoolingCase.reference(PoolingCase.Kind.MAX),
                 PoolingCase.reference(PoolingCase.Kind.AVE),

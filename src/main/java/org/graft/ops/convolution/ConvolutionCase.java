@@ -7,8 +7,10 @@ import java.util.function.BiFunction;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Pass;
+import org.graft.layers.ReluFusable;
 import org.graft.ops.Cases;
 import org.graft.ops.convolution.ConvolutionLayer.Spec;
+import org.graft.ops.im2col.Im2colReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -48,7 +50,23 @@ public final class ConvolutionCase {
             shape(2, 3, 5, 5, 2, 5, 5, 1, 1, 0, 0, 1, 1, 1, true),     // kernel covers the image: 1x1 output
             shape(4, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 1, 1, 1, true),  // MNIST-like
             shape(1, 2, 4, 4, 3, 3, 3, 4, 4, 2, 2, 1, 1, 1, true),     // stride larger than kernel, outputs in the padding
-            shape(2, 7, 6, 6, 7, 1, 1, 2, 2, 0, 0, 1, 1, 7, false));   // 1x1 depthwise with stride
+            shape(2, 7, 6, 6, 7, 1, 1, 2, 2, 0, 0, 1, 1, 7, false),    // 1x1 depthwise with stride
+            shape(1, 5, 7, 3, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1, false),    // 1x1 (GEMM straight on NCHW), batch 1, no bias
+            shape(4, 6, 3, 3, 2, 1, 1, 1, 1, 0, 0, 2, 2, 1, true),     // 1x1 with a dilation (which changes nothing)
+            shape(2, 4, 5, 6, 3, 1, 1, 1, 1, 1, 2, 1, 1, 1, true),     // 1x1 with padding: im2col
+            shape(3, 6, 7, 5, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, true),     // 1x1 with stride (ResNet shortcut): im2col
+            shape(2, 4, 5, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, true));    // 1x1 in 2 groups: im2col
+
+    /** Shapes checked with a fused ReLU: a few of each path (im2col; 1x1 straight on NCHW), with and without bias. */
+    public static final List<Shape> FUSED = List.of(
+            AWKWARD.get(0), AWKWARD.get(1), AWKWARD.get(4), AWKWARD.get(5), AWKWARD.get(6),
+            AWKWARD.get(15), AWKWARD.get(16), AWKWARD.get(17), AWKWARD.get(18));
+
+    /** Gradient-check shapes with a fused ReLU: strided and grouped im2col, 1x1 without bias, 1x1 with. */
+    public static final List<Shape> FUSED_GRADIENT = List.of(
+            shape(1, 4, 6, 5, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2, true),
+            shape(2, 3, 4, 4, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, false),
+            shape(2, 3, 3, 5, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1, true));
 
     /** Gradient-check shapes (with bias). */
     public static final List<Shape> GRADIENT = List.of(
@@ -106,10 +124,38 @@ public final class ConvolutionCase {
         });
     }
 
+    /** The fused Convolution + ReLU (see {@link org.graft.layers.ReluFusable}) against the reference and ReLU. */
+    public static SelfTestCase fusedRelu() {
+        return SelfTestCase.of("Convolution + ReLU", "1e-5+3e-7*terms + 1e-5*|ref|", (e, effort, r, t) -> {
+            for (Shape s : effort.fixed(FUSED)) {
+                t.run(s.toString(), () -> check(e, s, true, r.nextLong(), t));
+            }
+            for (int i = 0; i < effort.randomShapes(); i++) {
+                Shape s = random(r);
+                t.run(s.toString(), () -> check(e, s, true, r.nextLong(), t));
+            }
+        });
+    }
+
+    public static SelfTestCase fusedReluGradient() {
+        return SelfTestCase.of("Convolution + ReLU gradient", Cases.GRADIENT_TOLERANCE, (e, effort, r, t) -> {
+            for (Shape s : effort.gradient(FUSED_GRADIENT)) {
+                t.run(s.toString(), () -> fusedGradient(e, s, r.nextLong(), t));
+            }
+        });
+    }
+
     /** {@link ConvolutionLayer} against {@link ConvolutionReference}; the weight diff sums over N·OH·OW. */
     public static void check(Engine e, Shape shape, long seed, Tally t) {
+        check(e, shape, false, seed, t);
+    }
+
+    /** As {@link #check(Engine, Shape, long, Tally)}, with the ReLU fused into the layer when {@code relu}. */
+    public static void check(Engine e, Shape shape, boolean relu, long seed, Tally t) {
         int[] out = ConvolutionReference.outShape(shape.in(), shape.spec());
-        check(e, new ConvolutionLayer("conv", shape.spec()), shape.in(), REFERENCE, (long) out[0] * out[2] * out[3], seed, t);
+        ConvolutionLayer layer = new ConvolutionLayer("conv", shape.spec());
+        layer.fuseRelu(relu);
+        check(e, layer, shape.in(), REFERENCE, (long) out[0] * out[2] * out[3], seed, t);
     }
 
     public static void gradient(Engine e, Shape s, long seed, Tally t) {
@@ -154,8 +200,11 @@ public final class ConvolutionCase {
             }
             long kTerms = (long) (in[1] / s.group()) * s.kernelH() * s.kernelW();
             long pixelTerms = (long) out[0] * out[2] * out[3];
+            boolean relu = layer instanceof ReluFusable f && f.reluFused();
             rig.forward(Pass.test());
-            t.compare("forward", rig.top(0).download(), ref.forward().run(x, in, w, b, s), tol(kTerms), REL);
+            float[] top = rig.top(0).download();
+            float[] expectedTop = ref.forward().run(x, in, w, b, s);
+            t.compare(relu ? "forward with ReLU" : "forward", top, relu ? relu(expectedTop) : expectedTop, tol(kTerms), REL);
 
             float[] topDiff = RandomData.uniform(r, rig.top(0).count(), -1, 1);
             float[] wDiff = RandomData.uniform(r, w.length, -1, 1);
@@ -169,7 +218,10 @@ public final class ConvolutionCase {
             rig.backward(new boolean[] {true}, Pass.train(0, 1));
             float[] expectedW = wDiff.clone();
             float[] expectedB = bDiff != null ? bDiff.clone() : null;
-            float[] expectedX = ref.backward().run(topDiff, x, in, w, s, expectedW, expectedB);
+            // The fused ReLU's mask is taken from the layer's own output: a value the reference puts a rounding
+            // error on the other side of 0 must not count as a wrong gradient.
+            float[] effectiveDiff = relu ? masked(topDiff, top) : topDiff;
+            float[] expectedX = ref.backward().run(effectiveDiff, x, in, w, s, expectedW, expectedB);
             long xTerms = (long) (s.numOutput() / s.group()) * s.kernelH() * s.kernelW();
             t.compare("bottom diff", rig.bottom(0).downloadDiff(), expectedX, tol(xTerms), REL);
             t.compare("weight diff", rig.param(0).downloadDiff(), expectedW, tol(weightTerms), REL);
@@ -178,6 +230,60 @@ public final class ConvolutionCase {
             }
         }
     }
+
+    private static float[] relu(float[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Im2colReference.relu(v[i]);
+        }
+        return out;
+    }
+
+    private static float[] masked(float[] diff, float[] top) {
+        float[] out = new float[diff.length];
+        for (int i = 0; i < diff.length; i++) {
+            out[i] = top[i] > 0f ? diff[i] : diff[i] * 0f;
+        }
+        return out;
+    }
+
+    /**
+     * The finite-difference check with the ReLU fused: inputs, weights and bias in [-1, 1], drawn again until
+     * every pre-activation lies at least {@link #KINK_MARGIN} from 0, so that no ±h step of one value (which moves
+     * an output by at most h, all factors being in [-1, 1]) crosses the ReLU's kink.
+     */
+    public static void fusedGradient(Engine e, Shape shape, long seed, Tally t) {
+        Random r = new Random(seed);
+        Spec s = shape.spec();
+        ConvolutionLayer layer = new ConvolutionLayer("conv", s);
+        layer.fuseRelu(true);
+        try (LayerRig rig = LayerRig.of(e, layer, shape.in())) {
+            for (int attempt = 0; ; attempt++) {
+                float[] x = RandomData.uniform(r, rig.bottom(0).count(), -1, 1);
+                float[] w = RandomData.uniform(r, rig.param(0).count(), -1, 1);
+                float[] b = s.biasTerm() ? RandomData.uniform(r, s.numOutput(), -1, 1) : null;
+                float[] pre = ConvolutionReference.forward(x, shape.in(), w, b, s);
+                boolean clear = true;
+                for (float v : pre) {
+                    clear &= Math.abs(v) >= KINK_MARGIN;
+                }
+                if (!clear && attempt < 1000) {
+                    continue;
+                }
+                t.require(clear, "no data with every pre-activation " + KINK_MARGIN + " away from 0 in 1000 draws");
+                rig.bottom(0).upload(x);
+                rig.param(0).upload(w);
+                if (b != null) {
+                    rig.param(1).upload(b);
+                }
+                break;
+            }
+            t.gradient(rig.gradient(new GradientCheck(), new boolean[] {true}, Pass.train(0, 1)));
+        }
+    }
+
+    /** Twice the gradient check's step. */
+    static final double KINK_MARGIN = 2 * GradientCheck.DEFAULT_STEP;
 
     /** The finite-difference check of the bottom, weights and bias, all in [-1, 1]. */
     public static void gradient(Engine e, Layer layer, int[] in, long seed, Tally t) {

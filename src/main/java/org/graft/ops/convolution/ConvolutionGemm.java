@@ -96,8 +96,11 @@ public final class ConvolutionGemm implements AutoCloseable {
         return (int) Math.max(1, c);
     }
 
-    /** out (N, OC, OH, OW) = W ∗ in, plus {@code bias} (OC) unless null. Overwrites {@code out}. */
-    public void forward(ClBuffer in, ClBuffer weights, ClBuffer bias, ClBuffer out) {
+    /**
+     * out (N, OC, OH, OW) = W ∗ in, plus {@code bias} (OC) unless null, through a fused ReLU (negative_slope 0)
+     * when {@code relu}. Overwrites {@code out}.
+     */
+    public void forward(ClBuffer in, ClBuffer weights, ClBuffer bias, boolean relu, ClBuffer out) {
         int ocg = outChannels / group;
         int kg = geometry.colRows() / group;
         int ohw = geometry.outPixels();
@@ -111,16 +114,18 @@ public final class ConvolutionGemm implements AutoCloseable {
                     weights, 0, kg, ocg * kg,
                     col, 0, ncols, kg * ncols,
                     0f, gemmOut, 0, ncols, ocg * ncols, group);
-            Im2col.colsToNchw(engine, gemmOut, outChannels, ohw, images, bias, out, n0 * outChannels * ohw);
+            Im2col.colsToNchw(engine, gemmOut, outChannels, ohw, images, bias, relu, out, n0 * outChannels * ohw);
         }
     }
 
     /**
      * The gradients of {@link #forward} for the output diff {@code outDiff}: ADDS to {@code weightDiff} (needs
-     * {@code in}) and {@code biasDiff}, OVERWRITES {@code inDiff}; a null target is skipped.
+     * {@code in}) and {@code biasDiff}, OVERWRITES {@code inDiff}; a null target is skipped. {@code reluOut}: the
+     * output of a forward with the fused ReLU, whose mask (reluOut &gt; 0) then applies to {@code outDiff}
+     * (which is read, not changed); null without one.
      */
-    public void backward(ClBuffer outDiff, ClBuffer in, ClBuffer weights, ClBuffer weightDiff, ClBuffer biasDiff,
-                         ClBuffer inDiff) {
+    public void backward(ClBuffer outDiff, ClBuffer reluOut, ClBuffer in, ClBuffer weights, ClBuffer weightDiff,
+                         ClBuffer biasDiff, ClBuffer inDiff) {
         if (biasDiff != null && partial == null) {
             throw new IllegalStateException(name + ": set up without a bias gradient");
         }
@@ -132,7 +137,8 @@ public final class ConvolutionGemm implements AutoCloseable {
         for (int n0 = 0; n0 < num; n0 += chunk) {
             int images = Math.min(chunk, num - n0);
             int ncols = images * ohw;
-            Im2col.nchwToCols(engine, outDiff, n0 * outChannels * ohw, outChannels, ohw, images, gemmOut);
+            int outOff = n0 * outChannels * ohw;
+            Im2col.nchwToCols(engine, outDiff, outOff, outChannels, ohw, images, reluOut, gemmOut);
             if (biasDiff != null) {
                 Im2col.rowSumPartial(engine, gemmOut, outChannels, ncols, slices, n0 > 0, partial);
             }

@@ -8,6 +8,7 @@ import org.graft.kernels.Im2col;
 import org.graft.layers.LayerSettings;
 import org.graft.layers.LayerShapes;
 import org.graft.layers.Pass;
+import org.graft.layers.ReluFusable;
 import org.graft.layers.SettingChecks;
 
 /**
@@ -20,8 +21,11 @@ import org.graft.layers.SettingChecks;
  *
  * <p>Backward skips the weight and bias gradients of frozen parameters (lr_mult 0), as Caffe's net
  * does by not propagating to them.
+ *
+ * <p>With a fused ReLU ({@link ReluFusable}) the output pass that adds the bias also applies the ReLU, and
+ * backward masks the top diff while permuting it (the diff blob itself is left unmasked).
  */
-public final class ConvolutionLayer extends BaseConvolutionLayer {
+public final class ConvolutionLayer extends BaseConvolutionLayer implements ReluFusable {
     /** Column buffer + GEMM result per layer: big enough for wide GEMMs, small next to the activations. */
     public static final long DEFAULT_WORKSPACE_BYTES = 64L << 20;
 
@@ -175,8 +179,20 @@ public final class ConvolutionLayer extends BaseConvolutionLayer {
         super(name, spec, workspaceBytes);
     }
 
+    private boolean reluFused;
+
     public Spec spec() {
         return spec;
+    }
+
+    @Override
+    public void fuseRelu(boolean on) {
+        reluFused = on;
+    }
+
+    @Override
+    public boolean reluFused() {
+        return reluFused;
     }
 
     @Override
@@ -211,7 +227,8 @@ public final class ConvolutionLayer extends BaseConvolutionLayer {
     @Override
     public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
         checkBottom(bottom.get(0));
-        gemm.forward(bottom.get(0).data(), weights.blob().data(), bias != null ? bias.blob().data() : null, top.get(0).data());
+        gemm.forward(bottom.get(0).data(), weights.blob().data(), bias != null ? bias.blob().data() : null, reluFused,
+                top.get(0).data());
     }
 
     @Override
@@ -223,7 +240,8 @@ public final class ConvolutionLayer extends BaseConvolutionLayer {
         if (!needWeights && !needBias && !propagateDown[0]) {
             return;
         }
-        gemm.backward(top.get(0).diff(), in.data(), weights.blob().data(), needWeights ? weights.blob().diff() : null,
+        Blob out = top.get(0);
+        gemm.backward(out.diff(), reluFused ? out.data() : null, in.data(), weights.blob().data(), needWeights ? weights.blob().diff() : null,
                 needBias ? bias.blob().diff() : null, propagateDown[0] ? in.diff() : null);
     }
 

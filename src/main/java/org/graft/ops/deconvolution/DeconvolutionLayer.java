@@ -96,7 +96,7 @@ public final class DeconvolutionLayer extends BaseConvolutionLayer {
     public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
         checkBottom(bottom.get(0));
         ClBuffer y = top.get(0).data();
-        gemm.backward(bottom.get(0).data(), null, weights.blob().data(), null, null, y);
+        gemm.backward(bottom.get(0).data(), null, null, weights.blob().data(), null, null, y);
         if (bias != null) {
             int oc = topShape[1];
             int ohw = topShape[2] * topShape[3];
@@ -125,10 +125,10 @@ public final class DeconvolutionLayer extends BaseConvolutionLayer {
         if (!weights.frozen()) {
             // Caffe's weight gradient of a deconvolution: the convolution's, with the top diff as the convolution's
             // input and the bottom as its output diff.
-            gemm.backward(in.data(), topDiff, weights.blob().data(), weights.blob().diff(), null, null);
+            gemm.backward(in.data(), null, topDiff, weights.blob().data(), weights.blob().diff(), null, null);
         }
         if (propagateDown[0]) {
-            gemm.forward(topDiff, weights.blob().data(), null, in.diff());
+            gemm.forward(topDiff, weights.blob().data(), null, false, in.diff());
         }
     }
 

@@ -63,7 +63,7 @@ public final class Im2colCase {
                     t.run(s.toString(), () -> check(e, s, r.nextLong(), t));
                 }
             }
-            t.run("NCHW <-> GEMM layout, 5 channels x 6 pixels x 3 images", () -> checkPermutations(e, r.nextLong(), t));
+            t.run("NCHW <-> GEMM layout with bias and ReLU, 5 channels x 6 pixels x 3 images", () -> checkPermutations(e, r.nextLong(), t));
             t.run("row sums 3x37 in 8 slices", () -> checkRowSums(e, r.nextLong(), t));
         });
     }
@@ -92,29 +92,47 @@ public final class Im2colCase {
         }
     }
 
-    /** cols (OC × images*OHW) → NCHW with a bias added, and back: pure permutations (plus one add). */
+    /**
+     * cols (OC × images*OHW) → NCHW with a bias added and with a fused ReLU, NCHW → cols with and without a
+     * ReLU mask, and the in-place bias + ReLU of 1x1 convolutions: permutations plus one add and a select,
+     * so exact.
+     */
     public static void checkPermutations(Engine e, long seed, Tally t) {
         Random r = new Random(seed);
         int oc = 5, ohw = 6, images = 3, off = 4, n = images * oc * ohw;
         float[] cols = RandomData.uniform(r, n, -1, 1);
         float[] bias = RandomData.uniform(r, oc, -1, 1);
-        float[] expected = new float[off + n];
-        for (int b = 0; b < images; b++) {
-            for (int o = 0; o < oc; o++) {
-                for (int p = 0; p < ohw; p++) {
-                    expected[off + (b * oc + o) * ohw + p] = cols[o * images * ohw + b * ohw + p] + bias[o];
-                }
-            }
-        }
+        float[] diff = RandomData.uniform(r, off + n, -1, 1);
         try (ClBuffer dCols = e.alloc(n, "cols"); ClBuffer dBias = e.alloc(oc, "bias"); ClBuffer dOut = e.alloc(off + n, "out");
-             ClBuffer dBack = e.alloc(n, "back")) {
+             ClBuffer dBack = e.alloc(n, "back"); ClBuffer dDiff = e.alloc(off + n, "diff")) {
             e.cl().writeFloats(dCols, cols);
             e.cl().writeFloats(dBias, bias);
-            e.cl().writeFloats(dOut, new float[off + n]);
-            Im2col.colsToNchw(e, dCols, oc, ohw, images, dBias, dOut, off);
-            t.compare("cols to NCHW with bias", e.cl().readFloats(dOut, off + n), expected, 0, 0);
-            Im2col.colsToNchw(e, dCols, oc, ohw, images, null, dOut, off);
-            Im2col.nchwToCols(e, dOut, off, oc, ohw, images, dBack);
+            e.cl().writeFloats(dDiff, diff);
+            for (boolean relu : new boolean[] {false, true}) {
+                String what = relu ? " and ReLU" : "";
+                e.cl().writeFloats(dOut, new float[off + n]);
+                Im2col.colsToNchw(e, dCols, oc, ohw, images, dBias, relu, dOut, off);
+                float[] got = e.cl().readFloats(dOut, off + n);
+                float[] expected = Im2colReference.colsToNchw(cols, oc, ohw, images, bias, relu);
+                t.compare("cols to NCHW with bias" + what + " must not write before its offset", Arrays.copyOf(got, off),
+                        new float[off], 0, 0);
+                t.compare("cols to NCHW with bias" + what, Arrays.copyOfRange(got, off, got.length), expected, 0, 0);
+
+                float[] nchw = Arrays.copyOfRange(got, off, got.length);
+                e.cl().writeFloats(dOut, nchw); // images as a 1x1 convolution's GEMM leaves them, from offset 0
+                Im2col.biasRelu(e, dOut, oc, ohw, images, dBias, relu);
+                float[] twice = Im2colReference.colsToNchw(Im2colReference.nchwToCols(nchw, oc, ohw, images, null), oc, ohw, images,
+                        bias, relu);
+                t.compare("in-place NCHW bias" + what, e.cl().readFloats(dOut, n), twice, 0, 0);
+
+                // The mask is the layer's top data at the same offset as the diff.
+                e.cl().writeFloats(dOut, got);
+                Im2col.nchwToCols(e, dDiff, off, oc, ohw, images, relu ? dOut : null, dBack);
+                t.compare("NCHW to cols" + (relu ? " masked by the ReLU output" : ""), e.cl().readFloats(dBack, n),
+                        Im2colReference.nchwToCols(Arrays.copyOfRange(diff, off, diff.length), oc, ohw, images, relu ? nchw : null), 0, 0);
+            }
+            Im2col.colsToNchw(e, dCols, oc, ohw, images, null, false, dOut, off);
+            Im2col.nchwToCols(e, dOut, off, oc, ohw, images, null, dBack);
             t.compare("NCHW to cols round trip", e.cl().readFloats(dBack, n), cols, 0, 0);
         }
     }

@@ -29,6 +29,40 @@ public final class Im2colReference {
         return out;
     }
 
+    /** A fused ReLU (negative_slope 0) as relu.cl computes it: negative values become -0 (v·0). */
+    public static float relu(float v) {
+        return v > 0f ? v : v * 0f;
+    }
+
+    /** NCHW (images × oc × ohw) from cols (oc × images·ohw), + bias[oc] (null: none), then ReLU when {@code relu}. */
+    public static float[] colsToNchw(float[] cols, int oc, int ohw, int images, float[] bias, boolean relu) {
+        float[] out = new float[images * oc * ohw];
+        for (int b = 0; b < images; b++) {
+            for (int o = 0; o < oc; o++) {
+                for (int p = 0; p < ohw; p++) {
+                    float v = cols[(o * images + b) * ohw + p] + (bias != null ? bias[o] : 0f);
+                    out[(b * oc + o) * ohw + p] = relu ? relu(v) : v;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** cols (oc × images·ohw) from NCHW {@code in}, each value times (mask &gt; 0) when a mask is given. */
+    public static float[] nchwToCols(float[] in, int oc, int ohw, int images, float[] mask) {
+        float[] cols = new float[in.length];
+        for (int b = 0; b < images; b++) {
+            for (int o = 0; o < oc; o++) {
+                for (int p = 0; p < ohw; p++) {
+                    int i = (b * oc + o) * ohw + p;
+                    float v = in[i];
+                    cols[(o * images + b) * ohw + p] = mask == null || mask[i] > 0f ? v : v * 0f;
+                }
+            }
+        }
+        return cols;
+    }
+
     private interface Visit {
         /** {@code inIndex} is −1 where the patch lies in the padding. */
         void at(int colIndex, int inIndex);

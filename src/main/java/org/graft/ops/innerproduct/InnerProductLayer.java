@@ -13,7 +13,9 @@ import org.graft.layers.LayerSettings;
 import org.graft.layers.LayerShapes;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
+import org.graft.layers.ReluFusable;
 import org.graft.layers.SettingChecks;
+import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
 
 /**
@@ -21,8 +23,11 @@ import org.graft.opencl.ClKernel;
  * dims from {@code axis} on; top (M×N) = x·Wᵀ + b with W of shape (N, K), or x·W with W (K, N) when
  * {@code transpose}. The top keeps the bottom's dims before {@code axis} and adds N.
  * Reference: {@link org.graft.ops.innerproduct.InnerProductReference}.
+ *
+ * <p>With a fused ReLU ({@link ReluFusable}) the bias pass also applies the ReLU, and backward first masks
+ * the top diff in place (as the in-place ReLU would), summing the bias gradient in the same pass.
  */
-public final class InnerProductLayer extends Layer {
+public final class InnerProductLayer extends Layer implements ReluFusable {
     /**
      * Caffe's InnerProductParameter: num_output (required), bias_term (true), transpose (false), axis (1; any
      * axis of the bottom, negative from the end) and the fillers of the weights and the bias (caffe.proto's
@@ -112,6 +117,7 @@ public final class InnerProductLayer extends Layer {
     private final Spec spec;
     private int m; // rows: product of the bottom dims before axis
     private int k; // inputs per row
+    private boolean reluFused;
 
     public InnerProductLayer(String name, Spec spec) {
         super(name);
@@ -126,6 +132,16 @@ public final class InnerProductLayer extends Layer {
     @Override
     public String type() {
         return "InnerProduct";
+    }
+
+    @Override
+    public void fuseRelu(boolean on) {
+        reluFused = on;
+    }
+
+    @Override
+    public boolean reluFused() {
+        return reluFused;
     }
 
     @Override
@@ -177,9 +193,10 @@ public final class InnerProductLayer extends Layer {
         Blob y = top.get(0);
         // y (M×N) = x (M×K) · op(W), op(W) = Wᵀ for W (N, K) or W for W (K, N).
         Gemm.gemm(engine, false, !spec.transpose(), m, n, k, 1f, x.data(), 0, weights().data(), 0, 0f, y.data(), 0);
-        if (spec.biasTerm()) {
-            ClKernel kern = engine.kernel(KERNELS, "ip_bias_add");
-            kern.arg(0, m).arg(1, n).arg(2, y.data()).arg(3, params.get(1).blob().data());
+        if (spec.biasTerm() || reluFused) {
+            ClKernel kern = engine.kernel(KERNELS, "ip_bias_relu");
+            ClBuffer b = spec.biasTerm() ? params.get(1).blob().data() : y.data(); // any valid buffer when unused
+            kern.arg(0, m).arg(1, n).arg(2, y.data()).arg(3, b).arg(4, spec.biasTerm() ? 1 : 0).arg(5, reluFused ? 1 : 0);
             engine.run(kern, new long[] {n, m}, null);
         }
     }
@@ -191,6 +208,13 @@ public final class InnerProductLayer extends Layer {
         Blob dy = top.get(0);
         Blob w = weights();
         // Frozen parameters get no gradient, as in Caffe (param_propagate_down is false for lr_mult 0).
+        boolean biasGrad = spec.biasTerm() && !params.get(1).frozen();
+        if (reluFused) {
+            ClKernel kern = engine.kernel(KERNELS, "ip_relu_backward");
+            kern.arg(0, m).arg(1, n).arg(2, dy.data()).arg(3, dy.diff()).arg(4, biasGrad ? 1 : 0)
+                    .arg(5, biasGrad ? params.get(1).blob().diff() : dy.diff());
+            engine.run1d(kern, n);
+        }
         if (!params.get(0).frozen()) {
             if (spec.transpose()) {
                 // dW (K×N) += xᵀ (K×M) · dy (M×N)
@@ -200,7 +224,7 @@ public final class InnerProductLayer extends Layer {
                 Gemm.gemm(engine, true, false, n, k, m, 1f, dy.diff(), 0, x.data(), 0, 1f, w.diff(), 0);
             }
         }
-        if (spec.biasTerm() && !params.get(1).frozen()) {
+        if (biasGrad && !reluFused) {
             ClKernel kern = engine.kernel(KERNELS, "ip_bias_grad");
             kern.arg(0, m).arg(1, n).arg(2, dy.diff()).arg(3, params.get(1).blob().diff());
             engine.run1d(kern, n);

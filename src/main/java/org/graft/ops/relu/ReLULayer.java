@@ -37,6 +37,8 @@ public final class ReLULayer extends ElementwiseLayer {
 
     private static final String KERNELS = "relu.cl";
     private final Spec spec;
+    /** The layer computing this ReLU in its own passes (see {@link org.graft.layers.ReluFusable}), or null. */
+    private String fusedInto;
 
     public ReLULayer(String name, Spec spec) {
         super(name);
@@ -53,8 +55,29 @@ public final class ReLULayer extends ElementwiseLayer {
         return "ReLU";
     }
 
+    /**
+     * Marks this layer as computed by {@code producer} (null: by itself again): forward and backward then do
+     * nothing. Only the net sets this, for an in-place ReLU with negative_slope 0 right after a
+     * {@link org.graft.layers.ReluFusable} layer.
+     */
+    public void fusedInto(String producer) {
+        if (producer != null && spec.negativeSlope() != 0f) {
+            throw new IllegalArgumentException("layer '" + name + "' (ReLU): only negative_slope 0 can be fused, not "
+                    + spec.negativeSlope());
+        }
+        fusedInto = producer;
+    }
+
+    /** The layer this ReLU is fused into, or null. */
+    public String fusedInto() {
+        return fusedInto;
+    }
+
     @Override
     public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
+        if (fusedInto != null) {
+            return;
+        }
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         int n = x.count();
@@ -65,7 +88,7 @@ public final class ReLULayer extends ElementwiseLayer {
 
     @Override
     public void backward(List<Blob> top, List<Blob> bottom, boolean[] propagateDown, Pass pass) {
-        if (!propagateDown[0]) {
+        if (!propagateDown[0] || fusedInto != null) {
             return;
         }
         Blob x = bottom.get(0);
