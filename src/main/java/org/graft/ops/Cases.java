@@ -76,6 +76,8 @@ public final class Cases {
                 DropoutCase.gradient(),
                 InnerProductCase.reference(),
                 InnerProductCase.gradient(),
+                InnerProductCase.fusedRelu(),
+                InnerProductCase.fusedReluGradient(),
                 SoftmaxCase.reference(),
                 SoftmaxCase.gradient(),
                 SoftmaxWithLossCase.reference(),

@@ -10,7 +10,7 @@ import org.graft.layers.Pass;
 import org.graft.layers.ReluFusable;
 import org.graft.ops.Cases;
 import org.graft.ops.convolution.ConvolutionLayer.Spec;
-import org.graft.ops.im2col.Im2colReference;
+import org.graft.ops.relu.ReLUReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -126,7 +126,7 @@ public final class ConvolutionCase {
 
     /** The fused Convolution + ReLU (see {@link org.graft.layers.ReluFusable}) against the reference and ReLU. */
     public static SelfTestCase fusedRelu() {
-        return SelfTestCase.of("Convolution + ReLU", "1e-5+3e-7*terms + 1e-5*|ref|", (e, effort, r, t) -> {
+        return SelfTestCase.of("Convolution+ReLU", "1e-5+3e-7*terms + 1e-5*|ref|", (e, effort, r, t) -> {
             for (Shape s : effort.fixed(FUSED)) {
                 t.run(s.toString(), () -> check(e, s, true, r.nextLong(), t));
             }
@@ -138,7 +138,7 @@ public final class ConvolutionCase {
     }
 
     public static SelfTestCase fusedReluGradient() {
-        return SelfTestCase.of("Convolution + ReLU gradient", Cases.GRADIENT_TOLERANCE, (e, effort, r, t) -> {
+        return SelfTestCase.of("Convolution+ReLU gradient", Cases.GRADIENT_TOLERANCE, (e, effort, r, t) -> {
             for (Shape s : effort.gradient(FUSED_GRADIENT)) {
                 t.run(s.toString(), () -> fusedGradient(e, s, r.nextLong(), t));
             }
@@ -204,7 +204,7 @@ public final class ConvolutionCase {
             rig.forward(Pass.test());
             float[] top = rig.top(0).download();
             float[] expectedTop = ref.forward().run(x, in, w, b, s);
-            t.compare(relu ? "forward with ReLU" : "forward", top, relu ? relu(expectedTop) : expectedTop, tol(kTerms), REL);
+            t.compare(relu ? "forward with ReLU" : "forward", top, relu ? ReLUReference.forward(expectedTop, 0f) : expectedTop, tol(kTerms), REL);
 
             float[] topDiff = RandomData.uniform(r, rig.top(0).count(), -1, 1);
             float[] wDiff = RandomData.uniform(r, w.length, -1, 1);
@@ -220,7 +220,7 @@ public final class ConvolutionCase {
             float[] expectedB = bDiff != null ? bDiff.clone() : null;
             // The fused ReLU's mask is taken from the layer's own output: a value the reference puts a rounding
             // error on the other side of 0 must not count as a wrong gradient.
-            float[] effectiveDiff = relu ? masked(topDiff, top) : topDiff;
+            float[] effectiveDiff = relu ? ReLUReference.backward(top, topDiff, 0f) : topDiff;
             float[] expectedX = ref.backward().run(effectiveDiff, x, in, w, s, expectedW, expectedB);
             long xTerms = (long) (s.numOutput() / s.group()) * s.kernelH() * s.kernelW();
             t.compare("bottom diff", rig.bottom(0).downloadDiff(), expectedX, tol(xTerms), REL);
@@ -229,22 +229,6 @@ public final class ConvolutionCase {
                 t.compare("bias diff", rig.param(1).downloadDiff(), expectedB, tol(pixelTerms), REL);
             }
         }
-    }
-
-    private static float[] relu(float[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = Im2colReference.relu(v[i]);
-        }
-        return out;
-    }
-
-    private static float[] masked(float[] diff, float[] top) {
-        float[] out = new float[diff.length];
-        for (int i = 0; i < diff.length; i++) {
-            out[i] = top[i] > 0f ? diff[i] : diff[i] * 0f;
-        }
-        return out;
     }
 
     /**

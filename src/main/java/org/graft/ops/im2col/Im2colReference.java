@@ -1,6 +1,7 @@
 package org.graft.ops.im2col;
 
 import org.graft.kernels.Im2col;
+import org.graft.ops.relu.ReLUReference;
 
 /**
  * Plain-Java im2col and col2im for {@code kernels/im2col.cl}. The column matrix has one row per
@@ -29,11 +30,6 @@ public final class Im2colReference {
         return out;
     }
 
-    /** A fused ReLU (negative_slope 0) as relu.cl computes it: negative values become -0 (v·0). */
-    public static float relu(float v) {
-        return v > 0f ? v : v * 0f;
-    }
-
     /** NCHW (images × oc × ohw) from cols (oc × images·ohw), + bias[oc] (null: none), then ReLU when {@code relu}. */
     public static float[] colsToNchw(float[] cols, int oc, int ohw, int images, float[] bias, boolean relu) {
         float[] out = new float[images * oc * ohw];
@@ -41,22 +37,21 @@ public final class Im2colReference {
             for (int o = 0; o < oc; o++) {
                 for (int p = 0; p < ohw; p++) {
                     float v = cols[(o * images + b) * ohw + p] + (bias != null ? bias[o] : 0f);
-                    out[(b * oc + o) * ohw + p] = relu ? relu(v) : v;
+                    out[(b * oc + o) * ohw + p] = v;
                 }
             }
         }
-        return out;
+        return relu ? ReLUReference.forward(out, 0f) : out;
     }
 
-    /** cols (oc × images·ohw) from NCHW {@code in}, each value times (mask &gt; 0) when a mask is given. */
+    /** cols (oc × images·ohw) from NCHW {@code in}, masked by the ReLU output {@code mask} (the ReLU's backward) unless null. */
     public static float[] nchwToCols(float[] in, int oc, int ohw, int images, float[] mask) {
+        float[] v = mask != null ? ReLUReference.backward(mask, in, 0f) : in;
         float[] cols = new float[in.length];
         for (int b = 0; b < images; b++) {
             for (int o = 0; o < oc; o++) {
                 for (int p = 0; p < ohw; p++) {
-                    int i = (b * oc + o) * ohw + p;
-                    float v = in[i];
-                    cols[(o * images + b) * ohw + p] = mask == null || mask[i] > 0f ? v : v * 0f;
+                    cols[(o * images + b) * ohw + p] = v[(b * oc + o) * ohw + p];
                 }
             }
         }

@@ -8,6 +8,7 @@ import org.graft.engine.Engine;
 import org.graft.layers.Pass;
 import org.graft.ops.Cases;
 import org.graft.ops.innerproduct.InnerProductLayer.Spec;
+import org.graft.ops.relu.ReLUReference;
 import org.graft.selftest.GradientCheck;
 import org.graft.selftest.LayerRig;
 import org.graft.selftest.RandomData;
@@ -60,6 +61,15 @@ public final class InnerProductCase {
             new Shape(new int[] {3, 2, 2}, new Spec(2, true, false, 0)),
             new Shape(new int[] {2, 2, 1, 3}, new Spec(3, false, true, -1)));
 
+    /** Shapes checked with a fused ReLU: with and without bias, transposed, fc6-like. */
+    public static final List<Shape> FUSED = List.of(AWKWARD.get(0), AWKWARD.get(1), AWKWARD.get(3), AWKWARD.get(7),
+            AWKWARD.get(10), AWKWARD.get(12));
+
+    public static final List<Shape> FUSED_GRADIENT = List.of(GRADIENT.get(0), GRADIENT.get(1), GRADIENT.get(2));
+
+    /** The gradient check's inputs keep every pre-activation this far from the fused ReLU's kink (twice the step). */
+    static final double KINK_MARGIN = 2 * GradientCheck.DEFAULT_STEP;
+
     private InnerProductCase() {
     }
 
@@ -86,14 +96,41 @@ public final class InnerProductCase {
         });
     }
 
-    /** Forward, then backward onto non-zero parameter diffs, which must be added to. */
+    /** InnerProduct with the ReLU fused into it (see {@link org.graft.layers.ReluFusable}). */
+    public static SelfTestCase fusedRelu() {
+        return SelfTestCase.of("InnerProduct+ReLU", "(L+2)*2^-24*sum|terms|", (e, effort, r, t) -> {
+            for (Shape s : effort.fixed(FUSED)) {
+                t.run(s.toString(), () -> check(e, s, true, r.nextLong(), t));
+            }
+        });
+    }
+
+    public static SelfTestCase fusedReluGradient() {
+        return SelfTestCase.of("InnerProduct+ReLU gradient", Cases.GRADIENT_TOLERANCE, (e, effort, r, t) -> {
+            for (Shape s : effort.gradient(FUSED_GRADIENT)) {
+                t.run(s.toString(), () -> fusedGradient(e, s, r.nextLong(), t));
+            }
+        });
+    }
+
     public static void check(Engine e, Shape s, long seed, Tally t) {
+        check(e, s, false, seed, t);
+    }
+
+    /**
+     * Forward, then backward onto non-zero parameter diffs, which must be added to. With {@code relu} the layer
+     * computes the ReLU after it: the output is the reference's through max(v, 0), the top diff is masked in
+     * place by (top &gt; 0), the layer's own output deciding the mask, and the gradients follow that diff.
+     */
+    public static void check(Engine e, Shape s, boolean relu, long seed, Tally t) {
         Random r = new Random(seed);
         int[] shape = s.bottom();
         Spec spec = s.spec();
         boolean bias = spec.biasTerm();
         boolean tr = spec.transpose();
-        try (LayerRig rig = LayerRig.of(e, new InnerProductLayer("fc", spec), shape)) {
+        InnerProductLayer layer = new InnerProductLayer("fc", spec);
+        layer.fuseRelu(relu);
+        try (LayerRig rig = LayerRig.of(e, layer, shape)) {
             int a = spec.axis() < 0 ? spec.axis() + shape.length : spec.axis();
             int m = Blob.count(Arrays.copyOf(shape, a));
             int k = Blob.count(shape) / m;
@@ -112,10 +149,19 @@ public final class InnerProductCase {
                 rig.param(1).uploadDiff(dbPrior);
             }
             rig.forward(Pass.train(0, 1));
-            t.compare("inner product forward", rig.top(0).download(), InnerProductReference.forward(xs, ws, bs, m, n, k, tr),
+            float[] top = rig.top(0).download();
+            float[] expectedTop = InnerProductReference.forward(xs, ws, bs, m, n, k, tr);
+            if (relu) {
+                expectedTop = ReLUReference.forward(expectedTop, 0f);
+            }
+            t.compare(relu ? "inner product + ReLU forward" : "inner product forward", top, expectedTop,
                     tol(k, InnerProductReference.forward(RandomData.abs(xs), RandomData.abs(ws), RandomData.abs(bs), m, n, k, tr)), 0);
             rig.top(0).uploadDiff(dys);
             rig.backward(new boolean[] {true}, Pass.train(0, 1));
+            if (relu) {
+                dys = ReLUReference.backward(top, dys, 0f); // top > 0 exactly where its input was
+                t.compare("top diff masked in place by the ReLU", rig.top(0).downloadDiff(), dys, 0, 0);
+            }
             t.compare("inner product bottom diff", rig.bottom(0).downloadDiff(), InnerProductReference.bottomGrad(dys, ws, m, n, k, tr),
                     tol(n, InnerProductReference.bottomGrad(RandomData.abs(dys), RandomData.abs(ws), m, n, k, tr)), 0);
             float[] dw = dwPrior.clone();
@@ -139,6 +185,45 @@ public final class InnerProductCase {
             rig.bottom(0).upload(RandomData.uniform(r, rig.bottom(0).count(), -1, 1));
             for (int p = 0; p < rig.layer().params().size(); p++) {
                 rig.param(p).upload(RandomData.uniform(r, rig.param(p).count(), -1, 1));
+            }
+            t.gradient(rig.gradient(new GradientCheck(), new boolean[] {true}, Pass.train(0, 1)));
+        }
+    }
+
+    /**
+     * The finite-difference check with the ReLU fused: values in [-1, 1], drawn again until every pre-activation
+     * lies at least {@link #KINK_MARGIN} from 0, so that no ±h step of one value (which moves an output by at most
+     * h) crosses the kink.
+     */
+    public static void fusedGradient(Engine e, Shape s, long seed, Tally t) {
+        Random r = new Random(seed);
+        Spec spec = s.spec();
+        InnerProductLayer layer = new InnerProductLayer("fc", spec);
+        layer.fuseRelu(true);
+        try (LayerRig rig = LayerRig.of(e, layer, s.bottom())) {
+            int[] shape = s.bottom();
+            int a = spec.axis() < 0 ? spec.axis() + shape.length : spec.axis();
+            int m = Blob.count(Arrays.copyOf(shape, a));
+            int k = Blob.count(shape) / m;
+            int n = spec.numOutput();
+            for (int attempt = 0; ; attempt++) {
+                float[] xs = RandomData.uniform(r, m * k, -1, 1);
+                float[] ws = RandomData.uniform(r, n * k, -1, 1);
+                float[] bs = spec.biasTerm() ? RandomData.uniform(r, n, -1, 1) : null;
+                boolean clear = true;
+                for (float v : InnerProductReference.forward(xs, ws, bs, m, n, k, spec.transpose())) {
+                    clear &= Math.abs(v) >= KINK_MARGIN;
+                }
+                if (!clear && attempt < 1000) {
+                    continue;
+                }
+                t.require(clear, "no data with every pre-activation " + KINK_MARGIN + " away from 0 in 1000 draws");
+                rig.bottom(0).upload(xs);
+                rig.param(0).upload(ws);
+                if (bs != null) {
+                    rig.param(1).upload(bs);
+                }
+                break;
             }
             t.gradient(rig.gradient(new GradientCheck(), new boolean[] {true}, Pass.train(0, 1)));
         }

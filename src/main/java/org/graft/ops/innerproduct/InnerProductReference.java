@@ -66,4 +66,5 @@ public final class InnerProductReference {
         }
         return dx;
     }
+
 }
