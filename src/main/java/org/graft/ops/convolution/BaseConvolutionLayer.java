@@ -35,6 +35,11 @@ public abstract class BaseConvolutionLayer extends Layer {
         return gemm.chunk();
     }
 
+    /** Whether the last setUp's geometry takes the 1x1 path (GEMM straight on NCHW, no im2col). */
+    boolean pointwise() {
+        return gemm.pointwise();
+    }
+
     /** This layer's output size along one axis (may be < 1 for settings that do not fit the input). */
     protected abstract long outputSize(int in, int kernel, int pad, int stride, int dilation);
 

@@ -17,6 +17,12 @@ import org.graft.opencl.ClBuffer;
  * The column buffer holds {@code chunk·OH·OW} columns, so small images still give wide GEMMs, while the chunk is
  * bounded so that the workspace (column buffer + GEMM result) stays within the given bytes and each buffer within
  * the device's maximum allocation. One batched GEMM covers all groups.
+ *
+ * <p>A 1x1 convolution with stride 1, no padding and one group ({@link #pointwise}) needs no im2col: each image
+ * (C × H·W) is its own column matrix and its output (OC × H·W) already NCHW, so forward is one batched GEMM over
+ * the images sharing the weights, plus an in-place bias/ReLU pass; backward computes dIn per image straight into
+ * NCHW, and permutes only what the weight gradient needs summed over images (a batched GEMM cannot add its
+ * entries into one C). The workspace is allocated on first use, so a forward-only 1x1 layer has none.
  */
 public final class ConvolutionGemm implements AutoCloseable {
     /** Upper bound on the partial sums per row of the bias-gradient reduction. */
@@ -35,6 +41,8 @@ public final class ConvolutionGemm implements AutoCloseable {
     private ClBuffer partial;  // OC × MAX_SLICES partial sums of the bias gradient
     private long colFloats;
     private long gemmOutFloats;
+    private long needCol;      // workspace the current geometry and chunk need, allocated by workspace()
+    private long needOut;
 
     /** {@code name} labels the device buffers. */
     public ConvolutionGemm(String name, long workspaceBytes) {
@@ -54,21 +62,36 @@ public final class ConvolutionGemm implements AutoCloseable {
         this.num = num;
         this.chunk = chooseChunk();
         long ohwChunk = (long) chunk * g.outPixels();
-        long needCol = g.colRows() * ohwChunk;
-        long needOut = outChannels * ohwChunk;
+        needCol = g.colRows() * ohwChunk;
+        needOut = outChannels * ohwChunk;
+        if (biasGradient && partial == null) {
+            partial = engine.alloc((long) outChannels * MAX_SLICES, name + ".biasPartial");
+        }
+    }
+
+    /** Grows the column buffer and GEMM result to what the last {@link #setUp} needs. */
+    private void workspace() {
         if (needCol > colFloats) {
             release(col);
+            col = null;
+            colFloats = 0;
             col = engine.alloc(needCol, name + ".col");
             colFloats = needCol;
         }
         if (needOut > gemmOutFloats) {
             release(gemmOut);
+            gemmOut = null;
+            gemmOutFloats = 0;
             gemmOut = engine.alloc(needOut, name + ".gemmOut");
             gemmOutFloats = needOut;
         }
-        if (biasGradient && partial == null) {
-            partial = engine.alloc((long) outChannels * MAX_SLICES, name + ".biasPartial");
-        }
+    }
+
+    /** 1x1 kernel, stride 1, no padding, one group: the input images are the GEMM's column matrices as they are. */
+    boolean pointwise() {
+        Im2col.Geometry g = geometry;
+        return g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0
+                && group == 1;
     }
 
     public Im2col.Geometry geometry() {
@@ -105,6 +128,19 @@ public final class ConvolutionGemm implements AutoCloseable {
         int kg = geometry.colRows() / group;
         int ohw = geometry.outPixels();
         int inImage = geometry.channels() * geometry.inPixels();
+        if (pointwise()) {
+            int c = geometry.channels();
+            // out_n (OC × OHW) = W (OC × C) · in_n (C × HW) for every image n, W shared (stride 0).
+            Gemm.batched(engine, false, false, outChannels, ohw, c, 1f,
+                    weights, 0, c, 0,
+                    in, 0, ohw, inImage,
+                    0f, out, 0, ohw, outChannels * ohw, num);
+            if (bias != null || relu) {
+                Im2col.biasRelu(engine, out, outChannels, ohw, num, bias, relu);
+            }
+            return;
+        }
+        workspace();
         for (int n0 = 0; n0 < num; n0 += chunk) {
             int images = Math.min(chunk, num - n0);
             int ncols = images * ohw;
@@ -134,6 +170,17 @@ public final class ConvolutionGemm implements AutoCloseable {
         int ohw = geometry.outPixels();
         int inImage = geometry.channels() * geometry.inPixels();
         int slices = Math.min(MAX_SLICES, chunk * ohw);
+        boolean pointwise = pointwise();
+        int c = geometry.channels();
+        if (pointwise && weightDiff == null && biasDiff == null && reluOut == null) {
+            // Only dIn_n (C × HW) = Wᵀ (C × OC) · dOut_n (OC × HW): NCHW to NCHW, every image at once.
+            Gemm.batched(engine, true, false, c, ohw, outChannels, 1f,
+                    weights, 0, c, 0,
+                    outDiff, 0, ohw, outChannels * ohw,
+                    0f, inDiff, 0, ohw, inImage, num);
+            return;
+        }
+        workspace();
         for (int n0 = 0; n0 < num; n0 += chunk) {
             int images = Math.min(chunk, num - n0);
             int ncols = images * ohw;
@@ -141,6 +188,10 @@ public final class ConvolutionGemm implements AutoCloseable {
             Im2col.nchwToCols(engine, outDiff, outOff, outChannels, ohw, images, reluOut, gemmOut);
             if (biasDiff != null) {
                 Im2col.rowSumPartial(engine, gemmOut, outChannels, ncols, slices, n0 > 0, partial);
+            }
+            if (pointwise) {
+                pointwiseBackward(in, n0, images, weights, weightDiff, inDiff);
+                continue;
             }
             if (weightDiff != null) {
                 Im2col.im2col(engine, geometry, images, in, n0 * inImage, col);
@@ -161,6 +212,29 @@ public final class ConvolutionGemm implements AutoCloseable {
         }
         if (biasDiff != null) {
             Im2col.rowSumFinish(engine, partial, outChannels, slices, biasDiff);
+        }
+    }
+
+    /**
+     * One chunk of a 1x1 backward, the (masked) output diff already in {@code gemmOut} (OC × images·HW): dW sums over
+     * all pixels of all images, so the chunk's inputs are permuted to (C × images·HW) for one GEMM; dIn is written
+     * per image straight into NCHW.
+     */
+    private void pointwiseBackward(ClBuffer in, int n0, int images, ClBuffer weights, ClBuffer weightDiff, ClBuffer inDiff) {
+        int c = geometry.channels();
+        int hw = geometry.outPixels();
+        int ncols = images * hw;
+        if (weightDiff != null) {
+            Im2col.nchwToCols(engine, in, n0 * c * hw, c, hw, images, null, col);
+            // dW (OC × C) += dOut (OC × ncols) · inᵀ (ncols × C).
+            Gemm.gemm(engine, false, true, outChannels, c, ncols, 1f, gemmOut, 0, ncols, col, 0, ncols, 1f, weightDiff, 0, c);
+        }
+        if (inDiff != null) {
+            // dIn_b (C × HW) = Wᵀ (C × OC) · dOut_b, dOut_b the chunk's columns b·HW .. (b+1)·HW − 1.
+            Gemm.batched(engine, true, false, c, hw, outChannels, 1f,
+                    weights, 0, c, 0,
+                    gemmOut, 0, ncols, hw,
+                    0f, inDiff, n0 * c * hw, hw, c * hw, images);
         }
     }
 

@@ -11,6 +11,7 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Param;
 import org.graft.layers.Pass;
+import org.graft.ops.relu.ReLUReference;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.Tally;
 import org.graft.testing.TestEngines;
@@ -193,6 +194,69 @@ class ConvolutionLayerTest {
         }
         checkAgainstReference(in, s, 9, 2 * perImageBytes);
         checkAgainstReference(in, s, 10, 1); // a workspace smaller than one image still runs one image at a time
+    }
+
+    /**
+     * 1x1 convolutions (stride 1, no padding, one group) run the GEMM straight on NCHW: in one chunk and in
+     * several, with the ReLU fused or not, and with frozen parameters (then backward computes dIn only, per image
+     * straight from the top diff unless a ReLU mask must be applied).
+     */
+    @ParameterizedTest(name = "relu={0} frozen={1} chunked={2} bias={3}")
+    @CsvSource({
+        "false,false,false,true", "true,false,false,true", "false,false,true,true", "true,false,true,false",
+        "false,true,false,true", "false,true,false,false", "true,true,false,true", "true,true,true,true"
+    })
+    void pointwiseMatchesReference(boolean relu, boolean frozen, boolean chunked, boolean bias) {
+        Engine e = TestEngines.get();
+        int[] in = {5, 6, 3, 4};
+        ConvolutionLayer.Spec s = new ConvolutionLayer.Spec(7, 1, 1, 1, 1, 0, 0, 1, 1, 1, bias);
+        long perImageBytes = (6L + 7) * 12 * 4; // (colRows + OC) · OH·OW floats
+        ConvolutionLayer layer = new ConvolutionLayer("pw", s, chunked ? 2 * perImageBytes : ConvolutionLayer.DEFAULT_WORKSPACE_BYTES);
+        layer.fuseRelu(relu);
+        Random r = new Random(11);
+        try (Fixture f = new Fixture(e, layer, in, r)) {
+            assertThat(layer.pointwise()).isTrue();
+            assertThat(layer.chunk()).isEqualTo(chunked ? 2 : 5);
+            float[] top = f.forward();
+            float[] pre = ConvolutionReference.forward(f.x, in, f.w, f.b, s);
+            Tally.requireClose("forward", top, relu ? ReLUReference.forward(pre, 0f) : pre, tol(6), 1e-5);
+
+            float[] wDiff = RandomData.uniform(r, f.w.length, -1, 1);
+            float[] bDiff = RandomData.uniform(r, 7, -1, 1);
+            layer.params().get(0).multipliers(frozen ? 0 : 1, 1).blob().uploadDiff(wDiff);
+            if (bias) {
+                layer.params().get(1).multipliers(frozen ? 0 : 1, 1).blob().uploadDiff(bDiff);
+            }
+            f.bottom.uploadDiff(RandomData.uniform(r, f.bottom.count(), 50, 60));
+            float[] topDiff = RandomData.uniform(r, f.top.count(), -1, 1);
+            f.backward(topDiff);
+            float[] expectedW = wDiff.clone();
+            float[] expectedB = bDiff.clone();
+            float[] effective = relu ? ReLUReference.backward(top, topDiff, 0f) : topDiff;
+            float[] expectedX = ConvolutionReference.backward(effective, f.x, in, f.w, s, expectedW, bias ? expectedB : null);
+            Tally.requireClose("bottom diff", f.bottom.downloadDiff(), expectedX, tol(7), 1e-5);
+            Tally.requireClose("weight diff", layer.params().get(0).blob().downloadDiff(), frozen ? wDiff : expectedW,
+                    frozen ? 0 : tol(5 * 12), 1e-5);
+            if (bias) {
+                Tally.requireClose("bias diff", layer.params().get(1).blob().downloadDiff(), frozen ? bDiff : expectedB,
+                        frozen ? 0 : tol(5 * 12), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void onlyStrideOnePadZeroSingleGroupOneByOneIsPointwise() {
+        Engine e = TestEngines.get();
+        int[] in = {2, 4, 5, 5};
+        ConvolutionLayer.Spec[] notPointwise = {
+            ConvolutionLayer.Spec.square(4, 1, 2, 0), ConvolutionLayer.Spec.square(4, 1, 1, 1),
+            ConvolutionLayer.Spec.square(4, 1, 1, 0, 2), ConvolutionLayer.Spec.square(4, 3, 1, 1)};
+        for (ConvolutionLayer.Spec s : notPointwise) {
+            try (ConvolutionLayer layer = new ConvolutionLayer("c", s)) {
+                layer.setUp(e, List.of(in));
+                assertThat(layer.pointwise()).as(s.toString()).isFalse();
+            }
+        }
     }
 
     @Test
