@@ -69,9 +69,19 @@ __kernel void im2col(__global const float* restrict in, const int inOff,
     }
     const int row = quotient(z, images);
     const int b = z - row * images;
+#if FIXED_KH && FIXED_KW
+    // Divisions by constants: multiplies and shifts.
     const int j = row % KERNEL_W;
     const int i = (row / KERNEL_W) % KERNEL_H;
     const int c = row / (KERNEL_W * KERNEL_H);
+#else
+    // Runtime kernel sizes (large kernels, e.g. CaffeNet's 11x11 conv1): integer divisions would run per
+    // work-item, unvectorised, and dominate the kernel; row < 2^22 as z is, so quotient() is exact.
+    const int rowTaps = quotient(row, KW);
+    const int j = row - rowTaps * KW;
+    const int c = quotient(rowTaps, KH);
+    const int i = rowTaps - c * KH;
+#endif
     // A constant stride lets the compiler see unit-stride (contiguous) reads along dimension 0.
     const int h = oh * STRIDE_H - padH + i * dilH;
     const int w = ow * STRIDE_W - padW + j * dilW;
