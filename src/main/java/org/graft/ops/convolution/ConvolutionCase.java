@@ -55,12 +55,13 @@ public final class ConvolutionCase {
             shape(4, 6, 3, 3, 2, 1, 1, 1, 1, 0, 0, 2, 2, 1, true),     // 1x1 with a dilation (which changes nothing)
             shape(2, 4, 5, 6, 3, 1, 1, 1, 1, 1, 2, 1, 1, 1, true),     // 1x1 with padding: im2col
             shape(3, 6, 7, 5, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, true),     // 1x1 with stride (ResNet shortcut): im2col
-            shape(2, 4, 5, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, true));    // 1x1 in 2 groups: im2col
+            shape(2, 4, 5, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, true),     // 1x1 in 2 groups: im2col
+            shape(3, 16, 1, 2, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1, true));  // 1x1, more weights than pixels: im2col
 
     /** Shapes checked with a fused ReLU: a few of each path (im2col; 1x1 straight on NCHW), with and without bias. */
     public static final List<Shape> FUSED = List.of(
             AWKWARD.get(0), AWKWARD.get(1), AWKWARD.get(4), AWKWARD.get(5), AWKWARD.get(6),
-            AWKWARD.get(15), AWKWARD.get(16), AWKWARD.get(17), AWKWARD.get(18));
+            AWKWARD.get(15), AWKWARD.get(16), AWKWARD.get(17), AWKWARD.get(18), AWKWARD.get(20));
 
     /** Gradient-check shapes with a fused ReLU: strided and grouped im2col, 1x1 without bias, 1x1 with. */
     public static final List<Shape> FUSED_GRADIENT = List.of(

@@ -87,11 +87,19 @@ public final class ConvolutionGemm implements AutoCloseable {
         }
     }
 
-    /** 1x1 kernel, stride 1, no padding, one group: the input images are the GEMM's column matrices as they are. */
+    /**
+     * 1x1 kernel, stride 1, no padding, one group: the input images are the GEMM's column matrices as they are.
+     * Taken only where an image's pixels outweigh the weights (OC·C ≤ 2·(C + OC)·HW): each per-image product
+     * reads the shared weights again (and the CPU kernel packs them per image), which costs more than the
+     * permutations it saves once the images are small and the layer wide (ResNet's 7x7 stage: 2048·512 weights,
+     * 49 pixels); one wide GEMM over the chunk's columns does better there.
+     */
     boolean pointwise() {
         Im2col.Geometry g = geometry;
+        long oc = outChannels;
+        long c = g.channels();
         return g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0
-                && group == 1;
+                && group == 1 && oc * c <= 2 * (c + oc) * g.outPixels();
     }
 
     public Im2col.Geometry geometry() {

@@ -245,17 +245,23 @@ class ConvolutionLayerTest {
     }
 
     @Test
-    void onlyStrideOnePadZeroSingleGroupOneByOneIsPointwise() {
+    void onlyStrideOnePadZeroSingleGroupOneByOneWithMorePixelsThanWeightsIsPointwise() {
         Engine e = TestEngines.get();
-        int[] in = {2, 4, 5, 5};
         ConvolutionLayer.Spec[] notPointwise = {
             ConvolutionLayer.Spec.square(4, 1, 2, 0), ConvolutionLayer.Spec.square(4, 1, 1, 1),
             ConvolutionLayer.Spec.square(4, 1, 1, 0, 2), ConvolutionLayer.Spec.square(4, 3, 1, 1)};
         for (ConvolutionLayer.Spec s : notPointwise) {
             try (ConvolutionLayer layer = new ConvolutionLayer("c", s)) {
-                layer.setUp(e, List.of(in));
+                layer.setUp(e, List.of(new int[] {2, 4, 5, 5}));
                 assertThat(layer.pointwise()).as(s.toString()).isFalse();
             }
+        }
+        // 64·64 weights against 2·(64 + 64)·HW: direct from 16 pixels per image on, im2col below.
+        try (ConvolutionLayer layer = new ConvolutionLayer("wide", ConvolutionLayer.Spec.square(64, 1, 1, 0))) {
+            layer.setUp(e, List.of(new int[] {2, 64, 4, 4}));
+            assertThat(layer.pointwise()).isTrue();
+            layer.setUp(e, List.of(new int[] {2, 64, 3, 5}));
+            assertThat(layer.pointwise()).isFalse();
         }
     }
 
