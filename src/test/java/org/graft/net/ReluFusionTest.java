@@ -28,7 +28,7 @@ class ReluFusionTest {
 
     private static Map<String, int[]> inputs() {
         Map<String, int[]> in = new LinkedHashMap<>();
-        in.put("data", new int[] {3, 2, 7, 7});
+        in.put("data", new int[] {3, 2, 15, 15}); // pooled to 8x8: conv2 and conv3 take the direct 1x1 path
         in.put("label", new int[] {3});
         return in;
     }
@@ -84,6 +84,7 @@ class ReluFusionTest {
                 assertThat(((ReLULayer) net.layer(pair[1])).fusedInto()).isEqualTo(pair[0]);
             }
             assertThat(((ReluFusable) net.layer("fc5")).reluFused()).isFalse();
+            assertThat(net.blob("pool1").shape()).containsExactly(3, 4, 8, 8);
         }
         try (Net net = net(false)) {
             assertThat(net.fusedRelus()).isZero();

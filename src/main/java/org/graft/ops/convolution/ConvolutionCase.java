@@ -51,12 +51,12 @@ public final class ConvolutionCase {
             shape(4, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 1, 1, 1, true),  // MNIST-like
             shape(1, 2, 4, 4, 3, 3, 3, 4, 4, 2, 2, 1, 1, 1, true),     // stride larger than kernel, outputs in the padding
             shape(2, 7, 6, 6, 7, 1, 1, 2, 2, 0, 0, 1, 1, 7, false),    // 1x1 depthwise with stride
-            shape(1, 5, 7, 3, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1, false),    // 1x1 (GEMM straight on NCHW), batch 1, no bias
-            shape(4, 6, 3, 3, 2, 1, 1, 1, 1, 0, 0, 2, 2, 1, true),     // 1x1 with a dilation (which changes nothing)
+            shape(1, 5, 12, 13, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1, false),  // 1x1 (GEMM straight on NCHW), batch 1, no bias
+            shape(4, 6, 7, 9, 2, 1, 1, 1, 1, 0, 0, 2, 2, 1, true),     // 1x1 with a dilation (which changes nothing): direct
             shape(2, 4, 5, 6, 3, 1, 1, 1, 1, 1, 2, 1, 1, 1, true),     // 1x1 with padding: im2col
             shape(3, 6, 7, 5, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, true),     // 1x1 with stride (ResNet shortcut): im2col
             shape(2, 4, 5, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, true),     // 1x1 in 2 groups: im2col
-            shape(3, 16, 1, 2, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1, true));  // 1x1, more weights than pixels: im2col
+            shape(3, 16, 3, 2, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1, true));  // 1x1, weights outweigh the pixels: im2col
 
     /** Shapes checked with a fused ReLU: a few of each path (im2col; 1x1 straight on NCHW), with and without bias. */
     public static final List<Shape> FUSED = List.of(
@@ -66,8 +66,8 @@ public final class ConvolutionCase {
     /** Gradient-check shapes with a fused ReLU: strided and grouped im2col, 1x1 without bias, 1x1 with. */
     public static final List<Shape> FUSED_GRADIENT = List.of(
             shape(1, 4, 6, 5, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2, true),
-            shape(2, 3, 4, 4, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, false),
-            shape(2, 3, 3, 5, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1, true));
+            shape(2, 3, 5, 5, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, false),
+            shape(2, 3, 5, 6, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1, true));
 
     /** Gradient-check shapes (with bias). */
     public static final List<Shape> GRADIENT = List.of(

@@ -27,6 +27,8 @@ import org.graft.opencl.ClBuffer;
 public final class ConvolutionGemm implements AutoCloseable {
     /** Upper bound on the partial sums per row of the bias-gradient reduction. */
     private static final int MAX_SLICES = 256;
+    /** How many times an image's inputs + outputs must outnumber the weights for the direct 1x1 path ({@link #pointwise}). */
+    static final long POINTWISE_PIXEL_MARGIN = 16;
 
     private final String name;
     private final long workspaceBytes;
@@ -89,17 +91,18 @@ public final class ConvolutionGemm implements AutoCloseable {
 
     /**
      * 1x1 kernel, stride 1, no padding, one group: the input images are the GEMM's column matrices as they are.
-     * Taken only where an image's pixels outweigh the weights (OC·C ≤ 2·(C + OC)·HW): each per-image product
-     * reads the shared weights again (and the CPU kernel packs them per image), which costs more than the
-     * permutations it saves once the images are small and the layer wide (ResNet's 7x7 stage: 2048·512 weights,
-     * 49 pixels); one wide GEMM over the chunk's columns does better there.
+     * Taken only where an image's pixels far outweigh the weights ({@link #POINTWISE_PIXEL_MARGIN}·OC·C ≤
+     * (C + OC)·HW): each per-image product reads the shared weights again (and the CPU kernel packs them per
+     * image), which costs more than the permutations it saves unless the images are large (ResNet's 56x56
+     * stage: direct; its 14x14 and 7x7 stages: im2col). The margin is a first guess from short checks on a
+     * shared CPU, to be set by measurements on idle machines.
      */
     boolean pointwise() {
         Im2col.Geometry g = geometry;
         long oc = outChannels;
         long c = g.channels();
         return g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0
-                && group == 1 && oc * c <= 2 * (c + oc) * g.outPixels();
+                && group == 1 && POINTWISE_PIXEL_MARGIN * oc * c <= (c + oc) * g.outPixels();
     }
 
     public Im2col.Geometry geometry() {

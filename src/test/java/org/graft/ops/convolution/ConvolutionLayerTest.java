@@ -208,9 +208,9 @@ class ConvolutionLayerTest {
     })
     void pointwiseMatchesReference(boolean relu, boolean frozen, boolean chunked, boolean bias) {
         Engine e = TestEngines.get();
-        int[] in = {5, 6, 3, 4};
+        int[] in = {5, 6, 8, 9};
         ConvolutionLayer.Spec s = new ConvolutionLayer.Spec(7, 1, 1, 1, 1, 0, 0, 1, 1, 1, bias);
-        long perImageBytes = (6L + 7) * 12 * 4; // (colRows + OC) · OH·OW floats
+        long perImageBytes = (6L + 7) * 72 * 4; // (colRows + OC) · OH·OW floats
         ConvolutionLayer layer = new ConvolutionLayer("pw", s, chunked ? 2 * perImageBytes : ConvolutionLayer.DEFAULT_WORKSPACE_BYTES);
         layer.fuseRelu(relu);
         Random r = new Random(11);
@@ -236,10 +236,10 @@ class ConvolutionLayerTest {
             float[] expectedX = ConvolutionReference.backward(effective, f.x, in, f.w, s, expectedW, bias ? expectedB : null);
             Tally.requireClose("bottom diff", f.bottom.downloadDiff(), expectedX, tol(7), 1e-5);
             Tally.requireClose("weight diff", layer.params().get(0).blob().downloadDiff(), frozen ? wDiff : expectedW,
-                    frozen ? 0 : tol(5 * 12), 1e-5);
+                    frozen ? 0 : tol(5 * 72), 1e-5);
             if (bias) {
                 Tally.requireClose("bias diff", layer.params().get(1).blob().downloadDiff(), frozen ? bDiff : expectedB,
-                        frozen ? 0 : tol(5 * 12), 1e-5);
+                        frozen ? 0 : tol(5 * 72), 1e-5);
             }
         }
     }
@@ -256,11 +256,11 @@ class ConvolutionLayerTest {
                 assertThat(layer.pointwise()).as(s.toString()).isFalse();
             }
         }
-        // 64·64 weights against 2·(64 + 64)·HW: direct from 16 pixels per image on, im2col below.
+        // 16·64·64 weights against (64 + 64)·HW: direct from 512 pixels per image on, im2col below.
         try (ConvolutionLayer layer = new ConvolutionLayer("wide", ConvolutionLayer.Spec.square(64, 1, 1, 0))) {
-            layer.setUp(e, List.of(new int[] {2, 64, 4, 4}));
+            layer.setUp(e, List.of(new int[] {1, 64, 16, 32}));
             assertThat(layer.pointwise()).isTrue();
-            layer.setUp(e, List.of(new int[] {2, 64, 3, 5}));
+            layer.setUp(e, List.of(new int[] {1, 64, 17, 30}));
             assertThat(layer.pointwise()).isFalse();
         }
     }
