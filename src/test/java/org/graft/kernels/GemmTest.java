@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
+import org.graft.opencl.DeviceFacts;
 import org.graft.ops.gemm.GemmReference;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.Tally;
@@ -80,14 +81,17 @@ class GemmTest {
         return Stream.of(
                 // odd block, short k-blocks, packing free (always pack), packed copies bounded to a few panels (so row
                 // and column blocks), small bands, explicit work-group size
-                new GemmMicro.Config(5, 8, 7, 6, 3, 4, 0, 0.15, 0.5, 3 * 7 * 16),
+                new GemmMicro.Config(5, 8, 1, 1, 7, 6, 3, 4, 0, 0.15, 0.5, 3 * 7 * 16),
                 // packing prohibitive: in-place A and B, transposed formulation chosen to avoid packing
-                new GemmMicro.Config(3, 4, 64, 9, 1, 0, 1e9, 0.15, 0.5, 1L << 20));
+                new GemmMicro.Config(3, 4, 1, 1, 64, 9, 1, 0, 1e9, 0.15, 0.5, 1L << 20),
+                // several vectors per row (one partial in an in-place B's last panel), unrolled k loop with a remainder
+                new GemmMicro.Config(3, 4, 3, 3, 10, 7, 2, 0, 1e9, 0.15, 0.5, 1L << 20),
+                new GemmMicro.Config(5, 8, 2, 4, 13, 6, 2, 0, 0, 0.15, 0.5, 3 * 13 * 16));
     }
 
     static Stream<Arguments> everyTuningCandidate() {
         List<Arguments> out = new ArrayList<>();
-        for (GemmVariant v : GemmVariant.cpuCandidates()) {
+        for (GemmVariant v : GemmVariant.cpuCandidates(DeviceFacts.of(TestEngines.get().device()))) {
             out.add(Arguments.of(v.id(), v));
         }
         for (GemmVariant v : GemmVariant.gpuCandidates()) {
