@@ -125,6 +125,44 @@ class GemmTest {
         }
     }
 
+    /**
+     * One configuration per vector shape (width × vectors per row) of the spaces generated for other
+     * machines (the Intel Xeon, an AVX2 CPU, a 4-wide SSE/NEON one), k-blocked (kc cut to 11 so K = 40
+     * takes four blocks with beta = 1 after the first): the kernel code those devices would build, checked
+     * here. Unroll depths rotate through 1, 2 and 4 so each depth meets several block shapes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherMachinesSample")
+    void generatedSpacesOfOtherMachinesMatchReference(String id, GemmMicro.Config cfg) {
+        Engine e = TestEngines.get();
+        int[][] shapes = {{29, 45, 40}, {7, 70, 23}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean tA = (t & 1) != 0;
+                boolean tB = (t & 2) != 0;
+                Problem p = new Problem(new Random(s[0] * 31L + t + id.hashCode()), s[0], s[1], s[2], tA, tB,
+                        -1.25f, t % 2 == 0 ? 0f : 1f, 2);
+                p.check(e, call -> GemmMicro.run(e, call, cfg), id, 1e-4);
+            }
+        }
+    }
+
+    static Stream<Arguments> otherMachinesSample() {
+        List<Arguments> out = new ArrayList<>();
+        java.util.Set<String> shapes = new java.util.HashSet<>();
+        int[] depths = {1, 2, 4};
+        for (DeviceFacts f : List.of(GemmSpaceTest.INTEL, GemmSpaceTest.AVX2, GemmSpaceTest.SSE)) {
+            for (GemmMicro.Config c : GemmSpace.configs(f)) {
+                if (shapes.add(c.vw() + "x" + c.nv())) {
+                    GemmMicro.Config blocked = GemmMicro.Config.of(c.mr(), c.vw(), c.nv(), depths[out.size() % depths.length],
+                            11, 2, out.size() % 2 == 1);
+                    out.add(Arguments.of(GemmSpace.id(blocked), blocked));
+                }
+            }
+        }
+        return out.stream();
+    }
+
     @Test
     void sizesZeroLeaveCUntouchedAndKZeroScalesC() {
         Engine e = TestEngines.get();
