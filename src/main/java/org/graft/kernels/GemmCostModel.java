@@ -30,12 +30,16 @@ final class GemmCostModel {
     /** Cost of one k-loop trip's bookkeeping (counter, branch, pointer steps), in vector FMA slots. */
     static final double LOOP_SLOTS = 0.5;
     /** Slow-down when the k-block's micro-panels exceed half of L1d / all of L1d. */
-    static final double L1_SPILL = 1.1;
-    static final double L1_MISS = 1.3;
+    static final double L1_SPILL = 1.05;
+    static final double L1_MISS = 1.25;
     /** Slow-down when a band's A panels do not fit half of L2. */
     static final double L2_MISS = 1.15;
-    /** Reading and rewriting one element of C for another k-block (from L2/L3), in multiply-adds. */
-    static final double C_COST = 16;
+    /**
+     * Reading and rewriting one element of C for another k-block (mostly from L3 or memory), in
+     * multiply-adds. Timings on PoCL (kc 512 slower than one 2048-long block at n = 1024 on the Xeon, kc
+     * 96 well behind 2048 at n = 2048 on Zen 5) say k-blocks cost more than cache misses of long ones.
+     */
+    static final double C_COST = 32;
     /** One kernel launch (~10 µs on PoCL at ~100 G multiply-adds per second per core), in multiply-adds. */
     static final double LAUNCH_COST = 2e6;
     /** The simple kernel's slow-down against the micro-kernel (measured ~28× at n = 1024 on PoCL). */
