@@ -68,6 +68,34 @@ class GemmSpaceTest {
         assertThat(f.mr() * f.nv()).as("a big block: loads per FMA below one").isGreaterThan(f.mr() + f.nv());
     }
 
+    /** What Gemm runs untimed is one of the candidates the tuner times, and never an always-pack variant. */
+    @Test
+    void theDeviceDefaultIsAGeneratedCandidate() {
+        for (DeviceFacts f : List.of(INTEL, AVX2, SSE)) {
+            GemmMicro.Config c = GemmSpace.deviceDefault(f);
+            assertThat(GemmSpace.configs(f)).contains(c);
+            assertThat(c.alwaysPack()).isFalse();
+        }
+    }
+
+    /** Same block, same cache fit: the shorter k-block pays for more launches and more passes over C. */
+    @Test
+    void moreKBlocksCostMore() {
+        GemmCall x = call(false, false, 512, 512, 512, 1);
+        GemmMicro.Config longer = GemmMicro.Config.of(12, 16, 2, 1, 64, 8, false);
+        GemmMicro.Config shorter = GemmMicro.Config.of(12, 16, 2, 1, 32, 8, false);
+        assertThat(GemmCostModel.micro(INTEL, shorter, x)).isGreaterThan(GemmCostModel.micro(INTEL, longer, x));
+    }
+
+    /** One 512-deep k-block of a 12x32 block (88 KiB of micro-panels) is slower where it overflows L1d. */
+    @Test
+    void panelsOverflowingL1dCostMore() {
+        GemmCall x = call(false, false, 512, 512, 512, 1);
+        GemmMicro.Config c = GemmMicro.Config.of(12, 16, 2, 1, 512, 8, false);
+        DeviceFacts bigL1 = new DeviceFacts(256 * 1024, INTEL.l2Bytes(), INTEL.l3Bytes(), 64, 32, 16, "test");
+        assertThat(GemmCostModel.micro(INTEL, c, x)).isGreaterThan(GemmCostModel.micro(bigL1, c, x));
+    }
+
     /** Ten columns: a 16-wide block wastes 6 of 16 lanes, a 32-wide one 22 of 32. */
     @Test
     void aTenColumnProductPrefersANarrowBlock() {
