@@ -3,7 +3,7 @@
 // offset by strideA/strideB/strideC elements. beta == 0 never reads C: it may hold garbage (even NaN).
 // org.graft.kernels.Gemm chooses one of three paths:
 //
-//  * gemm_micro (CPUs): each work-item computes an MR x NR block with NR-wide vector accumulators,
+//  * gemm_micro (CPUs): each work-item computes an MR x NR block with MR x NV vector accumulators,
 //    loading one NR-float row segment of B per k and broadcasting MR elements of A (a BLIS-style
 //    micro-kernel; explicit vectors because PoCL vectorises them reliably, unlike work-item loops).
 //    Operands come either packed by pack_a / pack_b (panels in exactly the order the loop reads them,
@@ -37,12 +37,24 @@
 
 // ---------------------------------------------------------------------------------------------------
 // CPU path: packing kernels and the register-blocked micro-kernel.
+//
+// The block is MR rows by NR = NV * VW columns: MR x NV accumulators, each a floatVW vector (VW = the
+// device's vector width: 16 for AVX-512, 8 for AVX2, 4 for SSE/NEON), so a block can be tall (MR up to
+// 16 and more, NV = 1) or wide (NV up to 4) to fill the device's register file. Per k the kernel loads
+// NV vectors of B and broadcasts MR elements of A: MR * NV fused multiply-adds per MR + NV loads. KU is
+// how many k steps one trip of the k loop does (unrolled; the remainder runs one step per trip).
 
 #ifndef MR
 #define MR 12
 #endif
-#ifndef NR
-#define NR 16
+#ifndef VW
+#define VW 16
+#endif
+#ifndef NV
+#define NV 1
+#endif
+#ifndef KU
+#define KU 1
 #endif
 #ifndef A_PACKED
 #define A_PACKED 1
@@ -53,15 +65,13 @@
 #ifndef TRANS_C
 #define TRANS_C 0
 #endif
-#ifndef RB
-#define RB 16
-#endif
 
+#define NR (NV * VW)
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
-#define floatNR CAT(float, NR)
-#define vloadNR CAT(vload, NR)
-#define vstoreNR CAT(vstore, NR)
+#define floatVW CAT(float, VW)
+#define vloadVW CAT(vload, VW)
+#define vstoreVW CAT(vstore, VW)
 
 // op(A) (M x K) -> panels of MR rows, Ap[panel][k][MR], rows past M zero. Panels are panelStride
 // floats apart; batch b starts at b * packedStride. Work-item (k, panel, batch).
@@ -97,7 +107,9 @@ __kernel void pack_b(const int N, const int K,
     const int j0 = p * NR;
 #if !TRANS_B
     if (j0 + NR <= N) {
-        vstoreNR(vloadNR(0, B + k * ldb + j0), 0, dst);
+        for (int v = 0; v < NV; v++) {
+            vstoreVW(vloadVW(v, B + k * ldb + j0), v, dst);
+        }
         return;
     }
 #endif
@@ -106,66 +118,108 @@ __kernel void pack_b(const int N, const int K,
     }
 }
 
-// NR values from p, zero past the first n (only the last column panel of an unpacked B is partial).
-inline floatNR load_partial(__global const float* p, const int n) {
-    float t[NR];
-    for (int j = 0; j < NR; j++) {
+// VW values from p, zero past the first n (n may be <= 0: all zero); only the last column panel of an
+// unpacked B is partial.
+inline floatVW load_partial(__global const float* p, const int n) {
+    float t[VW];
+    for (int j = 0; j < VW; j++) {
         t[j] = j < n ? p[j] : 0.0f;
     }
-    return vloadNR(0, t);
+    return vloadVW(0, t);
 }
 
 // Writes the MR x NR block at (row0, col0) of the product; rows >= M and columns >= N are dropped.
-inline void store_block(const floatNR* acc, const int M, const int N, const int row0, const int col0,
+inline void store_block(floatVW acc[MR][NV], const int M, const int N, const int row0, const int col0,
                         const float alpha, const float beta, __global float* C, const int ldc) {
+    for (int i = 0; i < MR; i++) {
+        const int r = row0 + i;
+        if (r >= M) {
+            break;
+        }
+        for (int v = 0; v < NV; v++) {
+            const int c0 = col0 + v * VW;
+            if (c0 >= N) {
+                break;
+            }
 #if TRANS_C
-    // The block is of C^T: element (i, j) lands at C[(col0 + j) * ldc + row0 + i].
-    for (int i = 0; i < MR; i++) {
-        const int r = row0 + i;
-        if (r >= M) {
-            break;
-        }
-        float t[NR];
-        vstoreNR(acc[i], 0, t);
-        const int cols = min(NR, N - col0);
-        for (int j = 0; j < cols; j++) {
-            __global float* c = C + (col0 + j) * ldc + r;
-            *c = beta == 0.0f ? alpha * t[j] : alpha * t[j] + beta * *c;
-        }
-    }
+            // The block is of C^T: element (i, j) lands at C[(col0 + j) * ldc + row0 + i].
+            float t[VW];
+            vstoreVW(acc[i][v], 0, t);
+            const int cols = min(VW, N - c0);
+            for (int j = 0; j < cols; j++) {
+                __global float* c = C + (c0 + j) * ldc + r;
+                *c = beta == 0.0f ? alpha * t[j] : alpha * t[j] + beta * *c;
+            }
 #else
-    for (int i = 0; i < MR; i++) {
-        const int r = row0 + i;
-        if (r >= M) {
-            break;
-        }
-        __global float* c = C + r * ldc + col0;
-        if (col0 + NR <= N) {
-            floatNR v = alpha * acc[i];
-            if (beta != 0.0f) {
-                v += beta * vloadNR(0, c);
+            __global float* c = C + r * ldc + c0;
+            if (c0 + VW <= N) {
+                floatVW x = alpha * acc[i][v];
+                if (beta != 0.0f) {
+                    x += beta * vloadVW(0, c);
+                }
+                vstoreVW(x, 0, c);
+            } else {
+                float t[VW];
+                vstoreVW(acc[i][v], 0, t);
+                for (int j = 0; j < N - c0; j++) {
+                    c[j] = beta == 0.0f ? alpha * t[j] : alpha * t[j] + beta * c[j];
+                }
             }
-            vstoreNR(v, 0, c);
-        } else {
-            float t[NR];
-            vstoreNR(acc[i], 0, t);
-            for (int j = 0; j < N - col0; j++) {
-                c[j] = beta == 0.0f ? alpha * t[j] : alpha * t[j] + beta * c[j];
-            }
+#endif
         }
     }
-#endif
 }
+
+// One k step of the block: NV vectors of B (B_VEC(v, k)), MR broadcasts of A (A_ELEM(i, k)).
+#define MICRO_STEP(kk) do { \
+        floatVW bv[NV]; \
+        _Pragma("unroll") \
+        for (int v = 0; v < NV; v++) { \
+            bv[v] = B_VEC(v, kk); \
+        } \
+        _Pragma("unroll") \
+        for (int i = 0; i < MR; i++) { \
+            const floatVW av = (floatVW) A_ELEM(i, kk); \
+            _Pragma("unroll") \
+            for (int v = 0; v < NV; v++) { \
+                acc[i][v] = fma(av, bv[v], acc[i][v]); \
+            } \
+        } \
+    } while (0)
+
+// All K steps: trips of KU unrolled steps, then the remainder one by one.
+#if KU > 1
+#define MICRO_LOOP() do { \
+        int k = 0; \
+        for (; k + KU <= K; k += KU) { \
+            _Pragma("unroll") \
+            for (int u = 0; u < KU; u++) { \
+                MICRO_STEP(k + u); \
+            } \
+        } \
+        for (; k < K; k++) { \
+            MICRO_STEP(k); \
+        } \
+    } while (0)
+#else
+#define MICRO_LOOP() do { \
+        for (int k = 0; k < K; k++) { \
+            MICRO_STEP(k); \
+        } \
+    } while (0)
+#endif
 
 // Work-item (tile, batch) computes one MR x NR block over all K.
 // Packed A: lda is the distance between row panels, element (i, k) of a panel at k * MR + i.
 // Packed B: ldb is the distance between column panels, element (k, j) of a panel at k * NR + j.
+// rb: row panels per band (tile order below); a run-time argument so that it costs no extra program.
 __kernel void gemm_micro(const int M, const int N, const int K, const float alpha,
                          __global const float* restrict Abase, const int offA, const int lda, const int strideA,
                          __global const float* restrict Bbase, const int offB, const int ldb, const int strideB,
                          const float beta,
-                         __global float* restrict Cbase, const int offC, const int ldc, const int strideC) {
-    // Tile order (BLIS's): bands of RB row panels; within a band, column panel by column panel, all
+                         __global float* restrict Cbase, const int offC, const int ldc, const int strideC,
+                         const int rb) {
+    // Tile order (BLIS's): bands of rb row panels; within a band, column panel by column panel, all
     // row panels of the band in turn. Consecutive work-items then share one B panel (kept in L1) and a
     // band's A panels stay in L2, so B streams from memory once per band and A once per column panel.
     const int rowPanels = (M + MR - 1) / MR;
@@ -175,21 +229,24 @@ __kernel void gemm_micro(const int M, const int N, const int K, const float alph
     if (t >= rowPanels * colPanels) {
         return;
     }
-    const int band = t / (RB * colPanels);
-    const int inBand = t - band * (RB * colPanels);
-    const int bandRows = min(RB, rowPanels - band * RB);
+    const int band = t / (rb * colPanels);
+    const int inBand = t - band * (rb * colPanels);
+    const int bandRows = min(rb, rowPanels - band * rb);
     const int p = inBand / bandRows;
-    const int q = band * RB + (inBand - p * bandRows);
+    const int q = band * rb + (inBand - p * bandRows);
     const int row0 = q * MR;
     const int col0 = p * NR;
     __global const float* A = Abase + offA + batch * strideA;
     __global const float* B = Bbase + offB + batch * strideB;
     __global float* C = Cbase + offC + batch * strideC;
 
-    floatNR acc[MR];
+    floatVW acc[MR][NV];
 #pragma unroll
     for (int i = 0; i < MR; i++) {
-        acc[i] = (floatNR) 0.0f;
+#pragma unroll
+        for (int v = 0; v < NV; v++) {
+            acc[i][v] = (floatVW) 0.0f;
+        }
     }
 #if A_PACKED
     __global const float* a = A + q * lda;
@@ -215,32 +272,20 @@ __kernel void gemm_micro(const int M, const int N, const int K, const float alph
 
 #if B_PACKED
     __global const float* b = B + p * ldb;
-    for (int k = 0; k < K; k++) {
-        const floatNR bv = vloadNR(0, b + k * NR);
-#pragma unroll
-        for (int i = 0; i < MR; i++) {
-            acc[i] = fma((floatNR) A_ELEM(i, k), bv, acc[i]);
-        }
-    }
+#define B_VEC(v, k) vloadVW((v), b + (k) * NR)
+    MICRO_LOOP();
+#undef B_VEC
 #else
     __global const float* b = B + col0;
     if (col0 + NR <= N) {
-        for (int k = 0; k < K; k++) {
-            const floatNR bv = vloadNR(0, b + k * ldb);
-#pragma unroll
-            for (int i = 0; i < MR; i++) {
-                acc[i] = fma((floatNR) A_ELEM(i, k), bv, acc[i]);
-            }
-        }
+#define B_VEC(v, k) vloadVW((v), b + (k) * ldb)
+        MICRO_LOOP();
+#undef B_VEC
     } else {
         const int cols = N - col0;
-        for (int k = 0; k < K; k++) {
-            const floatNR bv = load_partial(b + k * ldb, cols);
-#pragma unroll
-            for (int i = 0; i < MR; i++) {
-                acc[i] = fma((floatNR) A_ELEM(i, k), bv, acc[i]);
-            }
-        }
+#define B_VEC(v, k) load_partial(b + (k) * ldb + (v) * VW, cols - (v) * VW)
+        MICRO_LOOP();
+#undef B_VEC
     }
 #endif
 #undef A_ELEM

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.graft.opencl.ClBackend;
+import org.graft.opencl.DeviceFacts;
 import org.graft.opencl.DeviceInfo;
 import org.graft.opencl.DeviceSelector;
 import org.graft.opencl.Sizes;
@@ -38,6 +39,12 @@ final class DevicesCommand implements Callable<Integer> {
             System.out.printf("      max work-group: %d | max work-items: %s | float vector width: %d | fp64: %s | compiler: %s%n",
                     d.maxWorkGroupSize(), Arrays.toString(d.maxWorkItemSizes()), d.preferredFloatVectorWidth(),
                     d.fp64() ? "yes" : "no", d.compilerAvailable() ? "yes" : "NO (cannot run Graft)");
+            if (d.isCpu()) {
+                DeviceFacts f = DeviceFacts.of(d);
+                System.out.printf("      caches per core: L1d %s, L2 %s | L3 %s | line %d B | vector registers: %d x %d floats (%s)%n",
+                        Sizes.human(f.l1dBytes()), Sizes.human(f.l2Bytes()), f.l3Bytes() > 0 ? Sizes.human(f.l3Bytes()) : "unknown",
+                        f.lineBytes(), f.vectorRegisters(), f.vectorFloats(), f.source());
+            }
         }
         return 0;
     }

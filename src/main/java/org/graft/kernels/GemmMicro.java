@@ -16,34 +16,65 @@ import org.graft.opencl.DeviceInfo;
  * big, row/column blocks) so the packed panels stay cache-sized and the workspace bounded.
  */
 final class GemmMicro {
+    /** Cost of packing one float, in multiply-add-equivalents (measured: PoCL on Zen 5). */
+    static final double PACK_COST = 50;
+    /** Extra time, as a fraction of the kernel's, when A is read in place along its rows (measured ~15%). */
+    static final double DIRECT_A = 0.15;
+    /** Extra time when B, or a transposed A, is read in place down its columns (measured ~50%: each k another row). */
+    static final double DIRECT_STRIDED = 0.5;
+    /** Longest k-block when an operand is read in place down its columns: more rows would thrash the TLB. */
+    static final int KC_STRIDED_MAX = 256;
+    /** Bound on one packed copy; bigger products are cut into row/column blocks. */
+    static final long MAX_PACK_FLOATS = 16L << 20;
+
     /**
-     * Tuning knobs (measured on the target machines; see BENCHMARKS.md).
+     * One point of the tuning space ({@link GemmSpace} generates them per device).
      *
-     * @param mr        rows per work-item block (accumulator registers)
-     * @param nr        columns per block = vector width of the accumulators (4, 8 or 16)
+     * @param mr        rows per work-item block
+     * @param vw        floats per accumulator vector (4, 8 or 16)
+     * @param nv        accumulator vectors per row: the block is nr() = nv·vw columns wide
+     * @param ku        k steps per trip of the unrolled k loop
      * @param kc        k-block length when both operands are packed or A is read in place along its rows
      * @param kcStrided k-block length when an operand is read in place down its columns (B, or a
      *                  transposed A): each k then touches another row, often another page, and shorter
      *                  blocks keep those pages in the TLB
      * @param rb        row panels per band (tile order: see gemm_micro)
      * @param local     work-group size (0 = let the driver choose)
-     * @param packCost  cost of packing one float, in multiply-add-equivalents (flops / 2)
+     * @param packCost  cost of packing one float, in multiply-add-equivalents (flops / 2); 0 = always pack
      * @param directA   extra time, as a fraction of the kernel's, when A is read in place along its rows
      * @param directStrided extra time when B, or a transposed A, is read in place (down the columns)
      * @param maxPackFloats bound on one packed copy; bigger products are cut into row/column blocks
      */
-    record Config(int mr, int nr, int kc, int kcStrided, int rb, int local, double packCost, double directA,
-                  double directStrided, long maxPackFloats) {
+    record Config(int mr, int vw, int nv, int ku, int kc, int kcStrided, int rb, int local, double packCost,
+                  double directA, double directStrided, long maxPackFloats) {
         Config {
-            if (mr < 1 || (nr != 4 && nr != 8 && nr != 16) || kc < 1 || kcStrided < 1 || rb < 1
-                    || maxPackFloats < (long) Math.max(kc, kcStrided) * Math.max(mr, nr)) {
-                throw new IllegalArgumentException("gemm micro-kernel config: need mr >= 1, nr in {4, 8, 16}, kc >= 1, rb >= 1 and room for one panel, got " + this);
+            if (mr < 1 || mr > 64 || (vw != 4 && vw != 8 && vw != 16) || nv < 1 || nv > 8 || ku < 1 || ku > 16
+                    || kc < 1 || kcStrided < 1 || rb < 1
+                    || maxPackFloats < (long) Math.max(kc, kcStrided) * Math.max(mr, vw * nv)) {
+                throw new IllegalArgumentException("gemm micro-kernel config: need 1 <= mr <= 64, vw in {4, 8, 16}, 1 <= nv <= 8, "
+                        + "1 <= ku <= 16, kc >= 1, rb >= 1 and room for one panel, got " + this);
             }
         }
 
+        /** A generated configuration: kcStrided and the cost constants follow from kc and the packing policy. */
+        static Config of(int mr, int vw, int nv, int ku, int kc, int rb, boolean alwaysPack) {
+            return new Config(mr, vw, nv, ku, kc, Math.min(kc, KC_STRIDED_MAX), rb, 0, alwaysPack ? 0 : PACK_COST,
+                    DIRECT_A, DIRECT_STRIDED, MAX_PACK_FLOATS);
+        }
+
+        /** Columns per block. */
+        int nr() {
+            return vw * nv;
+        }
+
+        /** Both operands packed whatever the shape (packing made free in {@link #plan}'s cost model). */
+        boolean alwaysPack() {
+            return packCost == 0;
+        }
+
         String microDefines(boolean transA, boolean packA, boolean packB, boolean transC) {
-            return "-DMR=" + mr + " -DNR=" + nr + " -DRB=" + rb + " -DTRANS_A=" + bit(transA) + " -DA_PACKED=" + bit(packA)
-                    + " -DB_PACKED=" + bit(packB) + " -DTRANS_C=" + bit(transC);
+            return "-DMR=" + mr + " -DVW=" + vw + " -DNV=" + nv + " -DKU=" + ku + " -DTRANS_A=" + bit(transA)
+                    + " -DA_PACKED=" + bit(packA) + " -DB_PACKED=" + bit(packB) + " -DTRANS_C=" + bit(transC);
         }
     }
 
@@ -55,36 +86,25 @@ final class GemmMicro {
         }
     }
 
-    /**
-     * 12×16 blocks: 12 accumulators of 16 floats fill most of AVX-512's 32 vector registers. Packing one
-     * float costs about as much time as 50 multiply-adds; reading A in place along its rows costs ~15%,
-     * reading down columns ~50% (each k another row, which defeats the prefetcher). PoCL on Zen 5.
-     */
-    static final Config WIDE = new Config(12, 16, 2048, 256, 16, 0, 50, 0.15, 0.5, 16L << 20);
-    /** 6×16 blocks for 8-wide vectors (AVX2's 16 registers: 12 accumulators). */
-    static final Config MEDIUM = new Config(6, 16, 2048, 256, 16, 0, 50, 0.15, 0.5, 16L << 20);
-    /** 6×8 blocks for 4-wide vectors (SSE, NEON). */
-    static final Config NARROW = new Config(6, 8, 2048, 256, 16, 0, 50, 0.15, 0.5, 16L << 20);
-    static final Config DEFAULT = WIDE;
+    /** 6×8 blocks of 8-wide vectors, full k-blocks: the micro-kernel candidate for GPUs whose local memory is slow. */
+    static final Config GPU = Config.of(6, 8, 1, 1, 2048, 16, false);
 
     private GemmMicro() {
     }
 
-    /** The block shape suited to the device's preferred float vector width. */
+    /** The cost model's choice for the device (see {@link GemmSpace#deviceDefault}), used when nothing was timed. */
     static Config forDevice(DeviceInfo d) {
-        int w = d.preferredFloatVectorWidth();
-        return w >= 16 ? WIDE : w >= 8 ? MEDIUM : NARROW;
+        return GemmSpace.deviceDefault(d);
     }
 
     /** Runs {@code call} (K must be at least 1). */
     static void run(Engine e, GemmCall call, Config cfg) {
         Plan plan = plan(call, cfg);
         GemmCall x = plan.call();
-        int kc = plan.strided() ? cfg.kcStrided() : cfg.kc();
-        // Row/column blocks only where a packed copy (depth kc) would outgrow maxPackFloats.
-        long perBatch = Math.max(1, cfg.maxPackFloats() / x.batch()) / Math.min(kc, x.k());
-        int mc = plan.packA() ? blockLength(perBatch, cfg.mr(), x.m()) : x.m();
-        int nc = plan.packB() ? blockLength(perBatch, cfg.nr(), x.n()) : x.n();
+        int[] b = blocking(plan, cfg);
+        int mc = b[0];
+        int nc = b[1];
+        int kc = b[2];
         for (int j0 = 0; j0 < x.n(); j0 += nc) {
             for (int i0 = 0; i0 < x.m(); i0 += mc) {
                 for (int k0 = 0; k0 < x.k(); k0 += kc) {
@@ -96,7 +116,24 @@ final class GemmMicro {
         }
     }
 
-    /** The cheapest way to run {@code call}: both formulations, each operand packed or in place. */
+    /**
+     * {mc, nc, kc}: the row, column and k-block lengths {@link #run} cuts the planned product into. Row and
+     * column blocks only where a packed copy (depth kc) would outgrow maxPackFloats.
+     */
+    static int[] blocking(Plan plan, Config cfg) {
+        GemmCall x = plan.call();
+        int kc = plan.strided() ? cfg.kcStrided() : cfg.kc();
+        long perBatch = Math.max(1, cfg.maxPackFloats() / Math.max(1, x.batch())) / Math.max(1, Math.min(kc, x.k()));
+        int mc = plan.packA() ? blockLength(perBatch, cfg.mr(), x.m()) : x.m();
+        int nc = plan.packB() ? blockLength(perBatch, cfg.nr(), x.n()) : x.n();
+        return new int[] {Math.max(1, mc), Math.max(1, nc), kc};
+    }
+
+    /**
+     * The cheapest way to run {@code call}: both formulations, each operand packed or in place. Cost in
+     * multiply-add-equivalents: the block's multiply-adds including the padding of M and N to whole
+     * blocks, slowed by operands read in place ({@link #inPlaceFactor}), plus packCost per packed float.
+     */
     static Plan plan(GemmCall call, Config cfg) {
         Plan best = null;
         double bestCost = Double.POSITIVE_INFINITY;
@@ -106,10 +143,8 @@ final class GemmMicro {
                     if (!packB && x.transB()) {
                         continue;
                     }
-                    double macs = (double) x.m() * x.n() * x.k();
-                    double inPlaceA = packA ? 0 : x.transA() ? cfg.directStrided() : cfg.directA();
-                    double inPlaceB = packB ? 0 : cfg.directStrided();
-                    double cost = macs * (1 + inPlaceA + inPlaceB)
+                    double macs = paddedMacs(x, cfg);
+                    double cost = macs * inPlaceFactor(x, packA, packB, cfg)
                             + cfg.packCost() * ((packA ? (double) x.m() * x.k() : 0) + (packB ? (double) x.k() * x.n() : 0));
                     if (cost < bestCost) {
                         bestCost = cost;
@@ -119,6 +154,18 @@ final class GemmMicro {
             }
         }
         return best;
+    }
+
+    /** Multiply-adds the kernel does for one product of {@code x}'s batch, M and N rounded up to whole blocks. */
+    static double paddedMacs(GemmCall x, Config cfg) {
+        return (double) ceilDiv(x.m(), cfg.mr()) * cfg.mr() * ceilDiv(x.n(), cfg.nr()) * cfg.nr() * x.k();
+    }
+
+    /** Kernel time relative to all-packed operands: reading A or B in place costs the measured extra fractions. */
+    static double inPlaceFactor(GemmCall x, boolean packA, boolean packB, Config cfg) {
+        double inPlaceA = packA ? 0 : x.transA() ? cfg.directStrided() : cfg.directA();
+        double inPlaceB = packB ? 0 : cfg.directStrided();
+        return 1 + inPlaceA + inPlaceB;
     }
 
     /** Largest multiple of {@code unit} not above {@code limit} (at least one unit), capped at {@code whole}. */
@@ -158,7 +205,7 @@ final class GemmMicro {
             int panelStride = x.k() * nr;
             int packedStride = checkedInt((long) colPanels * panelStride, "packed B");
             b = ws.packedB((long) packedStride * x.batch());
-            ClKernel pack = e.kernel("gemm.cl", "-DTRANS_B=" + bit(x.transB()) + " -DNR=" + nr, "pack_b");
+            ClKernel pack = e.kernel("gemm.cl", "-DTRANS_B=" + bit(x.transB()) + " -DVW=" + cfg.vw() + " -DNV=" + cfg.nv(), "pack_b");
             pack.arg(0, x.n()).arg(1, x.k()).arg(2, x.b()).arg(3, x.offB()).arg(4, x.ldb()).arg(5, x.strideB())
                     .arg(6, b).arg(7, colPanels).arg(8, panelStride).arg(9, packedStride);
             e.run(pack, new long[] {x.k(), colPanels, x.batch()}, null);
@@ -170,7 +217,8 @@ final class GemmMicro {
         kern.arg(0, x.m()).arg(1, x.n()).arg(2, x.k()).arg(3, x.alpha())
                 .arg(4, a).arg(5, offA).arg(6, lda).arg(7, strideA)
                 .arg(8, b).arg(9, offB).arg(10, ldb).arg(11, strideB)
-                .arg(12, x.beta()).arg(13, x.c()).arg(14, x.offC()).arg(15, x.ldc()).arg(16, x.strideC());
+                .arg(12, x.beta()).arg(13, x.c()).arg(14, x.offC()).arg(15, x.ldc()).arg(16, x.strideC())
+                .arg(17, cfg.rb());
         long tiles = (long) rowPanels * colPanels;
         e.run(kern, new long[] {tiles, x.batch()}, localSize(e.device(), kern, cfg, tiles));
     }

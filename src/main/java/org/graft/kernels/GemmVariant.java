@@ -1,8 +1,12 @@
 package org.graft.kernels;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.graft.engine.Engine;
+import org.graft.opencl.DeviceFacts;
 import org.graft.opencl.DeviceInfo;
 
 /**
@@ -97,24 +101,64 @@ interface GemmVariant {
     }
 
     /**
-     * The candidates timed on {@code d}. CPUs get micro-kernel shapes around the defaults (block sizes
-     * for 16-, 8- and 4-wide vectors, shorter k-blocks, always-pack) since the tiled kernel's barriers
-     * only cost there; GPUs get tile shapes from small (few registers, any device) to large (more reuse
-     * per load). The simple kernel is always a candidate.
+     * The candidates timed on {@code d}. CPUs get the micro-kernel space generated from the device's
+     * caches and registers ({@link GemmSpace#configs}), since the tiled kernel's barriers only cost there;
+     * GPUs get tile shapes from small (few registers, any device) to large (more reuse per load). The
+     * simple kernel is always a candidate.
      */
     static List<GemmVariant> candidates(DeviceInfo d) {
-        List<GemmVariant> out = new ArrayList<>(d.isGpu() ? gpuCandidates() : cpuCandidates());
+        return candidates(d, DeviceFacts.of(d));
+    }
+
+    /** {@link #candidates(DeviceInfo)} for a device with facts {@code f} (tests describe machines they do not run on). */
+    static List<GemmVariant> candidates(DeviceInfo d, DeviceFacts f) {
+        List<GemmVariant> out = new ArrayList<>(d.isGpu() ? gpuCandidates() : cpuCandidates(f));
         out.add(new Simple());
         return out;
     }
 
     /**
-     * The candidate with this {@link #id()} among every candidate for any device (GPU, CPU, simple), so a
-     * check can force one kernel configuration instead of letting the tuner's timing choose.
+     * Every candidate that can run on {@code d} for this call, the cost model's predicted fastest first
+     * ({@link GemmCostModel}): the order to time them in, and the first is the choice when nothing is timed.
+     * GPUs keep the candidate list's order (largest tiles first; no model for them). Products too small
+     * for packing and blocking to pay put the simple kernel first, as {@link Gemm#choosePath} does.
+     */
+    static List<GemmVariant> ranked(DeviceInfo d, GemmCall call) {
+        return ranked(d, DeviceFacts.of(d), call);
+    }
+
+    /** {@link #ranked(DeviceInfo, GemmCall)} for a device with facts {@code f}. */
+    static List<GemmVariant> ranked(DeviceInfo d, DeviceFacts f, GemmCall call) {
+        List<GemmVariant> out = new ArrayList<>();
+        for (GemmVariant v : candidates(d, f)) {
+            if (v.unsupported(d) == null) {
+                out.add(v);
+            }
+        }
+        if (!d.isGpu()) {
+            Map<GemmVariant, Double> cost = new HashMap<>();
+            for (GemmVariant v : out) {
+                cost.put(v, v instanceof Micro m ? GemmCostModel.micro(f, m.config(), call) : GemmCostModel.simple(call));
+            }
+            out.sort(Comparator.comparingDouble(cost::get)); // stable: ties keep the generation order
+        }
+        if (!Gemm.worthTuning(call)) {
+            out.sort(Comparator.comparing(v -> !(v instanceof Simple))); // below the measured crossover (Gemm.choosePath)
+        }
+        return out;
+    }
+
+    /**
+     * The candidate with this {@link #id()}: any id a generated space can contain on any device (parsed:
+     * {@link GemmSpace#parse}), a GPU tile shape, or the simple kernel, so a tuning cache or a check can
+     * name one kernel configuration instead of letting the tuner's timing choose.
      */
     static GemmVariant named(String id) {
+        GemmMicro.Config parsed = GemmSpace.parse(id);
+        if (parsed != null) {
+            return micro(parsed);
+        }
         List<GemmVariant> all = new ArrayList<>(gpuCandidates());
-        all.addAll(cpuCandidates());
         all.add(new Simple());
         for (GemmVariant v : all) {
             if (v.id().equals(id)) {
@@ -122,7 +166,8 @@ interface GemmVariant {
             }
         }
         throw new IllegalArgumentException("no GEMM candidate named '" + id + "'; known: "
-                + all.stream().map(GemmVariant::id).distinct().toList());
+                + all.stream().map(GemmVariant::id).distinct().toList() + " and micro-kernels named like "
+                + GemmSpace.id(GemmMicro.GPU) + " (MRxNR, vector width, k-block, band, unroll, optional -packed)");
     }
 
     /** Tile shapes for GPUs, plus one micro-kernel shape for GPUs where local memory is slow. */
@@ -134,27 +179,20 @@ interface GemmVariant {
                 tiled(32, 32, 16, 4, 4),
                 tiled(32, 32, 8, 2, 2),
                 tiled(16, 16, 8, 4, 4),
-                micro("micro-6x8", GemmMicro.NARROW));
+                micro(GemmMicro.GPU));
     }
 
-    /** Micro-kernel configurations for CPUs (also the set the tests check against the reference). */
-    static List<GemmVariant> cpuCandidates() {
-        GemmMicro.Config wide = GemmMicro.WIDE;
-        return List.of(
-                micro("micro-12x16", wide),
-                micro("micro-12x16-kc512", new GemmMicro.Config(12, 16, 512, 128, wide.rb(), 0, wide.packCost(),
-                        wide.directA(), wide.directStrided(), wide.maxPackFloats())),
-                micro("micro-8x16", new GemmMicro.Config(8, 16, wide.kc(), wide.kcStrided(), wide.rb(), 0, wide.packCost(),
-                        wide.directA(), wide.directStrided(), wide.maxPackFloats())),
-                micro("micro-6x16", GemmMicro.MEDIUM),
-                micro("micro-6x8", GemmMicro.NARROW),
-                // Packing made free in the cost model: both operands always packed, never read in place.
-                micro("micro-12x16-packed", new GemmMicro.Config(12, 16, wide.kc(), wide.kcStrided(), wide.rb(), 0, 0,
-                        wide.directA(), wide.directStrided(), wide.maxPackFloats())));
+    /** Micro-kernel configurations for a CPU with these facts (generated: {@link GemmSpace#configs}). */
+    static List<GemmVariant> cpuCandidates(DeviceFacts f) {
+        List<GemmVariant> out = new ArrayList<>();
+        for (GemmMicro.Config c : GemmSpace.configs(f)) {
+            out.add(micro(c));
+        }
+        return out;
     }
 
-    private static GemmVariant micro(String id, GemmMicro.Config c) {
-        return new Micro(id, c);
+    private static GemmVariant micro(GemmMicro.Config c) {
+        return new Micro(GemmSpace.id(c), c);
     }
 
     private static GemmVariant tiled(int tsM, int tsN, int tsK, int wptM, int wptN) {

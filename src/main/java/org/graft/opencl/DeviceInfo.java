@@ -25,7 +25,19 @@ public record DeviceInfo(
         long[] maxWorkItemSizes,
         int preferredFloatVectorWidth,
         boolean compilerAvailable,
-        boolean fp64) {
+        boolean fp64,
+        long globalMemCacheBytes,
+        int globalMemCachelineBytes) {
+
+    /** A device whose driver did not report its global memory cache (0 = unknown). */
+    public DeviceInfo(int index, int platformIndex, String platformName, String platformVersion, String name, String vendor,
+                      String type, String deviceVersion, String driverVersion, String openclCVersion, int computeUnits,
+                      long globalMemBytes, long maxAllocBytes, long localMemBytes, long maxWorkGroupSize,
+                      long[] maxWorkItemSizes, int preferredFloatVectorWidth, boolean compilerAvailable, boolean fp64) {
+        this(index, platformIndex, platformName, platformVersion, name, vendor, type, deviceVersion, driverVersion,
+                openclCVersion, computeUnits, globalMemBytes, maxAllocBytes, localMemBytes, maxWorkGroupSize,
+                maxWorkItemSizes, preferredFloatVectorWidth, compilerAvailable, fp64, 0, 0);
+    }
 
     public boolean isGpu() {
         return type.contains("GPU");

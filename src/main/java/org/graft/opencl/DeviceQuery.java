@@ -14,6 +14,8 @@ public interface DeviceQuery {
     int CL_DEVICE_MAX_WORK_ITEM_SIZES = 0x1005;
     int CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT = 0x100A;
     int CL_DEVICE_MAX_MEM_ALLOC_SIZE = 0x1010;
+    int CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE = 0x101D;
+    int CL_DEVICE_GLOBAL_MEM_CACHE_SIZE = 0x101E;
     int CL_DEVICE_GLOBAL_MEM_SIZE = 0x101F;
     int CL_DEVICE_LOCAL_MEM_SIZE = 0x1023;
     int CL_DEVICE_COMPILER_AVAILABLE = 0x1028;
@@ -60,6 +62,8 @@ public interface DeviceQuery {
                 deviceSizes(CL_DEVICE_MAX_WORK_ITEM_SIZES, dims),
                 (int) deviceUint(CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
                 deviceUint(CL_DEVICE_COMPILER_AVAILABLE) != 0,
-                deviceString(CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"));
+                deviceString(CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64"),
+                deviceUlong(CL_DEVICE_GLOBAL_MEM_CACHE_SIZE),
+                (int) deviceUint(CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE));
     }
 }

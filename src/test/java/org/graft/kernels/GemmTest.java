@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.graft.engine.Engine;
 import org.graft.opencl.ClBuffer;
+import org.graft.opencl.DeviceFacts;
 import org.graft.ops.gemm.GemmReference;
 import org.graft.selftest.RandomData;
 import org.graft.selftest.Tally;
@@ -80,14 +81,17 @@ class GemmTest {
         return Stream.of(
                 // odd block, short k-blocks, packing free (always pack), packed copies bounded to a few panels (so row
                 // and column blocks), small bands, explicit work-group size
-                new GemmMicro.Config(5, 8, 7, 6, 3, 4, 0, 0.15, 0.5, 3 * 7 * 16),
+                new GemmMicro.Config(5, 8, 1, 1, 7, 6, 3, 4, 0, 0.15, 0.5, 3 * 7 * 16),
                 // packing prohibitive: in-place A and B, transposed formulation chosen to avoid packing
-                new GemmMicro.Config(3, 4, 64, 9, 1, 0, 1e9, 0.15, 0.5, 1L << 20));
+                new GemmMicro.Config(3, 4, 1, 1, 64, 9, 1, 0, 1e9, 0.15, 0.5, 1L << 20),
+                // several vectors per row (one partial in an in-place B's last panel), unrolled k loop with a remainder
+                new GemmMicro.Config(3, 4, 3, 3, 10, 7, 2, 0, 1e9, 0.15, 0.5, 1L << 20),
+                new GemmMicro.Config(5, 8, 2, 4, 13, 6, 2, 0, 0, 0.15, 0.5, 3 * 13 * 16));
     }
 
     static Stream<Arguments> everyTuningCandidate() {
         List<Arguments> out = new ArrayList<>();
-        for (GemmVariant v : GemmVariant.cpuCandidates()) {
+        for (GemmVariant v : GemmVariant.cpuCandidates(DeviceFacts.of(TestEngines.get().device()))) {
             out.add(Arguments.of(v.id(), v));
         }
         for (GemmVariant v : GemmVariant.gpuCandidates()) {
@@ -119,6 +123,44 @@ class GemmTest {
                 p.check(e, call -> assertThat(v.run(e, call)).as("%s accepted its work-group size", id).isTrue(), id, 1e-4 + 1e-6 * s[2]);
             }
         }
+    }
+
+    /**
+     * One configuration per vector shape (width × vectors per row) of the spaces generated for other
+     * machines (the Intel Xeon, an AVX2 CPU, a 4-wide SSE/NEON one), k-blocked (kc cut to 11 so K = 40
+     * takes four blocks with beta = 1 after the first): the kernel code those devices would build, checked
+     * here. Unroll depths rotate through 1, 2 and 4 so each depth meets several block shapes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherMachinesSample")
+    void generatedSpacesOfOtherMachinesMatchReference(String id, GemmMicro.Config cfg) {
+        Engine e = TestEngines.get();
+        int[][] shapes = {{29, 45, 40}, {7, 70, 23}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean tA = (t & 1) != 0;
+                boolean tB = (t & 2) != 0;
+                Problem p = new Problem(new Random(s[0] * 31L + t + id.hashCode()), s[0], s[1], s[2], tA, tB,
+                        -1.25f, t % 2 == 0 ? 0f : 1f, 2);
+                p.check(e, call -> GemmMicro.run(e, call, cfg), id, 1e-4);
+            }
+        }
+    }
+
+    static Stream<Arguments> otherMachinesSample() {
+        List<Arguments> out = new ArrayList<>();
+        java.util.Set<String> shapes = new java.util.HashSet<>();
+        int[] depths = {1, 2, 4};
+        for (DeviceFacts f : List.of(GemmSpaceTest.INTEL, GemmSpaceTest.AVX2, GemmSpaceTest.SSE)) {
+            for (GemmMicro.Config c : GemmSpace.configs(f)) {
+                if (shapes.add(c.vw() + "x" + c.nv())) {
+                    GemmMicro.Config blocked = GemmMicro.Config.of(c.mr(), c.vw(), c.nv(), depths[out.size() % depths.length],
+                            11, 2, out.size() % 2 == 1);
+                    out.add(Arguments.of(GemmSpace.id(blocked), blocked));
+                }
+            }
+        }
+        return out.stream();
     }
 
     @Test
