@@ -109,6 +109,15 @@ interface GemmVariant {
     }
 
     /**
+     * Every candidate that can run on {@code d} for {@code call}, the cost model's predicted fastest first
+     * (the choice used before, or without, timing). Placeholder until the cost model lands: the order of
+     * {@link #candidates}, i.e. no prediction.
+     */
+    static List<GemmVariant> ranked(DeviceInfo d, GemmCall call) {
+        return candidates(d).stream().filter(v -> v.unsupported(d) == null).toList();
+    }
+
+    /**
      * The candidate with this {@link #id()} among every candidate for any device (GPU, CPU, simple), so a
      * check can force one kernel configuration instead of letting the tuner's timing choose.
      */
