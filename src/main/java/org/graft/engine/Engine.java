@@ -110,6 +110,9 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (gemmTuner != null) {
+            gemmTuner.close(); // scratch buffers of shapes still waiting to be tuned
+        }
         kernels.close();
         cl.close();
     }
