@@ -50,7 +50,7 @@ public final class GemmTuner implements AutoCloseable {
     /** Runs shorter than this are not judged: thread wake-ups dominate them, so their share says nothing. */
     static final double MIN_JUDGED_MS = 1.0;
     /** Deferred mode: time spent tuning is kept at most this fraction of the training time since. */
-    static final double DEFERRED_SHARE = 0.2;
+    public static final double DEFERRED_SHARE = 0.2;
 
     /** Wall and process CPU time (injectable so the share check can be tested). */
     interface Clock {
