@@ -260,12 +260,18 @@ public final class GemmTuner implements AutoCloseable {
         }
         long t0 = clock.wallNanos();
         Search s = pending.values().iterator().next();
-        if (s.step(e)) {
-            pending.remove(s.key);
-            s.close();
-            chosen.put(s.key, s.winner);
+        Consumer<String> compileLines = e.kernels().progress();
+        e.kernels().progress(null); // candidates compiled between iterations would bury the training lines
+        try {
+            if (s.step(e)) {
+                pending.remove(s.key);
+                s.close();
+                chosen.put(s.key, s.winner);
+            }
+        } finally {
+            e.kernels().progress(compileLines);
+            deferredSeconds += (clock.wallNanos() - t0) / 1e9;
         }
-        deferredSeconds += (clock.wallNanos() - t0) / 1e9;
         Consumer<String> say = progress;
         if (pending.isEmpty() && say != null) {
             say.accept(String.format(Locale.ROOT, "GEMM tuning done: %d shape(s) tuned between iterations in %.1f s%s", deferredShapes,
