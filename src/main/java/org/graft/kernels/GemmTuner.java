@@ -344,6 +344,9 @@ public final class GemmTuner implements AutoCloseable {
             try {
                 if (trial == null) {
                     trial = scratch(e);
+                    if (!deferred) {
+                        planCandidates(e);
+                    }
                 }
                 if (finalists == null) {
                     screen(e, order.get(next++));
@@ -364,6 +367,22 @@ public final class GemmTuner implements AutoCloseable {
                 return true;
             }
             return false;
+        }
+
+        /**
+         * Up front, every candidate's programs compile at once on the compile threads, all finished before the
+         * first timed run (a build beside it would steal its cores). Not between training iterations: there
+         * the compiles are budgeted steps.
+         */
+        private void planCandidates(Engine e) {
+            e.plan(() -> order.forEach(v -> {
+                try {
+                    v.run(e, trial);
+                } catch (RuntimeException ex) {
+                    Debug.log(() -> "gemm tuning " + key + ": planning " + v.id() + ": " + ex.getMessage());
+                }
+            }));
+            e.kernels().awaitBuilds();
         }
 
         /** A warm-up (compiles; may fail on a driver) and one timed run. */

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -128,6 +130,21 @@ public final class KernelLibrary implements AutoCloseable {
                 }
                 CompletableFuture<ClProgram> target = f;
                 compilePool.execute(() -> prepare(pk, target));
+            }
+        }
+    }
+
+    /** Waits until no build is running (their failures surface when those programs are asked for). */
+    public void awaitBuilds() {
+        List<CompletableFuture<ClProgram>> running;
+        synchronized (this) {
+            running = programs.values().stream().filter(f -> !f.isDone()).toList();
+        }
+        for (CompletableFuture<ClProgram> f : running) {
+            try {
+                f.join();
+            } catch (CompletionException | CancellationException ex) {
+                // reported to whoever asks for that program
             }
         }
     }

@@ -35,6 +35,9 @@ class GemmTunerTest {
     private static final int N = 112;
     private static final int K = 80;
 
+    /** Up-front tuning first runs every candidate once under Engine#plan (programs compiled, nothing launched). */
+    private static final int PLANNED = 1;
+
     @TempDir
     Path dir;
 
@@ -268,8 +271,8 @@ class GemmTunerTest {
         assertThat(r.clean()).isEqualTo(!judged);
         assertThat(Files.exists(cacheFile())).as("a disturbed winner is not written to the cache").isEqualTo(!judged);
         if (judged) {
-            // warm-up, then REPETITIONS timed runs each tried 1 + SHARE_RETRIES times, then the real call
-            assertThat(fastRuns.get()).isEqualTo(1 + GemmTuner.REPETITIONS * (1 + GemmTuner.SHARE_RETRIES) + 1);
+            // planned (nothing launched), warm-up, REPETITIONS timed runs each tried 1 + SHARE_RETRIES times, the real call
+            assertThat(fastRuns.get()).isEqualTo(PLANNED + 1 + GemmTuner.REPETITIONS * (1 + GemmTuner.SHARE_RETRIES) + 1);
         }
     }
 
@@ -282,8 +285,8 @@ class GemmTunerTest {
         assertThat(t.results().get(0).clean()).isTrue();
         assertThat(Files.exists(cacheFile())).isTrue();
         if (!e.device().isGpu()) {
-            assertThat(fastRuns.get()).as("warm-up, one retried run, the other timed runs, the real call")
-                    .isEqualTo(1 + 2 + (GemmTuner.REPETITIONS - 1) + 1);
+            assertThat(fastRuns.get()).as("planned, warm-up, one retried run, the other timed runs, the real call")
+                    .isEqualTo(PLANNED + 1 + 2 + (GemmTuner.REPETITIONS - 1) + 1);
         }
     }
 
@@ -311,10 +314,10 @@ class GemmTunerTest {
         product(t, 0f);
         assertThat(t.choices()).containsValue("fast");
         for (AtomicInteger h : hopeless) {
-            assertThat(h.get()).as("warm-up and one screen run only").isEqualTo(2);
+            assertThat(h.get()).as("planned, warm-up and one screen run only").isEqualTo(PLANNED + 2);
         }
-        assertThat(fastRuns.get()).as("warm-up, REPETITIONS timed runs, the real call").isEqualTo(1 + GemmTuner.REPETITIONS + 1);
-        assertThat(mediumRuns.get()).isEqualTo(1 + GemmTuner.REPETITIONS);
+        assertThat(fastRuns.get()).as("planned, warm-up, REPETITIONS timed runs, the real call").isEqualTo(PLANNED + 1 + GemmTuner.REPETITIONS + 1);
+        assertThat(mediumRuns.get()).isEqualTo(PLANNED + 1 + GemmTuner.REPETITIONS);
         assertThat(t.results().get(0).ms()).containsOnlyKeys("hopeless-a", "fast", "hopeless-b", "medium", "hopeless-c");
     }
 

@@ -43,6 +43,8 @@ class KernelLibraryTest {
             for (KernelLibrary.ProgramKey k : keys) {
                 if (k.file().equals("gemm.cl")) {
                     checkGemm(e, lib, k.defines());
+                } else {
+                    assertThat(lib.kernel(k.file(), k.defines(), "relu_forward").name()).isEqualTo("relu_forward");
                 }
             }
             assertThat(lib.programsBuilt()).as("each program once, though asked for twice and used").isEqualTo(keys.size());
@@ -58,6 +60,37 @@ class KernelLibraryTest {
             assertThatThrownBy(() -> lib.program("no-such-file.cl", "")).hasMessageContaining("no-such-file.cl");
             assertThatThrownBy(() -> lib.program("no-such-file.cl", "")).as("not remembered as built").hasMessageContaining("missing");
             assertThat(lib.programCount()).isZero();
+        }
+    }
+
+    /** Engine#plan: the programs a GEMM needs are built (concurrently), nothing is launched; the real run then compiles nothing. */
+    @Test
+    void planningBuildsWhatAGemmNeedsWithoutLaunchingIt() {
+        Engine shared = TestEngines.get();
+        int m = 96;
+        int n = 112;
+        int k = 80;
+        try (Engine e = Engine.open(shared.cl().backendName(), -1, shared.device().isGpu() ? "gpu" : "cpu", false)) {
+            Random r = new Random(3);
+            float[] a = RandomData.uniform(r, m * k, -1, 1);
+            float[] b = RandomData.uniform(r, k * n, -1, 1);
+            float[] c = new float[m * n];
+            java.util.Arrays.fill(c, 7f);
+            float[] expected = new float[m * n];
+            GemmReference.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
+            try (ClBuffer da = e.alloc(a.length, "A"); ClBuffer db = e.alloc(b.length, "B"); ClBuffer dc = e.alloc(c.length, "C")) {
+                e.cl().writeFloats(da, a);
+                e.cl().writeFloats(db, b);
+                e.cl().writeFloats(dc, c);
+                e.plan(() -> Gemm.gemm(e, false, false, m, n, k, 1f, da, 0, db, 0, 0f, dc, 0));
+                e.kernels().awaitBuilds();
+                int built = e.kernels().programsBuilt();
+                assertThat(built).isPositive();
+                assertThat(e.cl().readFloats(dc, c.length)).as("nothing launched while planning").containsOnly(7f);
+                Gemm.gemm(e, false, false, m, n, k, 1f, da, 0, db, 0, 0f, dc, 0);
+                Tally.requireClose("planned gemm", e.cl().readFloats(dc, c.length), expected, 1e-4, 1e-5);
+                assertThat(e.kernels().programsBuilt()).as("the real run compiled nothing new").isEqualTo(built);
+            }
         }
     }
 
