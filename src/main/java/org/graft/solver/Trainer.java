@@ -12,10 +12,12 @@ import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeWeights;
 import org.graft.caffe.WeightFiles;
 import org.graft.data.MeanImage;
+import org.graft.engine.Debug;
 import org.graft.engine.Engine;
 import org.graft.io.DisplayPaths;
 import org.graft.kernels.GemmTuner;
 import org.graft.layers.LabelOutOfRangeException;
+import org.graft.layers.Pass;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
 import org.graft.net.Net;
@@ -133,6 +135,7 @@ public final class Trainer {
                 out.printf("Removed %d temporary file(s) left by an interrupted snapshot: %s%n", stale.size(),
                         String.join(", ", stale.stream().map(p -> p.getFileName().toString()).toList()));
             }
+            prefetchPrograms(train, test, solver.iter(), seed);
             try (TrainLog log = new TrainLog(logFile, resumeState != null ? solver.iter() : -1)) {
                 return loop(solverCfg, train, test, solver, log, seed, started);
             }
@@ -178,6 +181,29 @@ public final class Trainer {
             }
         }
         return s;
+    }
+
+    /**
+     * Starts compiling, concurrently on the compile threads, every kernel program the first iteration and
+     * the first test will need: one forward and backward pass of the TRAIN net and one forward of the TEST
+     * net under {@link Engine#plan} (launches skipped, no host state touched), so the first iteration waits
+     * for builds running side by side instead of compiling one program after another. With the programs in
+     * the disk cache this only loads them a little earlier.
+     */
+    private void prefetchPrograms(PhaseNet train, PhaseNet test, int iter, long seed) {
+        try {
+            engine.plan(() -> {
+                Pass pass = Pass.train(iter, seed);
+                train.net().forward(pass);
+                train.net().backward(pass);
+                if (test != null) {
+                    test.net().forward(Pass.test());
+                }
+            });
+        } catch (RuntimeException e) {
+            // Only a head start: whatever was not prefetched compiles when the real pass asks for it.
+            Debug.log(() -> "prefetching kernel programs stopped: " + e);
+        }
     }
 
     private void announceDeferredTuning(GemmTuner t) {
