@@ -89,6 +89,11 @@ public final class Engine implements AutoCloseable {
         return kernels.kernel(file, defines, name);
     }
 
+    /** True on a thread inside {@link #plan}: launches are skipped, so nothing may be timed or read back as a result. */
+    public boolean planning() {
+        return planning.get();
+    }
+
     /**
      * Runs {@code body} on this thread with every launch skipped and every program it asks for started
      * on the compile threads ({@link KernelLibrary#prefetch}), so the programs a piece of device code will

@@ -50,7 +50,7 @@ public final class GemmTuner implements AutoCloseable {
     /** Runs shorter than this are not judged: thread wake-ups dominate them, so their share says nothing. */
     static final double MIN_JUDGED_MS = 1.0;
     /** Deferred mode: time spent tuning is kept at most this fraction of the training time since. */
-    public static final double DEFERRED_SHARE = 0.2;
+    public static final double DEFERRED_SHARE = 0.25;
 
     /** Wall and process CPU time (injectable so the share check can be tested). */
     interface Clock {
@@ -189,6 +189,9 @@ public final class GemmTuner implements AutoCloseable {
         if (v != null) {
             return v;
         }
+        if (e.planning() && !deferred) {
+            return runnable(e, call, key).get(0); // nothing runs, so nothing can be timed: the choice's programs are prefetched
+        }
         TuningCache.Entry stored = cache != null && !force ? cache.entry(e, signature, key) : null;
         v = stored != null ? byId.get(stored.winner()) : null;
         if (v != null && v.unsupported(e.device()) == null) {
@@ -259,7 +262,9 @@ public final class GemmTuner implements AutoCloseable {
             return;
         }
         long t0 = clock.wallNanos();
-        Search s = pending.values().iterator().next();
+        // The shape in progress, else the biggest product: it gains the most per iteration once tuned.
+        Search s = pending.values().stream().filter(Search::started).findFirst()
+                .orElseGet(() -> pending.values().stream().max(Comparator.comparingDouble(x -> x.shape.flops())).orElseThrow());
         Consumer<String> compileLines = e.kernels().progress();
         e.kernels().progress(null); // candidates compiled between iterations would bury the training lines
         try {
@@ -332,6 +337,10 @@ public final class GemmTuner implements AutoCloseable {
             this.key = key;
             this.shape = shape;
             this.order = order;
+        }
+
+        boolean started() {
+            return trial != null;
         }
 
         int stepsLeft() {

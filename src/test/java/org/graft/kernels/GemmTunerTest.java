@@ -303,22 +303,73 @@ class GemmTunerTest {
         }
     };
 
+    /** A clock that only moves when a {@link Costly} candidate runs: timings decided by the test, not by the machine. */
+    private static final class FakeTime implements GemmTuner.Clock {
+        long now;
+
+        @Override
+        public long wallNanos() {
+            return now;
+        }
+
+        @Override
+        public long cpuNanos() {
+            return -1; // not judged
+        }
+    }
+
+    /** Computes the product (the simple kernel) and takes {@code ms} of fake time per run. */
+    record Costly(String id, double ms, FakeTime time, AtomicInteger runs) implements GemmVariant {
+        @Override
+        public String unsupported(DeviceInfo d) {
+            return null;
+        }
+
+        @Override
+        public boolean run(Engine e, GemmCall call) {
+            runs.incrementAndGet();
+            time.now += (long) (ms * 1e6);
+            Gemm.run(e, Gemm.Path.SIMPLE, call);
+            return true;
+        }
+    }
+
     /** Every candidate is screened by one run; only the best few (not far behind) are timed to the median. */
     @Test
     void onlyTheBestScreenedCandidatesAreTimedToTheMedian() {
-        AtomicInteger mediumRuns = new AtomicInteger();
-        AtomicInteger[] hopeless = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
-        GemmTuner t = tuner(List.of(new Repeating("hopeless-a", 60, hopeless[0]), fast, new Repeating("hopeless-b", 70, hopeless[1]),
-                new Repeating("medium", 2, mediumRuns), new Repeating("hopeless-c", 80, hopeless[2])));
-        t.clock(UNJUDGED);
-        product(t, 0f);
-        assertThat(t.choices()).containsValue("fast");
-        for (AtomicInteger h : hopeless) {
-            assertThat(h.get()).as("planned, warm-up and one screen run only").isEqualTo(PLANNED + 2);
+        FakeTime time = new FakeTime();
+        double[] ms = {9, 1, 2, 3, 5, 3.5};
+        List<AtomicInteger> runs = new java.util.ArrayList<>();
+        List<GemmVariant> candidates = new java.util.ArrayList<>();
+        for (int i = 0; i < ms.length; i++) {
+            runs.add(new AtomicInteger());
+            candidates.add(new Costly("c" + i, ms[i], time, runs.get(i)));
         }
-        assertThat(fastRuns.get()).as("planned, warm-up, REPETITIONS timed runs, the real call").isEqualTo(PLANNED + 1 + GemmTuner.REPETITIONS + 1);
-        assertThat(mediumRuns.get()).isEqualTo(PLANNED + 1 + GemmTuner.REPETITIONS);
-        assertThat(t.results().get(0).ms()).containsOnlyKeys("hopeless-a", "fast", "hopeless-b", "medium", "hopeless-c");
+        GemmTuner t = tuner(candidates);
+        t.clock(time);
+        product(t, 0f);
+        assertThat(t.choices()).containsValue("c1");
+        // c0 (9 ms) is more than 4x the best: out; of the rest the fastest three (1, 2, 3 ms) are finalists.
+        int[] expected = {2, 1 + GemmTuner.REPETITIONS + 1, GemmTuner.REPETITIONS + 1, GemmTuner.REPETITIONS + 1, 2, 2};
+        for (int i = 0; i < ms.length; i++) {
+            assertThat(runs.get(i).get()).as("runs of c%d (%s ms): planned, warm-up, timed%s", i, ms[i], i == 1 ? ", the real call" : "")
+                    .isEqualTo(PLANNED + expected[i]);
+        }
+        assertThat(t.results().get(0).ms()).containsOnlyKeys("c0", "c1", "c2", "c3", "c4", "c5").containsEntry("c1", 1.0);
+    }
+
+    /** Screening stops once a shape has taken its time bound; the best screened so far go to the final. */
+    @Test
+    void screeningStopsAtTheShapesTimeBound() {
+        FakeTime time = new FakeTime();
+        AtomicInteger early = new AtomicInteger();
+        AtomicInteger late = new AtomicInteger();
+        double slow = GemmTuner.SHAPE_BOUND_SECONDS * 1000 / 2; // warm-up plus one run: the whole bound
+        GemmTuner t = tuner(List.of(new Costly("early", slow, time, early), new Costly("late", 1, time, late)));
+        t.clock(time);
+        product(t, 0f);
+        assertThat(late.get()).as("planned only, never screened").isEqualTo(PLANNED);
+        assertThat(t.choices()).containsValue("early");
     }
 
     /** Deferred mode: the model's choice (first ranked) runs at once untimed; tuning happens in budgeted steps afterwards. */
