@@ -273,6 +273,11 @@ public final class GemmTuner implements AutoCloseable {
                 s.close();
                 chosen.put(s.key, s.winner);
             }
+        } catch (RuntimeException ex) {
+            // Tuning is an optimisation: training goes on with the model's choice for this shape.
+            pending.remove(s.key);
+            s.close();
+            Debug.log(() -> "gemm tuning " + s.key + " between iterations failed, keeping the model's choice: " + ex);
         } finally {
             e.kernels().progress(compileLines);
             deferredSeconds += (clock.wallNanos() - t0) / 1e9;
