@@ -71,6 +71,9 @@ final class TuneCommand implements Callable<Integer> {
             engine.progress(null);
             System.out.print(table(tuner.results()));
             System.out.println(Trainer.preparation(engine));
+            if (device.noCache) {
+                System.out.println("--no-cache: the winners were not stored; the next start times them again");
+            }
             return 0;
         }
     }
