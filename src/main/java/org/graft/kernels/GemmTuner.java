@@ -24,7 +24,8 @@ import org.graft.opencl.DeviceInfo;
  * <p>On a CPU device a timing is only as good as the cores it got: every timed run compares the
  * process's CPU time ({@link ProcessCpu}, the driver's worker threads included) with its wall time, and a
  * run that got less than {@link #FAIR_SHARE} of the compute units is repeated (a bounded number of
- * times). A winner whose runs were never clean is used for this process but not written to the cache.
+ * times). A winner with a timed run that stayed below its share through every retry is used for this
+ * process but not written to the cache.
  *
  * <p>Two modes. Up front (the default; {@code time}, {@code bench}, {@code tune}): a new shape is tuned
  * when it first runs. Deferred ({@link #deferUntuned}, training): a new shape runs on the cost model's
