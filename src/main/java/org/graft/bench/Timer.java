@@ -1,8 +1,8 @@
 package org.graft.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.graft.engine.Engine;
+import org.graft.engine.ProcessCpu;
 
 /** Times a {@link BenchCase}: one warm-up (compiles kernels, touches buffers), then the median of timed runs. */
 public final class Timer {
@@ -27,7 +27,7 @@ public final class Timer {
         c.body().run();
         e.finish();
         double[] t = new double[repeat];
-        long cpu0 = processCpuNanos();
+        long cpu0 = ProcessCpu.nanos();
         long wall0 = System.nanoTime();
         for (int i = 0; i < repeat; i++) {
             long t0 = System.nanoTime();
@@ -36,16 +36,9 @@ public final class Timer {
             t[i] = (System.nanoTime() - t0) / 1e9;
         }
         long wall = System.nanoTime() - wall0;
-        long cpu = processCpuNanos() - cpu0;
+        long cpu = ProcessCpu.nanos() - cpu0;
         Arrays.sort(t);
         double median = repeat % 2 == 1 ? t[repeat / 2] : (t[repeat / 2 - 1] + t[repeat / 2]) / 2;
         return new Timing(median, cpu0 < 0 ? Double.NaN : (double) cpu / wall);
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
     }
 }

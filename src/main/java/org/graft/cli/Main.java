@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "engine.jar", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Graft: a pure-Java OpenCL deep-learning engine for transfer-learning experiments (Yosinski et al. 2014).",
-        subcommands = {DevicesCommand.class, TrainCommand.class, TimeCommand.class, BenchCommand.class, SelftestCommand.class, ImportCommand.class, ForwardCommand.class, ExportCommand.class, TestCommand.class, TransferCommand.class, ConvertCommand.class, MeanCommand.class, PlotCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevicesCommand.class, TrainCommand.class, TimeCommand.class, TuneCommand.class, BenchCommand.class, SelftestCommand.class, ImportCommand.class, ForwardCommand.class, ExportCommand.class, TestCommand.class, TransferCommand.class, ConvertCommand.class, MeanCommand.class, PlotCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--lenient", scope = CommandLine.ScopeType.INHERIT, description = "Skip fields of a Caffe prototxt or solver that"
             + " Caffe does not know (a fork's extras), one warning line each, instead of refusing them.")

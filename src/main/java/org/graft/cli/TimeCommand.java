@@ -179,7 +179,7 @@ final class TimeCommand implements Callable<Integer> {
     }
 
     /** Labels must be valid class ids: the output count of the last InnerProduct layer. */
-    private static int numClasses(NetConfig cfg) {
+    static int numClasses(NetConfig cfg) {
         int n = 1;
         for (var lc : cfg.layers()) {
             if (lc.type() == LayerType.INNER_PRODUCT) {

@@ -22,6 +22,7 @@ public final class Engine implements AutoCloseable {
     private final KernelLibrary kernels;
     private volatile GemmTuner gemmTuner;
     private volatile java.util.function.Consumer<String> progress;
+    private final ThreadLocal<Boolean> planning = ThreadLocal.withInitial(() -> false);
 
     public Engine(ClContext cl, KernelLibrary kernels) {
         this.cl = cl;
@@ -77,11 +78,36 @@ public final class Engine implements AutoCloseable {
     }
 
     public ClKernel kernel(String file, String name) {
-        return kernels.kernel(file, name);
+        return kernel(file, "", name);
     }
 
     public ClKernel kernel(String file, String defines, String name) {
+        if (planning.get()) {
+            kernels.prefetch(List.of(new KernelLibrary.ProgramKey(file, defines)));
+            return new PlannedKernel(name);
+        }
         return kernels.kernel(file, defines, name);
+    }
+
+    /** True on a thread inside {@link #plan}: launches are skipped, so nothing may be timed or read back as a result. */
+    public boolean planning() {
+        return planning.get();
+    }
+
+    /**
+     * Runs {@code body} on this thread with every launch skipped and every program it asks for started
+     * on the compile threads ({@link KernelLibrary#prefetch}), so the programs a piece of device code will
+     * need build concurrently before it really runs. Only for code whose host side has no effect but
+     * launches (the GEMM tuner plans its candidates with it): reads and writes of buffers still happen.
+     */
+    public void plan(Runnable body) {
+        boolean outer = planning.get();
+        planning.set(true);
+        try {
+            body.run();
+        } finally {
+            planning.set(outer);
+        }
     }
 
     public ClBuffer alloc(long floats, String label) {
@@ -90,6 +116,9 @@ public final class Engine implements AutoCloseable {
 
     /** 1-D launch over {@code n} work-items with a driver-chosen work-group size. */
     public void run1d(ClKernel k, long n) {
+        if (planning.get()) {
+            return;
+        }
         cl.launch(k, new long[] {n}, null);
     }
 
@@ -98,6 +127,9 @@ public final class Engine implements AutoCloseable {
      * device's or this kernel's queried limits is refused with both named, before the driver sees it.
      */
     public void run(ClKernel k, long[] global, long[] local) {
+        if (planning.get()) {
+            return;
+        }
         if (local != null) {
             WorkGroups.requireFits(device(), k.name(), k.maxWorkGroupSize(), local);
         }
@@ -108,8 +140,43 @@ public final class Engine implements AutoCloseable {
         cl.finish();
     }
 
+    /** What {@link #kernel} hands out while planning: takes arguments, launches nothing. */
+    private record PlannedKernel(String name) implements ClKernel {
+        @Override
+        public ClKernel arg(int index, ClBuffer buffer) {
+            return this;
+        }
+
+        @Override
+        public ClKernel arg(int index, int value) {
+            return this;
+        }
+
+        @Override
+        public ClKernel arg(int index, float value) {
+            return this;
+        }
+
+        @Override
+        public ClKernel argLocal(int index, long bytes) {
+            return this;
+        }
+
+        @Override
+        public long maxWorkGroupSize() {
+            return Long.MAX_VALUE; // unknown until built; the real run checks the real limit
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     @Override
     public void close() {
+        if (gemmTuner != null) {
+            gemmTuner.close(); // scratch buffers of shapes still waiting to be tuned
+        }
         kernels.close();
         cl.close();
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.graft.engine.Debug;
 import org.graft.engine.Engine;
@@ -39,12 +40,28 @@ public final class TuningCache {
         return dir.resolve("gemm-" + ProgramCache.sha256(e.cl().backendName() + "\n" + e.device().cacheKey()) + ".json");
     }
 
-    /** The stored winner for {@code shapeKey}, or null if there is none that can be trusted. */
-    String winner(Engine e, String signature, String shapeKey) {
+    /**
+     * A stored result: the winner's id and the milliseconds measured per candidate (the median for the
+     * candidates timed to the end, one run for those the screen dropped).
+     */
+    record Entry(String winner, Map<String, Double> ms) {
+    }
+
+    /** The stored result for {@code shapeKey}, or null if there is none that can be trusted. */
+    Entry entry(Engine e, String signature, String shapeKey) {
         ObjectNode entries = trustedEntries(e, signature);
         JsonNode entry = entries != null ? entries.get(shapeKey) : null;
         JsonNode w = entry != null ? entry.get("winner") : null;
-        return w != null && w.isTextual() ? w.asText() : null;
+        if (w == null || !w.isTextual()) {
+            return null;
+        }
+        Map<String, Double> ms = new LinkedHashMap<>();
+        entry.path("median_ms").fields().forEachRemaining(f -> {
+            if (f.getValue().isNumber()) {
+                ms.put(f.getKey(), f.getValue().asDouble());
+            }
+        });
+        return new Entry(w.asText(), ms);
     }
 
     /** Stores a tuning result (best effort: a cache that cannot be written only costs tuning time later). */

@@ -1,6 +1,7 @@
 package org.graft.solver;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,10 +12,12 @@ import org.graft.caffe.CaffeFiles;
 import org.graft.caffe.CaffeWeights;
 import org.graft.caffe.WeightFiles;
 import org.graft.data.MeanImage;
+import org.graft.engine.Debug;
 import org.graft.engine.Engine;
 import org.graft.io.DisplayPaths;
 import org.graft.kernels.GemmTuner;
 import org.graft.layers.LabelOutOfRangeException;
+import org.graft.layers.Pass;
 import org.graft.layers.Phase;
 import org.graft.net.DataFeed;
 import org.graft.net.Net;
@@ -100,6 +103,10 @@ public final class Trainer {
 
         long started = System.nanoTime();
         engine.progress(out::println);
+        if (engine.gemmTuner() != null) {
+            // Training starts on the cost model's GEMM choices (one kernel compiled per shape) and tunes between iterations.
+            engine.gemmTuner().deferUntuned();
+        }
         try (PhaseNet train = NetBuilder.build(engine, config, Phase.TRAIN, seed, caffeMeanLoader(), 0);
              PhaseNet test = solverCfg.testIter() > 0 && !config.layersFor(Phase.TEST).isEmpty()
                      ? buildTestNet(engine, config, train, seed, 0, false) : null;
@@ -128,6 +135,7 @@ public final class Trainer {
                 out.printf("Removed %d temporary file(s) left by an interrupted snapshot: %s%n", stale.size(),
                         String.join(", ", stale.stream().map(p -> p.getFileName().toString()).toList()));
             }
+            prefetchPrograms(train, test, solver.iter(), seed);
             try (TrainLog log = new TrainLog(logFile, resumeState != null ? solver.iter() : -1)) {
                 return loop(solverCfg, train, test, solver, log, seed, started);
             }
@@ -168,8 +176,41 @@ public final class Trainer {
         if (t != null) {
             s += String.format(Locale.ROOT, "; GEMM tuning: %d shape(s) from the tuning cache, %d timed now (%.2f s)",
                     t.cachedShapes(), t.tunedShapes(), t.tuningSeconds());
+            if (t.pendingShapes() > 0) {
+                s += String.format(Locale.ROOT, ", %d on the cost model's choice until tuned", t.pendingShapes());
+            }
         }
         return s;
+    }
+
+    /**
+     * Starts compiling, concurrently on the compile threads, every kernel program the first iteration and
+     * the first test will need: one forward and backward pass of the TRAIN net and one forward of the TEST
+     * net under {@link Engine#plan} (launches skipped, no host state touched), so the first iteration waits
+     * for builds running side by side instead of compiling one program after another. With the programs in
+     * the disk cache this only loads them a little earlier.
+     */
+    private void prefetchPrograms(PhaseNet train, PhaseNet test, int iter, long seed) {
+        try {
+            engine.plan(() -> {
+                Pass pass = Pass.train(iter, seed);
+                train.net().forward(pass);
+                train.net().backward(pass);
+                if (test != null) {
+                    test.net().forward(Pass.test());
+                }
+            });
+        } catch (RuntimeException e) {
+            // Only a head start: whatever was not prefetched compiles when the real pass asks for it.
+            Debug.log(() -> "prefetching kernel programs stopped: " + e);
+        }
+    }
+
+    private void announceDeferredTuning(GemmTuner t) {
+        if (t != null && t.pendingShapes() > 0) {
+            out.printf(Locale.ROOT, "GEMM: %d shape(s) use the cost model's choice; tuning them between iterations (up to %d candidate runs,"
+                    + " at most %.0f %% of training time)%n", t.pendingShapes(), t.pendingSteps(), GemmTuner.DEFERRED_SHARE * 100);
+        }
     }
 
     private Result loop(SolverConfig cfg, PhaseNet train, PhaseNet test, SgdSolver solver, TrainLog log, long seed, long started) {
@@ -203,6 +244,7 @@ public final class Trainer {
             }
             train.feed();
             double lr = solver.learningRate();
+            long stepStart = System.nanoTime();
             try {
                 lastLoss = solver.step();
             } catch (LabelOutOfRangeException e) {
@@ -211,9 +253,15 @@ public final class Trainer {
                 throw diverged(e, cfg, lowestLoss, lastLoss);
             }
             lowestLoss = Math.min(lowestLoss, lastLoss);
+            double stepSeconds = (System.nanoTime() - stepStart) / 1e9;
             if (solver.iter() == startIter + 1) {
-                out.println(preparation(solver.net().engine()));
+                out.println(preparation(engine) + String.format(Locale.ROOT, "; first iteration done %.1f s after the process started",
+                        ManagementFactory.getRuntimeMXBean().getUptime() / 1e3));
+                announceDeferredTuning(engine.gemmTuner());
                 steadyStart = System.nanoTime();
+            } else if (engine.gemmTuner() != null) {
+                // The first iteration (compiling) is not counted: tuning gets a share of steady training time.
+                engine.gemmTuner().afterIteration(engine, stepSeconds);
             }
             window.addLast(lastLoss);
             windowSum += lastLoss;

@@ -48,10 +48,14 @@ class TuningCliTest {
         assertThat(tuning).hasSize(1);
         String stored = Files.readString(tuning.get(0));
 
+        // A winner whose timing other load disturbed is not cached (GemmTuner's share check): it is timed again.
+        int disturbed = (int) first.lines().filter(l -> l.contains("used now but not cached")).count();
         String second = run(args);
-        assertThat(second).containsPattern("GEMM tuning: [1-9]\\d* shape\\(s\\) from the tuning cache, 0 timed now")
+        assertThat(second).containsPattern("GEMM tuning: [1-9]\\d* shape\\(s\\) from the tuning cache, " + disturbed + " timed now")
                 .containsPattern("from the disk cache, 0 compiled");
-        assertThat(Files.readString(tuning.get(0))).as("nothing re-tuned, nothing rewritten").isEqualTo(stored);
+        if (disturbed == 0) {
+            assertThat(Files.readString(tuning.get(0))).as("nothing re-tuned, nothing rewritten").isEqualTo(stored);
+        }
     }
 
     @Test

@@ -35,6 +35,9 @@ class GemmTunerTest {
     private static final int N = 112;
     private static final int K = 80;
 
+    /** Up-front tuning first runs every candidate once under Engine#plan (programs compiled, nothing launched). */
+    private static final int PLANNED = 1;
+
     @TempDir
     Path dir;
 
@@ -95,8 +98,11 @@ class GemmTunerTest {
         slow = new Repeating("slow", 30, slowRuns);
     }
 
+    /** A tuner whose runs are not judged for their share of the cores (the share check has its own tests), so what is cached does not depend on the machine's load. */
     private GemmTuner tuner(List<GemmVariant> candidates) {
-        return new GemmTuner(candidates, new TuningCache(dir));
+        GemmTuner t = new GemmTuner(candidates, new TuningCache(dir));
+        t.clock(UNJUDGED);
+        return t;
     }
 
     @Test
@@ -208,8 +214,208 @@ class GemmTunerTest {
             }
             assertThat(e.gemmTuner().tunedShapes()).isEqualTo(1);
             assertThat(e.gemmTuner().choices()).containsKey("NN m96 n112 k80 batch1");
-            assertThat(Files.exists(new TuningCache(dir).file(e))).isTrue();
+            assertThat(Files.exists(new TuningCache(dir).file(e))).as("cached unless other load disturbed the timing")
+                    .isEqualTo(e.gemmTuner().results().get(0).clean());
         }
+    }
+
+    private static DeviceInfo device(String type, int computeUnits) {
+        return new DeviceInfo(0, 0, "p", "OpenCL 1.2", "d", "v", type, "OpenCL 1.2", "1", "OpenCL C 1.2", computeUnits,
+                1L << 30, 1L << 28, 1L << 16, 1024, new long[] {1024, 1024, 64}, 16, true, false);
+    }
+
+    /** A run is clean if the process's CPU time covered at least 75 % of the compute units over its wall time. */
+    @Test
+    void shareCheckJudgesCpuRunsByTheCoresTheyGot() {
+        DeviceInfo cpu = device("CPU", 4);
+        long wall = 10_000_000; // 10 ms
+        assertThat(GemmTuner.fair(cpu, wall, 4 * wall)).isTrue();
+        assertThat(GemmTuner.fair(cpu, wall, 3 * wall)).as("exactly 75 %").isTrue();
+        assertThat(GemmTuner.fair(cpu, wall, 2 * wall)).as("half the cores: other load").isFalse();
+        assertThat(GemmTuner.fair(cpu, wall, -1)).as("the JVM cannot tell: not judged").isTrue();
+        assertThat(GemmTuner.fair(cpu, 100_000, 0)).as("a 0.1 ms run says nothing about its share").isTrue();
+        assertThat(GemmTuner.fair(device("GPU", 40), wall, 0)).as("a GPU's kernels use no host cores").isTrue();
+    }
+
+    /** Wall time advances 5 ms per reading; each CPU reading adds the next scripted share of the compute units. */
+    private static final class ScriptedClock implements GemmTuner.Clock {
+        private static final long STEP = 5_000_000;
+        private final int computeUnits;
+        private final double[] shares;
+        private long wall;
+        private long cpu;
+        int reads;
+
+        ScriptedClock(int computeUnits, double... shares) {
+            this.computeUnits = computeUnits;
+            this.shares = shares;
+        }
+
+        @Override
+        public long wallNanos() {
+            return wall += STEP;
+        }
+
+        @Override
+        public long cpuNanos() {
+            double share = shares[Math.min(reads++ / 2, shares.length - 1)]; // two readings (before, after) per run
+            return cpu += (long) (share * computeUnits * STEP);
+        }
+    }
+
+    @Test
+    void winnerWhoseRunsNeverGotTheirShareIsUsedButNotCached() {
+        Engine e = TestEngines.get();
+        GemmTuner t = tuner(List.of(fast));
+        t.clock(new ScriptedClock(e.device().computeUnits(), 0.3));
+        product(t, 0f);
+        GemmTuner.Result r = t.results().get(0);
+        assertThat(r.winner()).isEqualTo("fast");
+        boolean judged = !e.device().isGpu();
+        assertThat(r.clean()).isEqualTo(!judged);
+        assertThat(Files.exists(cacheFile())).as("a disturbed winner is not written to the cache").isEqualTo(!judged);
+        if (judged) {
+            // planned (nothing launched), warm-up, REPETITIONS timed runs each tried 1 + SHARE_RETRIES times, the real call
+            assertThat(fastRuns.get()).isEqualTo(PLANNED + 1 + GemmTuner.REPETITIONS * (1 + GemmTuner.SHARE_RETRIES) + 1);
+        }
+    }
+
+    @Test
+    void runThatGotItsShareOnARetryCounts() {
+        Engine e = TestEngines.get();
+        GemmTuner t = tuner(List.of(fast));
+        t.clock(new ScriptedClock(e.device().computeUnits(), 0.3, 1.0));
+        product(t, 0f);
+        assertThat(t.results().get(0).clean()).isTrue();
+        assertThat(Files.exists(cacheFile())).isTrue();
+        if (!e.device().isGpu()) {
+            assertThat(fastRuns.get()).as("planned, warm-up, one retried run, the other timed runs, the real call")
+                    .isEqualTo(PLANNED + 1 + 2 + (GemmTuner.REPETITIONS - 1) + 1);
+        }
+    }
+
+    /** Timing uses the real wall clock; CPU time unknown, so every run counts. */
+    private static final GemmTuner.Clock UNJUDGED = new GemmTuner.Clock() {
+        @Override
+        public long wallNanos() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public long cpuNanos() {
+            return -1;
+        }
+    };
+
+    /** A clock that only moves when a {@link Costly} candidate runs: timings decided by the test, not by the machine. */
+    private static final class FakeTime implements GemmTuner.Clock {
+        long now;
+
+        @Override
+        public long wallNanos() {
+            return now;
+        }
+
+        @Override
+        public long cpuNanos() {
+            return -1; // not judged
+        }
+    }
+
+    /** Computes the product (the simple kernel) and takes {@code ms} of fake time per run. */
+    record Costly(String id, double ms, FakeTime time, AtomicInteger runs) implements GemmVariant {
+        @Override
+        public String unsupported(DeviceInfo d) {
+            return null;
+        }
+
+        @Override
+        public boolean run(Engine e, GemmCall call) {
+            runs.incrementAndGet();
+            time.now += (long) (ms * 1e6);
+            Gemm.run(e, Gemm.Path.SIMPLE, call);
+            return true;
+        }
+    }
+
+    /** Every candidate is screened by one run; only the best few (not far behind) are timed to the median. */
+    @Test
+    void onlyTheBestScreenedCandidatesAreTimedToTheMedian() {
+        FakeTime time = new FakeTime();
+        double[] ms = {9, 1, 2, 3, 5, 3.5};
+        List<AtomicInteger> runs = new java.util.ArrayList<>();
+        List<GemmVariant> candidates = new java.util.ArrayList<>();
+        for (int i = 0; i < ms.length; i++) {
+            runs.add(new AtomicInteger());
+            candidates.add(new Costly("c" + i, ms[i], time, runs.get(i)));
+        }
+        GemmTuner t = tuner(candidates);
+        t.clock(time);
+        product(t, 0f);
+        assertThat(t.choices()).containsValue("c1");
+        // c0 (9 ms) is more than 4x the best: out; of the rest the fastest three (1, 2, 3 ms) are finalists.
+        int[] expected = {2, 1 + GemmTuner.REPETITIONS + 1, GemmTuner.REPETITIONS + 1, GemmTuner.REPETITIONS + 1, 2, 2};
+        for (int i = 0; i < ms.length; i++) {
+            assertThat(runs.get(i).get()).as("runs of c%d (%s ms): planned, warm-up, timed%s", i, ms[i], i == 1 ? ", the real call" : "")
+                    .isEqualTo(PLANNED + expected[i]);
+        }
+        assertThat(t.results().get(0).ms()).containsOnlyKeys("c0", "c1", "c2", "c3", "c4", "c5").containsEntry("c1", 1.0);
+    }
+
+    /** Screening stops once a shape has taken its time bound; the best screened so far go to the final. */
+    @Test
+    void screeningStopsAtTheShapesTimeBound() {
+        FakeTime time = new FakeTime();
+        AtomicInteger early = new AtomicInteger();
+        AtomicInteger late = new AtomicInteger();
+        double slow = GemmTuner.SHAPE_BOUND_SECONDS * 1000 / 2; // warm-up plus one run: the whole bound
+        GemmTuner t = tuner(List.of(new Costly("early", slow, time, early), new Costly("late", 1, time, late)));
+        t.clock(time);
+        product(t, 0f);
+        assertThat(late.get()).as("planned only, never screened").isEqualTo(PLANNED);
+        assertThat(t.choices()).containsValue("early");
+    }
+
+    /** Deferred mode: the model's choice (first ranked) runs at once untimed; tuning happens in budgeted steps afterwards. */
+    @Test
+    void deferredShapeRunsTheModelsChoiceAndIsTunedBetweenIterations() throws IOException {
+        Engine e = TestEngines.get();
+        GemmTuner t = tuner(List.of(slow, fast));
+        t.clock(UNJUDGED);
+        t.deferUntuned();
+        product(t, 0f);
+        assertThat(slowRuns.get()).as("the model's choice, run once, no timing").isEqualTo(1);
+        assertThat(fastRuns.get()).as("nothing else compiled or run").isZero();
+        assertThat(t.pendingShapes()).isEqualTo(1);
+        assertThat(t.choices()).containsValue("slow");
+
+        t.afterIteration(e, 1e-9); // no tuning done yet: one step is allowed
+        int left = t.pendingSteps();
+        assertThat(left).isLessThan(2 + GemmTuner.FINALISTS);
+        t.afterIteration(e, 1e-9); // that step took far more than 20 % of 2 ns of training: no step now
+        assertThat(t.pendingSteps()).isEqualTo(left);
+
+        for (int i = 0; i < 20 && t.pendingShapes() > 0; i++) {
+            t.afterIteration(e, 1000);
+        }
+        assertThat(t.pendingShapes()).isZero();
+        assertThat(t.choices()).containsValue("fast");
+        assertThat(t.tunedShapes()).isEqualTo(1);
+        assertThat(JSON.readTree(cacheFile().toFile()).get("entries").fields().next().getValue().get("winner").asText()).isEqualTo("fast");
+        int fastBefore = fastRuns.get();
+        product(t, 1f);
+        assertThat(fastRuns.get()).as("the next call runs the winner").isEqualTo(fastBefore + 1);
+    }
+
+    @Test
+    void forceRetimesACachedShape() {
+        product(tuner(List.of(slow, fast)), 0f);
+        GemmTuner again = tuner(List.of(slow, fast));
+        again.force(true);
+        product(again, 0f);
+        assertThat(again.cachedShapes()).isZero();
+        assertThat(again.tunedShapes()).isEqualTo(1);
+        assertThat(again.results().get(0).fromCache()).isFalse();
     }
 
     /** C = A·B + beta·C through {@code t}, checked against the reference. */
