@@ -69,8 +69,8 @@ class ChopPointsTest {
     void namingTheLearnableLayersAsChopPointsGivesTheSamePlan() throws Exception {
         assumeFashionMnist();
         Path exp = dir.resolve("experiment.json");
-        String text = Files.readString(FASHION).replace("\"net\": \"../../fashion-mnist/net.json\"",
-                "\"net\": \"" + Repo.path("examples/fashion-mnist/net.json") + "\", \"chop_points\": [\"conv1\", \"conv2\", {\"layer\": \"conv3\"},"
+        String text = Files.readString(FASHION).replace("\"net\": \"net.json\"",
+                "\"net\": \"" + Repo.path("examples/transfer/fashion-mnist/net.json") + "\", \"chop_points\": [\"conv1\", \"conv2\", {\"layer\": \"conv3\"},"
                         + " {\"name\": \"c4\", \"layers\": [\"conv4\"]}, {\"name\": \"c5\", \"prefix\": \"conv5\"}, \"fc6\", \"fc7\"]");
         Files.writeString(exp, text);
         Experiment named = ExperimentLoader.load(exp);
