@@ -99,10 +99,11 @@ class LearningRateTest {
     }
 
     @Test
-    void theFashionExampleDropsOnceNearTheEnd() {
+    void theFashionExampleDecaysLinearlyToZero() {
         SolverConfig s = NetConfigLoader.load(Repo.path("examples/fashion-mnist/net.json")).solver();
         LearningRate lr = new LearningRate(s);
-        assertThat(lr.at(0)).isEqualTo(0.01);
-        assertThat(lr.at(s.maxIter() - 1)).isCloseTo(0.001, within(1e-15));
+        assertThat(lr.at(0)).isEqualTo(0.02);
+        assertThat(lr.at(s.maxIter() / 2)).isCloseTo(0.01, within(1e-15));
+        assertThat(lr.at(s.maxIter() - 1)).isCloseTo(0.02 / s.maxIter(), within(1e-15));
     }
 }

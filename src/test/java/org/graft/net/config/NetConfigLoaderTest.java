@@ -268,7 +268,7 @@ class NetConfigLoaderTest {
                 .hasSize(26);
         long learnable = net.layers().stream().filter(l -> l.learnableBlobs() > 0).count();
         assertThat(learnable).as("8 learnable layers").isEqualTo(8);
-        assertThat(net.layer("data", Phase.TRAIN).orElseThrow().dataParam().batchSize()).isEqualTo(128);
+        assertThat(net.layer("data", Phase.TRAIN).orElseThrow().dataParam().batchSize()).isEqualTo(64);
         assertThat(net.layer("data", Phase.TEST).orElseThrow().dataParam().batchSize()).isEqualTo(100);
         assertThat(net.layer("accuracy_top5", Phase.TEST).orElseThrow().settings(AccuracyLayer.Spec.class).topK()).isEqualTo(5);
         ConvolutionLayer.Spec conv3 = net.layer("conv3", Phase.TRAIN).orElseThrow().settings(ConvolutionLayer.Spec.class);
@@ -277,7 +277,7 @@ class NetConfigLoaderTest {
         assertThat(Filler.of(conv3.biasFiller())).isEqualTo(Filler.constant(0));
         assertThat(net.layer("fc8", Phase.TRAIN).orElseThrow().paramSpec(1)).isEqualTo(ParamSpec.of(2, 0));
         SolverConfig s = net.solver();
-        assertThat(s.maxIter()).isEqualTo(2500);
+        assertThat(s.maxIter()).isEqualTo(5000);
         assertThat(s.maxIter() % s.testInterval()).as("the last iteration is tested").isZero();
         assertThat(s.testIter() * 100).as("one test pass covers the 10,000 test images").isEqualTo(10000);
         assertThat(s.snapshotPrefix()).isEqualTo(Repo.path("examples/fashion-mnist/snapshots/fashion").toAbsolutePath());
