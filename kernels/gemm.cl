@@ -35,6 +35,14 @@
 #define B_AT(k, j) B[(k) * ldb + (j)]
 #endif
 
+// GEMM_ONLY builds one kernel family per program (1 packing, 2 micro-kernel, 3 tiles, 4 simple; 0, the
+// default, builds them all): PoCL compiles every kernel of a program, and a fresh start builds a few dozen
+// gemm.cl programs that each need only one family.
+#ifndef GEMM_ONLY
+#define GEMM_ONLY 0
+#endif
+#define GEMM_BUILDS(family) (GEMM_ONLY == 0 || GEMM_ONLY == (family))
+
 // ---------------------------------------------------------------------------------------------------
 // CPU path: packing kernels and the register-blocked micro-kernel.
 //
@@ -73,6 +81,7 @@
 #define vloadVW CAT(vload, VW)
 #define vstoreVW CAT(vstore, VW)
 
+#if GEMM_BUILDS(1)
 // op(A) (M x K) -> panels of MR rows, Ap[panel][k][MR], rows past M zero. Panels are panelStride
 // floats apart; batch b starts at b * packedStride. Work-item (k, panel, batch).
 __kernel void pack_a(const int M, const int K,
@@ -118,6 +127,9 @@ __kernel void pack_b(const int N, const int K,
     }
 }
 
+#endif
+
+#if GEMM_BUILDS(2)
 // VW values from p, zero past the first n (n may be <= 0: all zero); only the last column panel of an
 // unpacked B is partial.
 inline floatVW load_partial(__global const float* p, const int n) {
@@ -292,6 +304,9 @@ __kernel void gemm_micro(const int M, const int N, const int K, const float alph
     store_block(acc, M, N, row0, col0, alpha, beta, C, ldc);
 }
 
+#endif
+
+#if GEMM_BUILDS(3)
 // ---------------------------------------------------------------------------------------------------
 // GPU path: local-memory tiles. A work-group of (TS_N / WPT_N) x (TS_M / WPT_M) work-items computes a
 // TS_M x TS_N block of C; each work-item a WPT_M x WPT_N sub-block strided by the work-group size, so
@@ -391,6 +406,9 @@ __kernel void gemm_tiled(const int M, const int N, const int K, const float alph
     }
 }
 
+#endif
+
+#if GEMM_BUILDS(4)
 // ---------------------------------------------------------------------------------------------------
 // Tiny products: dimension 1 picks a block of TM consecutive rows; dimension 0 picks TN columns spaced
 // colStride apart, so neighbouring work-items touch neighbouring columns of B and C.
@@ -462,3 +480,4 @@ __kernel void gemm_simple(const int M, const int N, const int K, const float alp
         }
     }
 }
+#endif

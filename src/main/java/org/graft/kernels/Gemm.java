@@ -129,7 +129,7 @@ public final class Gemm {
     }
 
     private static void simple(Engine e, GemmCall x) {
-        String defines = "-DTRANS_A=" + GemmMicro.bit(x.transA()) + " -DTRANS_B=" + GemmMicro.bit(x.transB())
+        String defines = "-DGEMM_ONLY=4 -DTRANS_A=" + GemmMicro.bit(x.transA()) + " -DTRANS_B=" + GemmMicro.bit(x.transB())
                 + " -DTM=" + TM + " -DTN=" + TN;
         ClKernel kern = e.kernel("gemm.cl", defines, "gemm_simple");
         int colStride = GemmMicro.ceilDiv(x.n(), TN);

@@ -62,6 +62,11 @@ final class GemmMicro {
                     DIRECT_A, DIRECT_STRIDED, MAX_PACK_FLOATS);
         }
 
+        /** True if {@code o} compiles to the same programs (block shape and unroll; kc and RB are launch arguments). */
+        boolean sameCode(Config o) {
+            return mr == o.mr && vw == o.vw && nv == o.nv && ku == o.ku;
+        }
+
         /** Columns per block. */
         int nr() {
             return vw * nv;
@@ -73,7 +78,7 @@ final class GemmMicro {
         }
 
         String microDefines(boolean transA, boolean packA, boolean packB, boolean transC) {
-            return "-DMR=" + mr + " -DVW=" + vw + " -DNV=" + nv + " -DKU=" + ku + " -DTRANS_A=" + bit(transA)
+            return "-DGEMM_ONLY=2 -DMR=" + mr + " -DVW=" + vw + " -DNV=" + nv + " -DKU=" + ku + " -DTRANS_A=" + bit(transA)
                     + " -DA_PACKED=" + bit(packA) + " -DB_PACKED=" + bit(packB) + " -DTRANS_C=" + bit(transC);
         }
     }
@@ -189,7 +194,7 @@ final class GemmMicro {
             int panelStride = x.k() * mr;
             int packedStride = checkedInt((long) rowPanels * panelStride, "packed A");
             a = ws.packedA((long) packedStride * x.batch());
-            ClKernel pack = e.kernel("gemm.cl", "-DTRANS_A=" + bit(x.transA()) + " -DMR=" + mr, "pack_a");
+            ClKernel pack = e.kernel("gemm.cl", "-DGEMM_ONLY=1 -DTRANS_A=" + bit(x.transA()) + " -DMR=" + mr, "pack_a");
             pack.arg(0, x.m()).arg(1, x.k()).arg(2, x.a()).arg(3, x.offA()).arg(4, x.lda()).arg(5, x.strideA())
                     .arg(6, a).arg(7, rowPanels).arg(8, panelStride).arg(9, packedStride);
             e.run(pack, new long[] {x.k(), rowPanels, x.batch()}, null);
@@ -205,7 +210,7 @@ final class GemmMicro {
             int panelStride = x.k() * nr;
             int packedStride = checkedInt((long) colPanels * panelStride, "packed B");
             b = ws.packedB((long) packedStride * x.batch());
-            ClKernel pack = e.kernel("gemm.cl", "-DTRANS_B=" + bit(x.transB()) + " -DVW=" + cfg.vw() + " -DNV=" + cfg.nv(), "pack_b");
+            ClKernel pack = e.kernel("gemm.cl", "-DGEMM_ONLY=1 -DTRANS_B=" + bit(x.transB()) + " -DVW=" + cfg.vw() + " -DNV=" + cfg.nv(), "pack_b");
             pack.arg(0, x.n()).arg(1, x.k()).arg(2, x.b()).arg(3, x.offB()).arg(4, x.ldb()).arg(5, x.strideB())
                     .arg(6, b).arg(7, colPanels).arg(8, panelStride).arg(9, packedStride);
             e.run(pack, new long[] {x.k(), colPanels, x.batch()}, null);

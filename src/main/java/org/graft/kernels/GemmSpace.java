@@ -17,7 +17,8 @@ import org.graft.opencl.DeviceInfo;
  * The CPU micro-kernel's tuning space, generated from the device's facts instead of a list tuned on one
  * CPU: register blocks that fit the vector register file, a k-block length and band height derived from
  * the cache sizes, and a neighbourhood of the cost model's choice (k-block and band ×½ and ×2, unrolled
- * k loops, always-pack) for the tuner to search. Every configuration has an id that encodes it
+ * k loops, always-pack) for the tuner to search, plus every block with one long k-block (the fixed list's
+ * shape, which the cache-derived blocks do not replace everywhere). Every configuration has an id that encodes it
  * ({@link #id}, {@link #parse}), so a tuning cache written on one machine names kernels any machine can build.
  */
 final class GemmSpace {
@@ -35,6 +36,8 @@ final class GemmSpace {
     /** The unblocked k-length of the configuration measured best on Zen 5 before the space was generated. */
     static final int KC_LONG = 2048;
     static final int RB_MAX = 128;
+    /** Band height of the long-k-block variants (the fixed list's, measured on Zen 5). */
+    static final int CLASSIC_RB = 16;
     /** The reference product the device default is chosen for (square, as GEMM benchmarks run). */
     static final int REFERENCE_SIZE = 1024;
 
@@ -49,7 +52,7 @@ final class GemmSpace {
         return mr * nv + nv + 1 <= f.vectorRegisters();
     }
 
-    /** {mr, nv} pairs: for each vector count, the tallest block that fits (up to MAX_MR) and up to two shorter ones. */
+    /** {mr, nv} pairs: for each vector count, the tallest block that fits (up to MAX_MR) and up to two shorter ones (three for one vector). */
     static List<int[]> blocks(DeviceFacts f) {
         List<int[]> out = new ArrayList<>();
         for (int nv = 1; nv <= MAX_NV; nv++) {
@@ -60,7 +63,8 @@ final class GemmSpace {
             Set<Integer> rows = new LinkedHashSet<>();
             rows.add(tallest);
             for (int mr : SHORTER) {
-                if (mr < tallest && mr >= MIN_MR && rows.size() < BLOCKS_PER_NV) {
+                // One more single-vector block: they compile cheapest, and 6×16 won small-M products on Zen 5.
+                if (mr < tallest && mr >= MIN_MR && rows.size() < BLOCKS_PER_NV + (nv == 1 ? 1 : 0)) {
                     rows.add(mr);
                 }
             }
@@ -103,6 +107,12 @@ final class GemmSpace {
         GemmCall reference = reference();
         GemmMicro.Config c = base.stream().min(Comparator.comparingDouble(x -> GemmCostModel.micro(f, x, reference))).orElseThrow();
         Set<GemmMicro.Config> out = new LinkedHashSet<>(base);
+        // Every block also with one long k-block and bands of CLASSIC_RB panels, the shape of the fixed list
+        // measured best on Zen 5 before this space existed: products with a long k (weight gradients of
+        // convolutions, k = images × pixels) ran up to 1.9× slower on the cache-derived blocks alone there.
+        for (int[] b : blocks(f)) {
+            out.add(GemmMicro.Config.of(b[0], vw, b[1], 1, KC_LONG, CLASSIC_RB, false));
+        }
         int kcHalf = Math.max(KC_MIN, c.kc() / 2 / KC_STEP * KC_STEP);
         for (int kc : new int[] {kcHalf, c.kc() * 2, KC_LONG}) {
             out.add(GemmMicro.Config.of(c.mr(), c.vw(), c.nv(), 1, kc, rbFor(c.mr(), kc, f), false));

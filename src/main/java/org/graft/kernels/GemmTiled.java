@@ -34,7 +34,7 @@ final class GemmTiled {
         }
 
         String defines(boolean transA, boolean transB) {
-            return "-DTRANS_A=" + GemmMicro.bit(transA) + " -DTRANS_B=" + GemmMicro.bit(transB)
+            return "-DGEMM_ONLY=3 -DTRANS_A=" + GemmMicro.bit(transA) + " -DTRANS_B=" + GemmMicro.bit(transB)
                     + " -DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DWPT_M=" + wptM + " -DWPT_N=" + wptN;
         }
     }

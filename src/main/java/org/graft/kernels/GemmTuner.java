@@ -200,7 +200,7 @@ public final class GemmTuner implements AutoCloseable {
             results.put(key, new Result(key, call.flops(), v.id(), stored.ms(), true, true));
         } else if (deferred) {
             Search s = new Search(key, call, runnable(e, call, key));
-            v = s.order.get(0);
+            v = startChoice(s.order, e.device());
             pending.put(key, s);
             deferredShapes++;
         } else {
@@ -208,6 +208,26 @@ public final class GemmTuner implements AutoCloseable {
         }
         chosen.put(key, v);
         return v;
+    }
+
+    /**
+     * What an untuned shape starts on in deferred mode: of the ranked candidates, the first built from the
+     * same kernel code as the device's default block ({@link GemmMicro.Config#sameCode}), so that all shapes
+     * of a net share a few programs on a fresh start instead of each compiling the block shape the model
+     * likes best for it (on 2 cores each gemm.cl program costs about a second); tiny products keep the
+     * simple kernel when it ranks first. Tuning between iterations then tries every block shape.
+     */
+    static GemmVariant startChoice(List<GemmVariant> order, DeviceInfo d) {
+        if (d.isGpu() || order.get(0) instanceof GemmVariant.Simple) {
+            return order.get(0);
+        }
+        GemmMicro.Config standard = GemmMicro.forDevice(d);
+        for (GemmVariant v : order) {
+            if (v instanceof GemmVariant.Micro m && m.config().sameCode(standard)) {
+                return v;
+            }
+        }
+        return order.get(0);
     }
 
     /** The ranked candidates that can run on the device; at least one, else a clear error. */
