@@ -224,7 +224,7 @@ def build_torch_net(torch, desc):
                     if p["global_pooling"]:
                         k, s, pad = tuple(bottom_shapes[0][2:4]), 1, 0
                     else:
-                        k, s, pad = caffe_hw(p, "kernel_size", "kernel"), caffe_hw(p, "stride", "stride"), caffe_hw(p, "pad", "pad")
+                        k, s, pad = pool_hw(p, "kernel_size", "kernel"), pool_hw(p, "stride", "stride"), pool_hw(p, "pad", "pad")
                     ceil = p["round_mode"] == "CEIL"  # Caffe rounds up (and drops a window starting in the padding, as PyTorch)
                     if p["pool"] == "MAX":
                         mod = nn.MaxPool2d(k, s, pad, ceil_mode=ceil)
@@ -336,7 +336,7 @@ def build_torch_net(torch, desc):
     return Net()
 
 
-def caffe_hw(p, both, prefix):
+def pool_hw(p, both, prefix):
     """A 2-D size as caffe.proto spells it (time --json prints every field): prefix_h and prefix_w when either
     is given (not null, not 0), else `both` for both axes, as Caffe's pooling layer reads them."""
     h, w = p.get(prefix + "_h"), p.get(prefix + "_w")
