@@ -52,6 +52,8 @@ public final class GemmTuner implements AutoCloseable {
     static final double MIN_JUDGED_MS = 1.0;
     /** Deferred mode: time spent tuning is kept at most this fraction of the training time since. */
     public static final double DEFERRED_SHARE = 0.25;
+    /** Deferred mode: candidates tried per shape (the cost model's best; {@code tune} tries all). */
+    static final int DEFERRED_CANDIDATES = 8;
 
     /** Wall and process CPU time (injectable so the share check can be tested). */
     interface Clock {
@@ -199,8 +201,9 @@ public final class GemmTuner implements AutoCloseable {
             cachedShapes++;
             results.put(key, new Result(key, call.flops(), v.id(), stored.ms(), true, true));
         } else if (deferred) {
-            Search s = new Search(key, call, runnable(e, call, key));
-            v = startChoice(s.order, e.device());
+            List<GemmVariant> ranked = runnable(e, call, key);
+            v = startChoice(ranked, e.device());
+            Search s = new Search(key, call, deferredShortlist(ranked, v));
             pending.put(key, s);
             deferredShapes++;
         } else {
@@ -228,6 +231,19 @@ public final class GemmTuner implements AutoCloseable {
             }
         }
         return order.get(0);
+    }
+
+    /**
+     * What training tunes between iterations: the cost model's first {@link #DEFERRED_CANDIDATES} and the
+     * start choice. Searching the whole space there (about 30 candidates on a CPU) outlasted a ten-minute run
+     * at its share of the time; {@code tune} searches everything.
+     */
+    static List<GemmVariant> deferredShortlist(List<GemmVariant> ranked, GemmVariant start) {
+        List<GemmVariant> out = new ArrayList<>(ranked.subList(0, Math.min(DEFERRED_CANDIDATES, ranked.size())));
+        if (!out.contains(start)) {
+            out.add(0, start);
+        }
+        return out;
     }
 
     /** The ranked candidates that can run on the device; at least one, else a clear error. */

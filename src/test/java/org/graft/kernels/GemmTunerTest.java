@@ -106,6 +106,20 @@ class GemmTunerTest {
     }
 
     @Test
+    void trainingTunesTheModelsBestFewAndItsStartChoice() {
+        List<GemmVariant> ranked = new java.util.ArrayList<>();
+        for (int mr = 4; mr <= 14; mr++) {
+            ranked.add(GemmVariant.named("micro-" + mr + "x16-w16-k256-r16-u1"));
+        }
+        GemmVariant late = ranked.get(ranked.size() - 1);
+        List<GemmVariant> withLate = GemmTuner.deferredShortlist(ranked, late);
+        assertThat(withLate).hasSize(GemmTuner.DEFERRED_CANDIDATES + 1).startsWith(late)
+                .containsAll(ranked.subList(0, GemmTuner.DEFERRED_CANDIDATES));
+        assertThat(GemmTuner.deferredShortlist(ranked, ranked.get(0))).isEqualTo(ranked.subList(0, GemmTuner.DEFERRED_CANDIDATES));
+        assertThat(GemmTuner.deferredShortlist(ranked.subList(0, 2), ranked.get(1))).isEqualTo(ranked.subList(0, 2));
+    }
+
+    @Test
     void picksTheFastestCandidateAndComputesTheProduct() {
         GemmTuner t = tuner(List.of(slow, fast));
         product(t, 0f);
