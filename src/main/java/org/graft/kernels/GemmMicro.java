@@ -62,9 +62,9 @@ final class GemmMicro {
                     DIRECT_A, DIRECT_STRIDED, MAX_PACK_FLOATS);
         }
 
-        /** True if {@code o} compiles to the same programs (block shape and unroll; kc and RB are launch arguments). */
+        /** True if {@code o} compiles to the same programs: the same defines (kc and RB are launch arguments). */
         boolean sameCode(Config o) {
-            return mr == o.mr && vw == o.vw && nv == o.nv && ku == o.ku;
+            return microDefines(false, false, false, false).equals(o.microDefines(false, false, false, false));
         }
 
         /** Columns per block. */
