@@ -26,6 +26,8 @@ final class GemmMicro {
     static final int KC_STRIDED_MAX = 256;
     /** Bound on one packed copy; bigger products are cut into row/column blocks. */
     static final long MAX_PACK_FLOATS = 16L << 20;
+    /** Work-group of the packing kernels (k, panel, batch): a fixed shape, so one compile each (see {@link Engine#runInGroups}). */
+    private static final long[] PACK_GROUP = {64, 1, 1};
 
     /**
      * One point of the tuning space ({@link GemmSpace} generates them per device).
@@ -197,7 +199,7 @@ final class GemmMicro {
             ClKernel pack = e.kernel("gemm.cl", "-DGEMM_ONLY=1 -DTRANS_A=" + bit(x.transA()) + " -DMR=" + mr, "pack_a");
             pack.arg(0, x.m()).arg(1, x.k()).arg(2, x.a()).arg(3, x.offA()).arg(4, x.lda()).arg(5, x.strideA())
                     .arg(6, a).arg(7, rowPanels).arg(8, panelStride).arg(9, packedStride);
-            e.run(pack, new long[] {x.k(), rowPanels, x.batch()}, null);
+            e.runInGroups(pack, new long[] {x.k(), rowPanels, x.batch()}, PACK_GROUP);
             offA = 0;
             lda = panelStride;
             strideA = packedStride;
@@ -213,7 +215,7 @@ final class GemmMicro {
             ClKernel pack = e.kernel("gemm.cl", "-DGEMM_ONLY=1 -DTRANS_B=" + bit(x.transB()) + " -DVW=" + cfg.vw() + " -DNV=" + cfg.nv(), "pack_b");
             pack.arg(0, x.n()).arg(1, x.k()).arg(2, x.b()).arg(3, x.offB()).arg(4, x.ldb()).arg(5, x.strideB())
                     .arg(6, b).arg(7, colPanels).arg(8, panelStride).arg(9, packedStride);
-            e.run(pack, new long[] {x.k(), colPanels, x.batch()}, null);
+            e.runInGroups(pack, new long[] {x.k(), colPanels, x.batch()}, PACK_GROUP);
             offB = 0;
             ldb = panelStride;
             strideB = packedStride;
@@ -228,10 +230,15 @@ final class GemmMicro {
         e.run(kern, new long[] {tiles, x.batch()}, localSize(e.device(), kern, cfg, tiles));
     }
 
-    /** The configured work-group size, shrunk to the device's and the kernel's limits; null = driver's choice. */
+    /**
+     * The configured work-group size, shrunk to the device's and the kernel's limits. Unconfigured: one
+     * work-item per group on a CPU (a work-item's block is MR·NR·K multiply-adds, so per-group overhead
+     * does not show, and one fixed local size is one work-group function for PoCL to compile per
+     * program instead of one per matrix shape, see {@link Engine#runInGroups}); the driver's choice elsewhere.
+     */
     private static long[] localSize(DeviceInfo d, ClKernel kern, Config cfg, long tiles) {
         if (cfg.local() <= 0) {
-            return null;
+            return d.isCpu() ? new long[] {1, 1} : null;
         }
         long max = Math.min(Math.min(d.maxWorkGroupSize(), kern.maxWorkGroupSize()), d.maxWorkItemSizes()[0]);
         return new long[] {Math.max(1, Math.min(cfg.local(), Math.min(tiles, max))), 1};

@@ -13,6 +13,9 @@ import org.graft.opencl.ClKernel;
  * Reference: {@link org.graft.ops.sgd.SgdReference}.
  */
 public final class SgdUpdate {
+    /** One fixed work-group shape for every blob size: one compile (see {@link Engine#runInGroups}). */
+    private static final long[] UPDATE_GROUP = {1024};
+
     private SgdUpdate() {
     }
 
@@ -38,7 +41,7 @@ public final class SgdUpdate {
         ClKernel k = e.kernel("sgd.cl", "sgd_update");
         k.arg(0, b.data()).arg(1, b.diff()).arg(2, history).arg(3, n)
                 .arg(4, rate).arg(5, momentum).arg(6, decay);
-        e.run1d(k, n);
+        e.runInGroups(k, new long[] {n}, UPDATE_GROUP);
         return true;
     }
 }

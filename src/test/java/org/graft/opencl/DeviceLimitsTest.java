@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.graft.engine.Engine;
+import org.graft.kernels.KernelLibrary;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,6 +97,25 @@ class DeviceLimitsTest {
         FakeContext cl = new FakeContext(FakeDevices.gpu(0, "GPU"));
         cl.launch(cl.kernel("gemm_tiled"), new long[] {640, 97, 1}, new long[] {16, 16, 1});
         assertThat(cl.lastGlobal).containsExactly(640, 112, 1);
+    }
+
+    @Test
+    void launchesInFixedGroupsKeepOneGroupShapeWhateverTheRange() {
+        FakeContext cl = new FakeContext(FakeDevices.cpu(0, "CPU"));
+        Engine e = new Engine(cl, new KernelLibrary(cl, null));
+        ClKernel update = cl.kernel("sgd_update");
+        for (long n : new long[] {1, 10, 1000, 37_752_832}) {
+            e.runInGroups(update, new long[] {n}, new long[] {1024});
+            assertThat(cl.lastLocal).containsExactly(1024);
+            assertThat(cl.lastGlobal[0] % 1024).isZero();
+            assertThat(cl.lastGlobal[0]).isBetween(n, n + 1023);
+        }
+        // shrunk to the limits only, never to the range: a small device gets its largest group for every n
+        FakeContext small = new FakeContext(FakeDevices.gpu(0, "GPU"));
+        Engine g = new Engine(small, new KernelLibrary(small, null));
+        g.runInGroups(small.kernel("pack_a"), new long[] {25, 3, 2}, new long[] {64, 16, 1});
+        assertThat(small.lastLocal).containsExactly(16, 16, 1);
+        assertThat(small.lastGlobal).containsExactly(32, 16, 2);
     }
 
     @Test

@@ -10,6 +10,8 @@ final class FakeContext extends ClContext {
     int enqueued;
     /** The global sizes of the last launch, as the binding received them. */
     long[] lastGlobal;
+    /** The local size of the last launch (null: the driver's choice). */
+    long[] lastLocal;
 
     FakeContext(DeviceInfo device) {
         super(device);
@@ -39,6 +41,7 @@ final class FakeContext extends ClContext {
             throw new ClException("clEnqueueNDRangeKernel", enqueueError);
         }
         lastGlobal = global.clone();
+        lastLocal = local == null ? null : local.clone();
         enqueued++;
     }
 
