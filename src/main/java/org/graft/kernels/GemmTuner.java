@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.graft.engine.Debug;
 import org.graft.engine.Engine;
+import org.graft.engine.CpuPressure;
 import org.graft.engine.ProcessCpu;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.DeviceInfo;
@@ -24,7 +25,8 @@ import org.graft.opencl.DeviceInfo;
  * <p>On a CPU device a timing is only as good as the cores it got: every timed run compares the
  * process's CPU time ({@link ProcessCpu}, the driver's worker threads included) with its wall time, and a
  * run that got less than {@link #FAIR_SHARE} of the compute units is repeated (a bounded number of
- * times). A winner with a timed run that stayed below its share through every retry is used for this
+ * times), unless the machine says no thread waited for a core during it ({@link CpuPressure}): a product
+ * too narrow to occupy every core then counts, where its share alone would never pass. A winner with a timed run that stayed below its share through every retry is used for this
  * process but not written to the cache.
  *
  * <p>Two modes. Up front (the default; {@code time}, {@code bench}, {@code tune}): a new shape is tuned
@@ -61,6 +63,11 @@ public final class GemmTuner implements AutoCloseable {
 
         /** CPU nanoseconds of the whole process, -1 if unknown. */
         long cpuNanos();
+
+        /** Nanoseconds runnable threads of the machine have waited for a core ({@link CpuPressure}), -1 if unknown. */
+        default long waitNanos() {
+            return -1;
+        }
     }
 
     static final Clock SYSTEM_CLOCK = new Clock() {
@@ -72,6 +79,11 @@ public final class GemmTuner implements AutoCloseable {
         @Override
         public long cpuNanos() {
             return ProcessCpu.nanos();
+        }
+
+        @Override
+        public long waitNanos() {
+            return CpuPressure.waitNanos();
         }
     };
 
@@ -348,12 +360,17 @@ public final class GemmTuner implements AutoCloseable {
         pending.clear();
     }
 
-    /** Whether a run of {@code wallNanos} that used {@code cpuNanos} of process CPU time got its share of the device. */
-    static boolean fair(DeviceInfo d, long wallNanos, long cpuNanos) {
+    /**
+     * Whether a run of {@code wallNanos} got the cores it could use: it used {@code cpuNanos} of process CPU
+     * time, at least its share of the device, or threads waited for a core during at most
+     * 1 - {@link #FAIR_SHARE} of it ({@code waitNanos}, -1 if unknown).
+     */
+    static boolean fair(DeviceInfo d, long wallNanos, long cpuNanos, long waitNanos) {
         if (d.isGpu() || cpuNanos < 0 || wallNanos < MIN_JUDGED_MS * 1e6) {
             return true; // a GPU's work uses no host cores; an unknown or too short run cannot be judged
         }
-        return cpuNanos >= FAIR_SHARE * d.computeUnits() * wallNanos;
+        return cpuNanos >= FAIR_SHARE * d.computeUnits() * wallNanos
+                || waitNanos >= 0 && waitNanos <= (1 - FAIR_SHARE) * wallNanos;
     }
 
     /** One timed run: milliseconds, and whether it got its share of the device. */
@@ -468,17 +485,21 @@ public final class GemmTuner implements AutoCloseable {
             Run best = null;
             for (int attempt = 0; attempt <= SHARE_RETRIES; attempt++) {
                 long cpu0 = clock.cpuNanos();
+                long wait0 = clock.waitNanos();
                 long wall0 = clock.wallNanos();
                 v.run(e, trial);
                 e.finish();
                 long wall = clock.wallNanos() - wall0;
                 long cpu1 = clock.cpuNanos();
-                Run r = new Run(wall / 1e6, fair(e.device(), wall, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0));
+                long wait1 = clock.waitNanos();
+                Run r = new Run(wall / 1e6, fair(e.device(), wall, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+                        wait0 < 0 || wait1 < 0 ? -1 : wait1 - wait0));
                 if (r.clean()) {
                     return r;
                 }
-                Debug.log(() -> String.format(Locale.ROOT, "gemm tuning %s: %s run got %.2f of %d cores; %s", key, v.id(),
-                        (cpu1 - cpu0) / (double) wall, e.device().computeUnits(), "retrying"));
+                Debug.log(() -> String.format(Locale.ROOT, "gemm tuning %s: %s run got %.2f of %d cores, threads waited for a core"
+                                + " %.0f %% of it; retrying", key, v.id(), (cpu1 - cpu0) / (double) wall, e.device().computeUnits(),
+                        wait0 < 0 || wait1 < 0 ? Double.NaN : 100.0 * (wait1 - wait0) / wall));
                 best = best == null || r.ms() < best.ms() ? r : best;
             }
             return best;

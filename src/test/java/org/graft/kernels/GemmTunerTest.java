@@ -238,31 +238,54 @@ class GemmTunerTest {
                 1L << 30, 1L << 28, 1L << 16, 1024, new long[] {1024, 1024, 64}, 16, true, false);
     }
 
-    /** A run is clean if the process's CPU time covered at least 75 % of the compute units over its wall time. */
+    /**
+     * A run is clean if the process's CPU time covered at least 75 % of the compute units over its wall
+     * time, or if the machine's threads waited for a core during at most 25 % of it (a narrow product).
+     */
     @Test
     void shareCheckJudgesCpuRunsByTheCoresTheyGot() {
         DeviceInfo cpu = device("CPU", 4);
         long wall = 10_000_000; // 10 ms
-        assertThat(GemmTuner.fair(cpu, wall, 4 * wall)).isTrue();
-        assertThat(GemmTuner.fair(cpu, wall, 3 * wall)).as("exactly 75 %").isTrue();
-        assertThat(GemmTuner.fair(cpu, wall, 2 * wall)).as("half the cores: other load").isFalse();
-        assertThat(GemmTuner.fair(cpu, wall, -1)).as("the JVM cannot tell: not judged").isTrue();
-        assertThat(GemmTuner.fair(cpu, 100_000, 0)).as("a 0.1 ms run says nothing about its share").isTrue();
-        assertThat(GemmTuner.fair(device("GPU", 40), wall, 0)).as("a GPU's kernels use no host cores").isTrue();
+        long unknown = -1;
+        assertThat(GemmTuner.fair(cpu, wall, 4 * wall, unknown)).isTrue();
+        assertThat(GemmTuner.fair(cpu, wall, 3 * wall, unknown)).as("exactly 75 %").isTrue();
+        assertThat(GemmTuner.fair(cpu, wall, 2 * wall, unknown)).as("half the cores: other load").isFalse();
+        assertThat(GemmTuner.fair(cpu, wall, -1, unknown)).as("the JVM cannot tell: not judged").isTrue();
+        assertThat(GemmTuner.fair(cpu, 100_000, 0, unknown)).as("a 0.1 ms run says nothing about its share").isTrue();
+        assertThat(GemmTuner.fair(device("GPU", 40), wall, 0, unknown)).as("a GPU's kernels use no host cores").isTrue();
+        assertThat(GemmTuner.fair(cpu, wall, wall, 0)).as("one core busy and no thread kept waiting: a narrow product").isTrue();
+        assertThat(GemmTuner.fair(cpu, wall, wall, wall / 4)).as("waited exactly 25 % of the run").isTrue();
+        assertThat(GemmTuner.fair(cpu, wall, wall, wall / 2)).as("threads waited for a core half the run: other load").isFalse();
+        assertThat(GemmTuner.fair(cpu, wall, 4 * wall, wall)).as("its full share, however busy the machine").isTrue();
     }
 
-    /** Wall time advances 5 ms per reading; each CPU reading adds the next scripted share of the compute units. */
+    /**
+     * Wall time advances 5 ms per reading; each CPU reading adds the next scripted share of the compute
+     * units; the machine's wait for cores is unknown, or grows by {@code waiting} of each step.
+     */
     private static final class ScriptedClock implements GemmTuner.Clock {
         private static final long STEP = 5_000_000;
         private final int computeUnits;
         private final double[] shares;
+        private double waiting = -1;
         private long wall;
         private long cpu;
+        private long waited;
         int reads;
 
         ScriptedClock(int computeUnits, double... shares) {
             this.computeUnits = computeUnits;
             this.shares = shares;
+        }
+
+        ScriptedClock waiting(double fractionOfEachStep) {
+            waiting = fractionOfEachStep;
+            return this;
+        }
+
+        @Override
+        public long waitNanos() {
+            return waiting < 0 ? -1 : (waited += (long) (waiting * STEP));
         }
 
         @Override
@@ -306,6 +329,31 @@ class GemmTunerTest {
             assertThat(fastRuns.get()).as("planned, warm-up, one retried run, the other timed runs, the real call")
                     .isEqualTo(PLANNED + 1 + 2 + (GemmTuner.REPETITIONS - 1) + 1);
         }
+    }
+
+    @Test
+    void narrowProductOnAnIdleMachineIsCachedThoughItUsedFewCores() {
+        Engine e = TestEngines.get();
+        GemmTuner t = tuner(List.of(fast));
+        t.clock(new ScriptedClock(e.device().computeUnits(), 0.3).waiting(0));
+        product(t, 0f);
+        assertThat(t.results().get(0).clean()).isTrue();
+        assertThat(Files.exists(cacheFile())).isTrue();
+        if (!e.device().isGpu()) {
+            assertThat(fastRuns.get()).as("planned, warm-up, timed runs without retries, the real call")
+                    .isEqualTo(PLANNED + 1 + GemmTuner.REPETITIONS + 1);
+        }
+    }
+
+    @Test
+    void fewCoresWhileThreadsWaitedIsOtherLoadAndNotCached() {
+        Engine e = TestEngines.get();
+        GemmTuner t = tuner(List.of(fast));
+        t.clock(new ScriptedClock(e.device().computeUnits(), 0.3).waiting(0.8));
+        product(t, 0f);
+        boolean judged = !e.device().isGpu();
+        assertThat(t.results().get(0).clean()).isEqualTo(!judged);
+        assertThat(Files.exists(cacheFile())).isEqualTo(!judged);
     }
 
     /** Timing uses the real wall clock; CPU time unknown, so every run counts. */
