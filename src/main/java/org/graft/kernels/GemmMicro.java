@@ -139,7 +139,8 @@ final class GemmMicro {
     /**
      * The cheapest way to run {@code call}: both formulations, each operand packed or in place. Cost in
      * multiply-add-equivalents: the block's multiply-adds including the padding of M and N to whole
-     * blocks, slowed by operands read in place ({@link #inPlaceFactor}), plus packCost per packed float.
+     * blocks, slowed by operands read in place ({@link #inPlaceFactor}), plus packCost per packed float
+     * (per product of the batch).
      */
     static Plan plan(GemmCall call, Config cfg) {
         Plan best = null;
@@ -152,7 +153,8 @@ final class GemmMicro {
                     }
                     double macs = paddedMacs(x, cfg);
                     double cost = macs * inPlaceFactor(x, packA, packB, cfg)
-                            + cfg.packCost() * ((packA ? (double) x.m() * x.k() : 0) + (packB ? (double) x.k() * x.n() : 0));
+                            + cfg.packCost() * ((packA ? packedPerProduct(x.m(), x.k(), x.strideA(), x.batch()) : 0)
+                            + (packB ? packedPerProduct(x.k(), x.n(), x.strideB(), x.batch()) : 0));
                     if (cost < bestCost) {
                         bestCost = cost;
                         best = new Plan(x, packA, packB);
@@ -161,6 +163,11 @@ final class GemmMicro {
             }
         }
         return best;
+    }
+
+    /** Floats packed per product of the batch: an operand shared by the whole batch (stride 0) is packed once for all. */
+    private static double packedPerProduct(int rows, int cols, int stride, int batch) {
+        return (double) rows * cols / (stride == 0 ? Math.max(1, batch) : 1);
     }
 
     /** Multiply-adds the kernel does for one product of {@code x}'s batch, M and N rounded up to whole blocks. */
@@ -195,14 +202,16 @@ final class GemmMicro {
         if (packA) {
             int panelStride = x.k() * mr;
             int packedStride = checkedInt((long) rowPanels * panelStride, "packed A");
-            a = ws.packedA((long) packedStride * x.batch());
+            // An A shared by the whole batch (stride 0: weights against every image) is packed once.
+            int copies = x.strideA() == 0 ? 1 : x.batch();
+            a = ws.packedA((long) packedStride * copies);
             ClKernel pack = e.kernel("gemm.cl", "-DGEMM_ONLY=1 -DTRANS_A=" + bit(x.transA()) + " -DMR=" + mr, "pack_a");
             pack.arg(0, x.m()).arg(1, x.k()).arg(2, x.a()).arg(3, x.offA()).arg(4, x.lda()).arg(5, x.strideA())
                     .arg(6, a).arg(7, rowPanels).arg(8, panelStride).arg(9, packedStride);
-            e.runInGroups(pack, new long[] {x.k(), rowPanels, x.batch()}, PACK_GROUP);
+            e.runInGroups(pack, new long[] {x.k(), rowPanels, copies}, PACK_GROUP);
             offA = 0;
             lda = panelStride;
-            strideA = packedStride;
+            strideA = copies == 1 ? 0 : packedStride;
         }
         ClBuffer b = x.b();
         int offB = x.offB();
@@ -211,14 +220,15 @@ final class GemmMicro {
         if (packB) {
             int panelStride = x.k() * nr;
             int packedStride = checkedInt((long) colPanels * panelStride, "packed B");
-            b = ws.packedB((long) packedStride * x.batch());
+            int copies = x.strideB() == 0 ? 1 : x.batch();
+            b = ws.packedB((long) packedStride * copies);
             ClKernel pack = e.kernel("gemm.cl", "-DGEMM_ONLY=1 -DTRANS_B=" + bit(x.transB()) + " -DVW=" + cfg.vw() + " -DNV=" + cfg.nv(), "pack_b");
             pack.arg(0, x.n()).arg(1, x.k()).arg(2, x.b()).arg(3, x.offB()).arg(4, x.ldb()).arg(5, x.strideB())
                     .arg(6, b).arg(7, colPanels).arg(8, panelStride).arg(9, packedStride);
-            e.runInGroups(pack, new long[] {x.k(), colPanels, x.batch()}, PACK_GROUP);
+            e.runInGroups(pack, new long[] {x.k(), colPanels, copies}, PACK_GROUP);
             offB = 0;
             ldb = panelStride;
-            strideB = packedStride;
+            strideB = copies == 1 ? 0 : packedStride;
         }
         ClKernel kern = e.kernel("gemm.cl", cfg.microDefines(x.transA(), packA, packB, x.transC()), "gemm_micro");
         kern.arg(0, x.m()).arg(1, x.n()).arg(2, x.k()).arg(3, x.alpha())

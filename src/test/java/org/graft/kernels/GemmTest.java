@@ -77,6 +77,27 @@ class GemmTest {
         }
     }
 
+    /**
+     * A batch whose A or B is one operand for every entry (stride 0: the 1×1 convolution's weights
+     * against each image): packed once, read by every entry, in every micro-kernel configuration.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("microConfigs")
+    void microKernelSharesAnOperandSharedByTheBatch(GemmMicro.Config cfg) {
+        Engine e = TestEngines.get();
+        int[][] shapes = {{29, 45, 23}, {45, 2, 17}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 8; t++) {
+                boolean tA = (t & 1) != 0;
+                boolean tB = (t & 2) != 0;
+                boolean sharedA = (t & 4) == 0;
+                Problem p = new Problem(new Random(s[0] + 11L * t + cfg.hashCode()), s[0], s[1], s[2], tA, tB,
+                        0.5f, t % 2 == 0 ? 0f : 1f, 3, sharedA, !sharedA);
+                p.check(e, call -> GemmMicro.run(e, call, cfg), cfg + (sharedA ? " shared A" : " shared B"), 1e-4);
+            }
+        }
+    }
+
     static Stream<GemmMicro.Config> microConfigs() {
         return Stream.of(
                 // odd block, short k-blocks, packing free (always pack), packed copies bounded to a few panels (so row
@@ -212,6 +233,12 @@ class GemmTest {
         final float[] c;
 
         Problem(Random r, int m, int n, int k, boolean tA, boolean tB, float alpha, float beta, int batch) {
+            this(r, m, n, k, tA, tB, alpha, beta, batch, false, false);
+        }
+
+        /** sharedA / sharedB: one operand for the whole batch (stride 0), as weights against every image. */
+        Problem(Random r, int m, int n, int k, boolean tA, boolean tB, float alpha, float beta, int batch,
+                boolean sharedA, boolean sharedB) {
             this.m = m;
             this.n = n;
             this.k = k;
@@ -228,11 +255,11 @@ class GemmTest {
             offA = 7;
             offB = 2;
             offC = 4;
-            strideA = rowsA * lda + 1;
-            strideB = rowsB * ldb + 3;
+            strideA = sharedA ? 0 : rowsA * lda + 1;
+            strideB = sharedB ? 0 : rowsB * ldb + 3;
             strideC = m * ldc + 2;
-            a = RandomData.uniform(r, offA + batch * strideA, -1, 1);
-            b = RandomData.uniform(r, offB + batch * strideB, -1, 1);
+            a = RandomData.uniform(r, offA + (sharedA ? rowsA * lda : batch * strideA), -1, 1);
+            b = RandomData.uniform(r, offB + (sharedB ? rowsB * ldb : batch * strideB), -1, 1);
             c = new float[offC + batch * strideC];
             Arrays.fill(c, PAD);
             for (int g = 0; g < batch; g++) {
