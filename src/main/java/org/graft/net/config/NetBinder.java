@@ -406,7 +406,7 @@ public final class NetBinder {
     }
 
     private static void atLeast(Locations at, float value, double min, String path) {
-        if (value < min) {
+        if (!(value >= min)) { // NaN too (readers refuse non-finite numbers first; this holds without them)
             throw at.error(path, "expected a number >= " + min + ", found " + value);
         }
     }
