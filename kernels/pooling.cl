@@ -97,6 +97,92 @@ __kernel void max_pool_forward(const int planes, GEOMETRY_ARGS,
     argmax[index] = bestIndex;
 }
 
+#ifdef REACH
+// MAX pooling followed by cross-channel LRN (as CaffeNet's pool1 -> norm1), in one pass: the pooled
+// values go to memory once and are not read back. Compiled when the layer passes the LRN's -DREACH=..
+// -DTHREE_QUARTERS=.. (see lrn.cl) besides the geometry.
+// One work-item per (pw, ph, n) walks the channels: channel j's window is pooled exactly as
+// max_pool_forward does (same scan, first maximum), and the last 2*REACH+1 pooled values stay in
+// registers (window[i] holds channel j - 2*REACH + i; the shift below uses only constant indices), so
+// channel c = j - REACH is normalised as soon as channel c + REACH is pooled. Its sum adds the squares
+// for d = -REACH..REACH, skipping channels outside [0, C), the order of lrn_across_forward: the
+// fused net's values equal the unfused one's to the bit.
+// Range: (PW, PH, N).
+#include "lrn_power.cl"
+
+__kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
+                                   __global const float* restrict bottom,
+                                   __global float* restrict top,
+                                   __global int* restrict argmax,
+                                   const float alphaOverSize, const float lrnK, const float negBeta,
+                                   __global float* restrict scale,
+                                   __global float* restrict lrnTop) {
+    const int pw = get_global_id(0);
+    const int ph = get_global_id(1);
+    const int n = get_global_id(2);
+    if (pw >= PW || ph >= PH || n >= N) {
+        return;
+    }
+    const int hstart = ph * STRIDE_H - padH;
+    const int wstart = pw * STRIDE_W - padW;
+    const int planeSize = PH * PW;
+    const int first = n * C * planeSize + ph * PW + pw; // (n, 0, ph, pw)
+    float window[2 * REACH + 1];
+    #pragma unroll
+    for (int i = 0; i < 2 * REACH + 1; i++) {
+        window[i] = 0.0f;
+    }
+    for (int j = 0; j < C + REACH; j++) {
+        float best = 0.0f;
+        if (j < C) {
+            __global const float* x = bottom + (n * C + j) * H * W;
+            best = -FLT_MAX;
+            int bestIndex = -1;
+            UNROLL
+            for (int i = 0; i < KERNEL_H; i++) {
+                const int h = hstart + i;
+                if (h >= 0 && h < H) {
+                    UNROLL
+                    for (int jw = 0; jw < KERNEL_W; jw++) {
+                        const int w = wstart + jw;
+                        if (w >= 0 && w < W) {
+                            const float v = x[h * W + w];
+                            if (v > best) {
+                                best = v;
+                                bestIndex = h * W + w;
+                            }
+                        }
+                    }
+                }
+            }
+            top[first + j * planeSize] = best;
+            argmax[first + j * planeSize] = bestIndex;
+        }
+        #pragma unroll
+        for (int i = 0; i < 2 * REACH; i++) {
+            window[i] = window[i + 1];
+        }
+        window[2 * REACH] = best;
+        const int c = j - REACH;
+        if (c >= 0) {
+            float sum = 0.0f;
+            #pragma unroll
+            for (int d = -REACH; d <= REACH; d++) {
+                const int jd = c + d;
+                if (jd >= 0 && jd < C) {
+                    const float v = window[REACH + d];
+                    sum += v * v;
+                }
+            }
+            const int index = first + c * planeSize;
+            const float s = lrnK + alphaOverSize * sum;
+            scale[index] = s;
+            lrnTop[index] = window[REACH] * neg_power(s, negBeta);
+        }
+    }
+}
+#endif
+
 // Range: (PW, PH, N*C).
 __kernel void ave_pool_forward(const int planes, GEOMETRY_ARGS,
                                __global const float* restrict bottom,

@@ -29,7 +29,8 @@ import org.graft.net.config.Filler;
  * gradient, and its output reaches a loss — so a frozen prefix runs forward only, as in Caffe;</li>
  * <li>loss layers' top diffs hold their loss weights, seeded once;</li>
  * <li>an in-place ReLU right after a Convolution or InnerProduct is computed by that layer
- * ({@link ReluFusion}; GRAFT_FUSE=off keeps them apart).</li>
+ * and MAX pooling followed by a cross-channel LRN runs as one kernel ({@link LayerFusion}; GRAFT_FUSE=off keeps
+ * them apart).</li>
  * </ul>
  */
 public final class Net implements AutoCloseable {
@@ -86,7 +87,7 @@ public final class Net implements AutoCloseable {
     private final List<boolean[]> propagateDown = new ArrayList<>();
     private final boolean[] needsBackward;
     private final List<float[]> lossWeights = new ArrayList<>();
-    private final ReluFusion fusion;
+    private final LayerFusion fusion;
 
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers) {
         this(engine, name, inputs, layers, false);
@@ -97,10 +98,10 @@ public final class Net implements AutoCloseable {
      *                      are fused as GRAFT_FUSE says (default on)
      */
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward) {
-        this(engine, name, inputs, layers, forceBackward, ReluFusion.wanted());
+        this(engine, name, inputs, layers, forceBackward, LayerFusion.wanted());
     }
 
-    /** @param fuse whether in-place ReLUs are computed by the layer before them ({@link ReluFusion}) */
+    /** @param fuse whether in-place ReLUs and LRNs after MAX pooling are computed by the layer before them ({@link LayerFusion}) */
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward, boolean fuse) {
         this.engine = engine;
         this.name = name;
@@ -154,12 +155,17 @@ public final class Net implements AutoCloseable {
             lossWeights.add(w);
         }
         seedLossDiffs();
-        fusion = ReluFusion.decide(entries, bottomBlobs, topBlobs, lossWeights, fuse);
+        fusion = LayerFusion.decide(entries, bottomBlobs, topBlobs, lossWeights, fuse);
     }
 
-    /** How many ReLUs the layers before them compute (see {@link ReluFusion}). */
+    /** How many ReLUs the layers before them compute (see {@link LayerFusion}). */
     public int fusedRelus() {
-        return fusion.pairs().size();
+        return fusion.pairs(LayerFusion.Kind.RELU).size();
+    }
+
+    /** How many LRNs the MAX pooling layers before them compute (see {@link LayerFusion}). */
+    public int fusedPoolLrns() {
+        return fusion.pairs(LayerFusion.Kind.POOL_LRN).size();
     }
 
     /** Runs every layer on its own ({@code false}) or fused again ({@code true}), e.g. to read pre-ReLU values. */

@@ -165,10 +165,10 @@ class ReluFusionTest {
         String before = System.getProperty("graft.fuse");
         System.setProperty("graft.fuse", "sometimes");
         try {
-            assertThatThrownBy(ReluFusion::wanted).hasMessageContaining("GRAFT_FUSE").hasMessageContaining("sometimes")
+            assertThatThrownBy(LayerFusion::wanted).hasMessageContaining("GRAFT_FUSE").hasMessageContaining("sometimes")
                     .hasMessageContaining("on or off");
             System.setProperty("graft.fuse", "off");
-            assertThat(ReluFusion.wanted()).isFalse();
+            assertThat(LayerFusion.wanted()).isFalse();
         } finally {
             if (before == null) {
                 System.clearProperty("graft.fuse");
