@@ -22,7 +22,8 @@ import org.graft.ops.lrn.LRNLayer;
 /**
  * Caffe's "Pooling" layer (MAX and AVE) on N×C×H×W blobs; kernels in {@code kernels/pooling.cl},
  * maths in {@link org.graft.ops.pooling.PoolingReference}. MAX keeps the argmax of every output in a
- * layer-owned int buffer so backward can route each gradient to the input that won.
+ * layer-owned int buffer so backward can route each gradient to the input that won. MAX pooling can also
+ * compute the cross-channel LRN after it in the same kernel ({@link #fuseLrn}).
  */
 public final class PoolingLayer extends Layer {
     private static final String KERNELS = "pooling.cl";
