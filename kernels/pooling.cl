@@ -100,14 +100,17 @@ __kernel void max_pool_forward(const int planes, GEOMETRY_ARGS,
 #ifdef REACH
 // MAX pooling followed by cross-channel LRN (as CaffeNet's pool1 -> norm1), in one pass: the pooled
 // values go to memory once and are not read back. Compiled when the layer passes the LRN's -DREACH=..
-// -DTHREE_QUARTERS=.. (see lrn.cl) besides the geometry.
-// One work-item per (pw, ph, n) walks the channels: channel j's window is pooled exactly as
-// max_pool_forward does (same scan, first maximum), and the last 2*REACH+1 pooled values stay in
-// registers (window[i] holds channel j - 2*REACH + i; the shift below uses only constant indices), so
-// channel c = j - REACH is normalised as soon as channel c + REACH is pooled. Its sum adds the squares
-// for d = -REACH..REACH, skipping channels outside [0, C), the order of lrn_across_forward: the
-// fused net's values equal the unfused one's to the bit.
-// Range: (PW, PH, N).
+// -DTHREE_QUARTERS=.. (see lrn.cl) and -DCHANNEL_BLOCK=.. besides the geometry.
+// One work-item per (pw, ph, n, block of CHANNEL_BLOCK channels) walks channels c0 - REACH ..
+// c0 + CHANNEL_BLOCK - 1 + REACH: channel j's window is pooled exactly as max_pool_forward does (same
+// scan, first maximum), and the last 2*REACH+1 pooled values stay in registers (window[i] holds
+// channel j - 2*REACH + i), so channel c = j - REACH is normalised as soon as channel c + REACH is
+// pooled. Its sum adds the squares for d = -REACH..REACH, skipping channels outside [0, C), the order
+// of lrn_across_forward: the fused net's values equal the unfused one's to the bit.
+// Why blocks rather than all C channels per work-item: a loop over the runtime C keeps PoCL from
+// vectorising across work-items (the fused kernel took twice as long as the two it replaces); with a
+// constant block every loop unrolls, at the price of pooling 2*REACH channels of each block twice.
+// Range: (PW, PH, N * ceil(C / CHANNEL_BLOCK)).
 #include "lrn_power.cl"
 
 __kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
@@ -119,7 +122,9 @@ __kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
                                    __global float* restrict lrnTop) {
     const int pw = get_global_id(0);
     const int ph = get_global_id(1);
-    const int n = get_global_id(2);
+    const int blocks = (C + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
+    const int n = get_global_id(2) / blocks;
+    const int c0 = (get_global_id(2) - n * blocks) * CHANNEL_BLOCK;
     if (pw >= PW || ph >= PH || n >= N) {
         return;
     }
@@ -132,9 +137,11 @@ __kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
     for (int i = 0; i < 2 * REACH + 1; i++) {
         window[i] = 0.0f;
     }
-    for (int j = 0; j < C + REACH; j++) {
+    #pragma unroll
+    for (int t = 0; t < CHANNEL_BLOCK + 2 * REACH; t++) {
+        const int j = c0 - REACH + t;
         float best = 0.0f;
-        if (j < C) {
+        if (j >= 0 && j < C) {
             __global const float* x = bottom + (n * C + j) * H * W;
             best = -FLT_MAX;
             int bestIndex = -1;
@@ -155,8 +162,10 @@ __kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
                     }
                 }
             }
-            top[first + j * planeSize] = best;
-            argmax[first + j * planeSize] = bestIndex;
+            if (t >= REACH && t < CHANNEL_BLOCK + REACH) { // this block's own channels
+                top[first + j * planeSize] = best;
+                argmax[first + j * planeSize] = bestIndex;
+            }
         }
         #pragma unroll
         for (int i = 0; i < 2 * REACH; i++) {
@@ -164,7 +173,7 @@ __kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
         }
         window[2 * REACH] = best;
         const int c = j - REACH;
-        if (c >= 0) {
+        if (t >= 2 * REACH && c < C) {
             float sum = 0.0f;
             #pragma unroll
             for (int d = -REACH; d <= REACH; d++) {

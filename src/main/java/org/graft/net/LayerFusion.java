@@ -1,8 +1,10 @@
 package org.graft.net;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.graft.caffe.proto.Caffe.LRNParameter.NormRegion;
 import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
 import org.graft.engine.Blob;
@@ -27,10 +29,33 @@ import org.graft.ops.relu.ReLULayer;
  * forward does nothing (and a fused ReLU's backward too). Results are the same to the bit. No top of
  * either layer may carry a loss weight.
  *
- * <p>GRAFT_FUSE=off (or -Dgraft.fuse=off) turns it off, to compare; any value other than on/off is refused.
+ * <p>GRAFT_FUSE (or -Dgraft.fuse) says which pairs ({@link Mode}): on (default), all, or off to compare; any other
+ * value is refused.
  */
 final class LayerFusion {
     enum Kind { RELU, POOL_LRN }
+
+    /** Which pairs are fused. */
+    enum Mode {
+        /** None (GRAFT_FUSE=off). */
+        OFF,
+        /**
+         * The default (GRAFT_FUSE=on): ReLUs on every device, MAX pooling + LRN on GPUs only. On PoCL the fused
+         * kernel took longer than the two apart (the Fashion example's pool1+norm1 forward 7.0-7.5 ms against
+         * 4.6-4.9 ms): there pooling is bound by compute, not by the memory pass that fusing saves.
+         */
+        ON,
+        /** Every pair on every device (GRAFT_FUSE=all), e.g. to compare on a CPU. */
+        ALL;
+
+        Set<Kind> kinds(boolean gpu) {
+            return switch (this) {
+                case OFF -> EnumSet.noneOf(Kind.class);
+                case ON -> gpu ? EnumSet.allOf(Kind.class) : EnumSet.of(Kind.RELU);
+                case ALL -> EnumSet.allOf(Kind.class);
+            };
+        }
+    }
 
     /** The producer's and the fused layer's entry indices. */
     record Pair(int producer, int fused, Kind kind) {
@@ -46,36 +71,39 @@ final class LayerFusion {
         this.pairs = List.copyOf(pairs);
     }
 
-    /** Whether the environment asks for fusion: GRAFT_FUSE / graft.fuse unset or "on" (default), "off" not. */
-    static boolean wanted() {
+    /** What the environment asks for: GRAFT_FUSE / graft.fuse unset or "on" (default), "all", or "off". */
+    static Mode wanted() {
         String setting = System.getProperty("graft.fuse", System.getenv("GRAFT_FUSE"));
         if (setting == null) {
-            return true;
+            return Mode.ON;
         }
         String v = setting.trim().toLowerCase(Locale.ROOT);
         if (List.of("on", "1", "true", "yes").contains(v)) {
-            return true;
+            return Mode.ON;
+        }
+        if (v.equals("all")) {
+            return Mode.ALL;
         }
         if (List.of("off", "0", "false", "no").contains(v)) {
-            return false;
+            return Mode.OFF;
         }
-        throw new IllegalArgumentException("GRAFT_FUSE (or -Dgraft.fuse) is '" + setting + "'; use on or off");
+        throw new IllegalArgumentException("GRAFT_FUSE (or -Dgraft.fuse) is '" + setting + "'; use on, all or off");
     }
 
     /**
-     * Finds the pairs in {@code entries} (after implicit splits) and, when {@code on}, fuses them.
+     * Finds the pairs of the given kinds in {@code entries} (after implicit splits) and fuses them.
      * {@code lossWeights}: per entry and top, the weights the net applies; a top with a loss weight is not fused.
      */
     static LayerFusion decide(List<Net.Entry> entries, List<List<Blob>> bottoms, List<List<Blob>> tops, List<float[]> lossWeights,
-                              boolean on) {
+                              Set<Kind> kinds) {
         List<Pair> pairs = new ArrayList<>();
-        for (int i = 0; on && i + 1 < entries.size(); i++) {
+        for (int i = 0; i + 1 < entries.size(); i++) {
             if (!noLoss(lossWeights.get(i)) || !noLoss(lossWeights.get(i + 1))) {
                 continue;
             }
-            if (reluFusable(entries, bottoms, tops, i)) {
+            if (kinds.contains(Kind.RELU) && reluFusable(entries, bottoms, tops, i)) {
                 pairs.add(new Pair(i, i + 1, Kind.RELU));
-            } else if (poolLrnFusable(entries, bottoms, tops, i)) {
+            } else if (kinds.contains(Kind.POOL_LRN) && poolLrnFusable(entries, bottoms, tops, i)) {
                 pairs.add(new Pair(i, i + 1, Kind.POOL_LRN));
             }
         }

@@ -133,6 +133,15 @@ class PoolLrnFusionTest {
         }
     }
 
+    /** GRAFT_FUSE=on leaves the pair apart on CPUs, where the fused kernel measured slower; all and off apply everywhere. */
+    @Test
+    void byDefaultOnlyGpusFuseThePair() {
+        assertThat(LayerFusion.Mode.ON.kinds(false)).containsExactly(LayerFusion.Kind.RELU);
+        assertThat(LayerFusion.Mode.ON.kinds(true)).containsExactlyInAnyOrder(LayerFusion.Kind.RELU, LayerFusion.Kind.POOL_LRN);
+        assertThat(LayerFusion.Mode.ALL.kinds(false)).containsExactlyInAnyOrder(LayerFusion.Kind.RELU, LayerFusion.Kind.POOL_LRN);
+        assertThat(LayerFusion.Mode.OFF.kinds(true)).isEmpty();
+    }
+
     @Test
     void theTimingTableShowsTheFusedLrnWithItsOwnBackward() {
         try (Net net = net(true)) {

@@ -166,9 +166,13 @@ class ReluFusionTest {
         System.setProperty("graft.fuse", "sometimes");
         try {
             assertThatThrownBy(LayerFusion::wanted).hasMessageContaining("GRAFT_FUSE").hasMessageContaining("sometimes")
-                    .hasMessageContaining("on or off");
+                    .hasMessageContaining("on, all or off");
             System.setProperty("graft.fuse", "off");
-            assertThat(LayerFusion.wanted()).isFalse();
+            assertThat(LayerFusion.wanted()).isEqualTo(LayerFusion.Mode.OFF);
+            System.setProperty("graft.fuse", "All");
+            assertThat(LayerFusion.wanted()).isEqualTo(LayerFusion.Mode.ALL);
+            System.setProperty("graft.fuse", "on");
+            assertThat(LayerFusion.wanted()).isEqualTo(LayerFusion.Mode.ON);
         } finally {
             if (before == null) {
                 System.clearProperty("graft.fuse");

@@ -29,6 +29,12 @@ public final class PoolingLayer extends Layer {
     private static final String KERNELS = "pooling.cl";
     /** Largest window (kernel_h·kernel_w) whose loops are compiled in as constants. */
     static final int MAX_UNROLLED_WINDOW = 64;
+    /**
+     * Channels one work-item of the fused MAX pooling + LRN kernel normalises (it pools 2·reach more). Not
+     * tuned: on PoCL 4, 8, 16 and all channels were all slower than the two kernels apart, so CPUs do not
+     * fuse by default (org.graft.net.LayerFusion); 8 pools 1.5× the channels for local_size 5.
+     */
+    static final int LRN_CHANNEL_BLOCK = 8;
 
     /**
      * Caffe's PoolingParameter. With {@code globalPooling} the kernel is the whole input and must be
@@ -318,12 +324,14 @@ public final class PoolingLayer extends Layer {
             if (!Arrays.equals(lrnTop.shape(), y.shape())) {
                 throw shapeError("the fused LRN's top " + Arrays.toString(lrnTop.shape()) + " differs from this layer's", y.shape());
             }
-            // (PW, PH, N): each work-item walks the channels (see pooling.cl).
-            ClKernel k = engine.kernel(KERNELS, (defines() + " " + fusedLrn.defines()).trim(), "max_pool_lrn_forward");
+            // (PW, PH, N * blocks): each work-item walks one block of channels (see pooling.cl).
+            String defines = defines() + " " + fusedLrn.defines() + " -DCHANNEL_BLOCK=" + LRN_CHANNEL_BLOCK;
+            ClKernel k = engine.kernel(KERNELS, defines.trim(), "max_pool_lrn_forward");
             k.arg(0, bottomShape[0]).arg(1, bottomShape[1]);
             geometryArgs(k, 2).arg(12, x.data()).arg(13, y.data()).arg(14, argmax);
             fusedLrn.bindFusedForward(k, 15, lrnTop);
-            NdRange.run(engine, k, pooledW, pooledH, bottomShape[0]);
+            long blocks = (bottomShape[1] + LRN_CHANNEL_BLOCK - 1) / LRN_CHANNEL_BLOCK;
+            NdRange.run(engine, k, pooledW, pooledH, bottomShape[0] * blocks);
         } else if (spec.method() == PoolMethod.MAX) {
             ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_forward");
             geometryArgs(k).arg(11, x.data()).arg(12, y.data()).arg(13, argmax);
