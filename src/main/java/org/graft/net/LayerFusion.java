@@ -23,7 +23,8 @@ import org.graft.ops.relu.ReLULayer;
  * between them otherwise), so nothing else can tell.</li>
  * <li>{@link Kind#POOL_LRN}: MAX pooling with one top, read only by the next layer, an ACROSS_CHANNELS LRN
  * (not in place) whose only bottom it is. The pooling layer writes both layers' tops (and the LRN's scale)
- * in one kernel; backward stays two kernels, and both blobs hold the same values as unfused.</li>
+ * in one kernel; backward stays two kernels, and both blobs hold the same values as unfused. By default on
+ * GPUs only (see {@link Mode#ON}).</li>
  * </ul>
  * The second layer stays in the net (export, weights, the per-layer table: "fused into ...") but its
  * forward does nothing (and a fused ReLU's backward too). Results are the same to the bit. No top of
