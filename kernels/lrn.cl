@@ -14,31 +14,18 @@
 //                  needs the #pragma to do it before it vectorises across work-items), so each
 //                  work-item is straight-line code and PoCL runs 8 or 16 of them per SIMD instruction;
 //                  any remaining inner loop keeps the whole kernel scalar there.
-//   THREE_QUARTERS 1 when beta == 0.75 (Caffe's default and the paper's value): scale^-0.75 is
-//                  rsqrt(s) * rsqrt(sqrt(s)), much cheaper than pow and vectorisable. Otherwise
-//                  exp2(-beta * log2(s)): still a library call per element on PoCL, but several
-//                  times cheaper than its pow, and within a few ulp for these arguments.
+//   THREE_QUARTERS 1 when beta == 0.75 (see lrn_power.cl).
 //
 // One work-item per element on a 3-D range (dimension 0 the innermost memory axis, then the
 // others), so there is no index division at all and neighbouring work-items touch neighbouring memory.
 // Forward stores scale for backward; backward recomputes the neighbours' y/scale ratios instead of
-// keeping a second buffer.
+// keeping a second buffer. MAX pooling followed by ACROSS_CHANNELS LRN can run as one kernel instead:
+// max_pool_lrn_forward in pooling.cl, which sums in lrn_across_forward's order.
 
 #ifndef REACH
 #error "REACH (half the local size) must be defined"
 #endif
-#ifndef THREE_QUARTERS
-#define THREE_QUARTERS 0
-#endif
-
-// scale^-beta for scale > 0 (scale = 0 gives +inf, as pow does).
-inline float neg_power(const float s, const float negBeta) {
-#if THREE_QUARTERS
-    return rsqrt(s) * rsqrt(sqrt(s));
-#else
-    return exp2(negBeta * log2(s));
-#endif
-}
+#include "lrn_power.cl"
 
 // Range: (H*W, C, N).
 __kernel void lrn_across_forward(const int N, const int C, const int HW,

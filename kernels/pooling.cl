@@ -97,6 +97,101 @@ __kernel void max_pool_forward(const int planes, GEOMETRY_ARGS,
     argmax[index] = bestIndex;
 }
 
+#ifdef REACH
+// MAX pooling followed by cross-channel LRN (as CaffeNet's pool1 -> norm1), in one pass: the pooled
+// values go to memory once and are not read back. Compiled when the layer passes the LRN's -DREACH=..
+// -DTHREE_QUARTERS=.. (see lrn.cl) and -DCHANNEL_BLOCK=.. besides the geometry.
+// One work-item per (pw, ph, n, block of CHANNEL_BLOCK channels) walks channels c0 - REACH ..
+// c0 + CHANNEL_BLOCK - 1 + REACH: channel j's window is pooled exactly as max_pool_forward does (same
+// scan, first maximum), and the last 2*REACH+1 pooled values stay in registers (window[i] holds
+// channel j - 2*REACH + i), so channel c = j - REACH is normalised as soon as channel c + REACH is
+// pooled. Its sum adds the squares for d = -REACH..REACH, skipping channels outside [0, C), the order
+// of lrn_across_forward: the fused net's values equal the unfused one's to the bit.
+// Why blocks rather than all C channels per work-item: a loop over the runtime C keeps PoCL from
+// vectorising across work-items (the fused kernel took twice as long as the two it replaces); with a
+// constant block every loop unrolls, at the price of pooling 2*REACH channels of each block twice.
+// Range: (PW, PH, N * ceil(C / CHANNEL_BLOCK)).
+#include "lrn_power.cl"
+
+__kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
+                                   __global const float* restrict bottom,
+                                   __global float* restrict top,
+                                   __global int* restrict argmax,
+                                   const float alphaOverSize, const float lrnK, const float negBeta,
+                                   __global float* restrict scale,
+                                   __global float* restrict lrnTop) {
+    const int pw = get_global_id(0);
+    const int ph = get_global_id(1);
+    const int blocks = (C + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
+    const int n = get_global_id(2) / blocks;
+    const int c0 = (get_global_id(2) - n * blocks) * CHANNEL_BLOCK;
+    if (pw >= PW || ph >= PH || n >= N) {
+        return;
+    }
+    const int hstart = ph * STRIDE_H - padH;
+    const int wstart = pw * STRIDE_W - padW;
+    const int planeSize = PH * PW;
+    const int first = n * C * planeSize + ph * PW + pw; // (n, 0, ph, pw)
+    float window[2 * REACH + 1];
+    #pragma unroll
+    for (int i = 0; i < 2 * REACH + 1; i++) {
+        window[i] = 0.0f;
+    }
+    #pragma unroll
+    for (int t = 0; t < CHANNEL_BLOCK + 2 * REACH; t++) {
+        const int j = c0 - REACH + t;
+        float best = 0.0f;
+        if (j >= 0 && j < C) {
+            __global const float* x = bottom + (n * C + j) * H * W;
+            best = -FLT_MAX;
+            int bestIndex = -1;
+            UNROLL
+            for (int i = 0; i < KERNEL_H; i++) {
+                const int h = hstart + i;
+                if (h >= 0 && h < H) {
+                    UNROLL
+                    for (int jw = 0; jw < KERNEL_W; jw++) {
+                        const int w = wstart + jw;
+                        if (w >= 0 && w < W) {
+                            const float v = x[h * W + w];
+                            if (v > best) {
+                                best = v;
+                                bestIndex = h * W + w;
+                            }
+                        }
+                    }
+                }
+            }
+            if (t >= REACH && t < CHANNEL_BLOCK + REACH) { // this block's own channels
+                top[first + j * planeSize] = best;
+                argmax[first + j * planeSize] = bestIndex;
+            }
+        }
+        #pragma unroll
+        for (int i = 0; i < 2 * REACH; i++) {
+            window[i] = window[i + 1];
+        }
+        window[2 * REACH] = best;
+        const int c = j - REACH;
+        if (t >= 2 * REACH && c < C) {
+            float sum = 0.0f;
+            #pragma unroll
+            for (int d = -REACH; d <= REACH; d++) {
+                const int jd = c + d;
+                if (jd >= 0 && jd < C) {
+                    const float v = window[REACH + d];
+                    sum += v * v;
+                }
+            }
+            const int index = first + c * planeSize;
+            const float s = lrnK + alphaOverSize * sum;
+            scale[index] = s;
+            lrnTop[index] = window[REACH] * neg_power(s, negBeta);
+        }
+    }
+}
+#endif
+
 // Range: (PW, PH, N*C).
 __kernel void ave_pool_forward(const int planes, GEOMETRY_ARGS,
                                __global const float* restrict bottom,

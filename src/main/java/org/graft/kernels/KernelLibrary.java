@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.graft.engine.DeviceThreads;
 import org.graft.opencl.ClContext;
 import org.graft.opencl.ClKernel;
@@ -213,8 +215,23 @@ public final class KernelLibrary implements AutoCloseable {
         }
     }
 
-    /** The text of {@code kernels/<file>} from the class path. */
+    /**
+     * The text of {@code kernels/<file>} from the class path, each line {@code #include "other.cl"} replaced by
+     * that file's text (expanded the same way): programs are built from one string, so the compiler cannot
+     * find the file itself, and a helper shared by two kernel files is written once.
+     */
     public static String source(String file) {
+        StringBuilder out = new StringBuilder();
+        for (String line : resource(file).split("\n", -1)) {
+            Matcher m = INCLUDE.matcher(line);
+            out.append(m.matches() ? source(m.group(1)) : line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    private static final Pattern INCLUDE = Pattern.compile("\\s*#include\\s+\"([\\w.]+)\"\\s*");
+
+    private static String resource(String file) {
         String path = "/kernels/" + file;
         try (InputStream in = KernelLibrary.class.getResourceAsStream(path)) {
             if (in == null) {

@@ -115,6 +115,14 @@ public abstract class Layer implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The layer whose forward pass computes this one's outputs (a fused ReLU or LRN, as the net decides in
+     * {@code org.graft.net.LayerFusion}), or null when this layer computes them itself.
+     */
+    public String fusedInto() {
+        return null;
+    }
+
     /** True for layers that produce a loss in top[0] (the net seeds its diff with the loss weight). */
     public boolean isLoss() {
         return false;

@@ -29,7 +29,8 @@ import org.graft.net.config.Filler;
  * gradient, and its output reaches a loss — so a frozen prefix runs forward only, as in Caffe;</li>
  * <li>loss layers' top diffs hold their loss weights, seeded once;</li>
  * <li>an in-place ReLU right after a Convolution or InnerProduct is computed by that layer
- * ({@link ReluFusion}; GRAFT_FUSE=off keeps them apart).</li>
+ * and on GPUs MAX pooling followed by a cross-channel LRN runs as one kernel ({@link LayerFusion}; GRAFT_FUSE=off
+ * keeps them apart, GRAFT_FUSE=all fuses both kinds on any device).</li>
  * </ul>
  */
 public final class Net implements AutoCloseable {
@@ -86,22 +87,27 @@ public final class Net implements AutoCloseable {
     private final List<boolean[]> propagateDown = new ArrayList<>();
     private final boolean[] needsBackward;
     private final List<float[]> lossWeights = new ArrayList<>();
-    private final ReluFusion fusion;
+    private final LayerFusion fusion;
 
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers) {
         this(engine, name, inputs, layers, false);
     }
 
     /**
-     * @param forceBackward Caffe's force_backward: every layer computes the gradients of all its bottoms; ReLUs
-     *                      are fused as GRAFT_FUSE says (default on)
+     * @param forceBackward Caffe's force_backward: every layer computes the gradients of all its bottoms; layers
+     *                      are fused as GRAFT_FUSE says ({@link LayerFusion.Mode}, default on)
      */
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward) {
-        this(engine, name, inputs, layers, forceBackward, ReluFusion.wanted());
+        this(engine, name, inputs, layers, forceBackward, LayerFusion.wanted());
     }
 
-    /** @param fuse whether in-place ReLUs are computed by the layer before them ({@link ReluFusion}) */
+    /** @param fuse whether every pair {@link LayerFusion} knows is fused, on any device, or none */
     public Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward, boolean fuse) {
+        this(engine, name, inputs, layers, forceBackward, fuse ? LayerFusion.Mode.ALL : LayerFusion.Mode.OFF);
+    }
+
+    /** @param fuse which in-place ReLUs and LRNs after MAX pooling the layer before them computes ({@link LayerFusion}) */
+    private Net(Engine engine, String name, Map<String, int[]> inputs, List<Entry> layers, boolean forceBackward, LayerFusion.Mode fuse) {
         this.engine = engine;
         this.name = name;
         this.inputShapes = new LinkedHashMap<>(inputs);
@@ -154,12 +160,17 @@ public final class Net implements AutoCloseable {
             lossWeights.add(w);
         }
         seedLossDiffs();
-        fusion = ReluFusion.decide(entries, bottomBlobs, topBlobs, lossWeights, fuse);
+        fusion = LayerFusion.decide(entries, bottomBlobs, topBlobs, lossWeights, fuse.kinds(engine.device().isGpu()));
     }
 
-    /** How many ReLUs the layers before them compute (see {@link ReluFusion}). */
+    /** How many ReLUs the layers before them compute (see {@link LayerFusion}). */
     public int fusedRelus() {
-        return fusion.pairs().size();
+        return fusion.pairs(LayerFusion.Kind.RELU).size();
+    }
+
+    /** How many LRNs the MAX pooling layers before them compute (see {@link LayerFusion}). */
+    public int fusedPoolLrns() {
+        return fusion.pairs(LayerFusion.Kind.POOL_LRN).size();
     }
 
     /** Runs every layer on its own ({@code false}) or fused again ({@code true}), e.g. to read pre-ReLU values. */

@@ -8,7 +8,6 @@ import org.graft.engine.Blob;
 import org.graft.engine.Engine;
 import org.graft.layers.Layer;
 import org.graft.layers.Pass;
-import org.graft.ops.relu.ReLULayer;
 
 /**
  * Caffe's {@code time} for Graft: one warm-up forward/backward, then {@code iterations} timed ones with
@@ -17,7 +16,8 @@ import org.graft.ops.relu.ReLULayer;
 public final class NetTimer {
     /**
      * Per-layer averages in milliseconds, and the layer's floating-point work; {@code fusedInto}: the layer
-     * that computes this one (a fused ReLU, whose own times are then ~0), or null.
+     * whose forward computes this one (a fused ReLU, whose own times are then ~0, or a fused LRN, which still
+     * runs its own backward), or null.
      */
     public record LayerTime(String name, String type, double forwardMs, double backwardMs, long forwardFlops, long backwardFlops,
                             boolean backward, String fusedInto) {
@@ -71,7 +71,7 @@ public final class NetTimer {
             double bm = bwd[i] / iterations;
             f += fm;
             b += bm;
-            String fusedInto = l instanceof ReLULayer relu ? relu.fusedInto() : null;
+            String fusedInto = l.fusedInto();
             out.add(new LayerTime(l.name(), l.type(), fm, bm, l.forwardFlops(), l.backwardFlops(), train && net.needsBackward(i),
                     fusedInto));
         }
@@ -121,7 +121,10 @@ public final class NetTimer {
         sb.append(String.format("%-14s %-16s %11s %9s %11s %9s%n", "layer", "type", "forward ms", "GFLOP/s", "backward ms", "GFLOP/s"));
         for (LayerTime t : r.layers()) {
             if (t.fusedInto() != null) {
-                sb.append(String.format("%-14s %-16s %11s%n", t.name(), t.type(), "fused into " + t.fusedInto()));
+                // Its forward is the other layer's; a fused LRN still runs its own backward.
+                sb.append(String.format(java.util.Locale.ROOT, "%-14s %-16s %-21s %11s %9s%n", t.name(), t.type(), "fused into " + t.fusedInto(),
+                        t.backward() ? String.format(java.util.Locale.ROOT, "%.3f", t.backwardMs()) : "-",
+                        t.backward() ? gflops(t.backwardFlops(), t.backwardMs()) : "-"));
                 continue;
             }
             sb.append(String.format(java.util.Locale.ROOT, "%-14s %-16s %11.3f %9s %11s %9s%n", t.name(), t.type(), t.forwardMs(),

@@ -21,6 +21,7 @@ import org.graft.ops.im2col.Im2colCase;
 import org.graft.ops.innerproduct.InnerProductCase;
 import org.graft.ops.lrn.LRNCase;
 import org.graft.ops.pairsum.PairSumCase;
+import org.graft.ops.pooling.PoolLrnCase;
 import org.graft.ops.pooling.PoolingCase;
 import org.graft.ops.relu.ReLUCase;
 import org.graft.ops.scale.ScaleCase;
@@ -59,6 +60,8 @@ public final class Cases {
                 LRNCase.reference(LRNCase.Kind.ACROSS),
                 LRNCase.reference(LRNCase.Kind.WITHIN),
                 LRNCase.gradient(),
+                PoolLrnCase.reference(),
+                PoolLrnCase.gradient(),
                 ReLUCase.reference(),
                 ReLUCase.gradient(),
                 SigmoidCase.reference(), SigmoidCase.gradient(),

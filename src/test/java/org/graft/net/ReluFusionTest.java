@@ -165,10 +165,14 @@ class ReluFusionTest {
         String before = System.getProperty("graft.fuse");
         System.setProperty("graft.fuse", "sometimes");
         try {
-            assertThatThrownBy(ReluFusion::wanted).hasMessageContaining("GRAFT_FUSE").hasMessageContaining("sometimes")
-                    .hasMessageContaining("on or off");
+            assertThatThrownBy(LayerFusion::wanted).hasMessageContaining("GRAFT_FUSE").hasMessageContaining("sometimes")
+                    .hasMessageContaining("on, all or off");
             System.setProperty("graft.fuse", "off");
-            assertThat(ReluFusion.wanted()).isFalse();
+            assertThat(LayerFusion.wanted()).isEqualTo(LayerFusion.Mode.OFF);
+            System.setProperty("graft.fuse", "All");
+            assertThat(LayerFusion.wanted()).isEqualTo(LayerFusion.Mode.ALL);
+            System.setProperty("graft.fuse", "on");
+            assertThat(LayerFusion.wanted()).isEqualTo(LayerFusion.Mode.ON);
         } finally {
             if (before == null) {
                 System.clearProperty("graft.fuse");

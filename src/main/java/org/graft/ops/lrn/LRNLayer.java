@@ -81,6 +81,8 @@ public final class LRNLayer extends Layer {
     private int[] bottomShape;
     private ClBuffer scale;
     private long scaleCapacity;
+    /** The MAX pooling layer computing this layer's forward (see {@link #fusedInto(String)}), or null. */
+    private String fusedInto;
 
     public LRNLayer(String name, Spec spec) {
         super(name);
@@ -130,8 +132,41 @@ public final class LRNLayer extends Layer {
         return tops;
     }
 
+    /**
+     * Marks this layer's forward as computed by the MAX pooling layer {@code pooling} right before it (null: by
+     * itself again), which then writes this layer's top and scale ({@link #bindFusedForward}); backward stays
+     * here. Only the net sets this, and only for ACROSS_CHANNELS.
+     */
+    public void fusedInto(String pooling) {
+        if (pooling != null && spec.region() != NormRegion.ACROSS_CHANNELS) {
+            throw new IllegalArgumentException("layer '" + name + "' (LRN): only ACROSS_CHANNELS can be fused into pooling");
+        }
+        fusedInto = pooling;
+    }
+
+    @Override
+    public String fusedInto() {
+        return fusedInto;
+    }
+
+    /**
+     * Binds this layer's part of {@code max_pool_lrn_forward} (kernels/pooling.cl) from argument {@code first}:
+     * alpha/local_size, k, -beta, then this layer's scale buffer and {@code top}'s data, so the scale backward
+     * reads is the one the fused kernel writes. The program needs {@link #defines()} too.
+     */
+    public ClKernel bindFusedForward(ClKernel k, int first, Blob top) {
+        if (bottomShape == null) {
+            throw new IllegalStateException("layer '" + name + "' (LRN) used before setUp");
+        }
+        return k.arg(first, spec.alpha() / spec.localSize()).arg(first + 1, spec.k()).arg(first + 2, -spec.beta())
+                .arg(first + 3, scale).arg(first + 4, top.data());
+    }
+
     @Override
     public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
+        if (fusedInto != null) {
+            return;
+        }
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
@@ -175,7 +210,7 @@ public final class LRNLayer extends Layer {
      * The window half-size and the beta special case are compile-time constants of the kernels: fixed
      * window loops unroll (and then vectorise on CPUs), and beta 0.75 avoids a general power.
      */
-    private String defines() {
+    public String defines() {
         return "-DREACH=" + (spec.localSize() - 1) / 2 + " -DTHREE_QUARTERS=" + (spec.beta() == 0.75f ? 1 : 0);
     }
 

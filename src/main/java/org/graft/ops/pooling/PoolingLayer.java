@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.graft.caffe.proto.Caffe;
+import org.graft.caffe.proto.Caffe.LRNParameter.NormRegion;
 import org.graft.caffe.proto.Caffe.PoolingParameter.PoolMethod;
 import org.graft.caffe.proto.Caffe.PoolingParameter.RoundMode;
 import org.graft.engine.Blob;
@@ -16,16 +17,24 @@ import org.graft.layers.SettingChecks;
 import org.graft.layers.Pass;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.ClKernel;
+import org.graft.ops.lrn.LRNLayer;
 
 /**
  * Caffe's "Pooling" layer (MAX and AVE) on N×C×H×W blobs; kernels in {@code kernels/pooling.cl},
  * maths in {@link org.graft.ops.pooling.PoolingReference}. MAX keeps the argmax of every output in a
- * layer-owned int buffer so backward can route each gradient to the input that won.
+ * layer-owned int buffer so backward can route each gradient to the input that won. MAX pooling can also
+ * compute the cross-channel LRN after it in the same kernel ({@link #fuseLrn}).
  */
 public final class PoolingLayer extends Layer {
     private static final String KERNELS = "pooling.cl";
     /** Largest window (kernel_h·kernel_w) whose loops are compiled in as constants. */
     static final int MAX_UNROLLED_WINDOW = 64;
+    /**
+     * Channels one work-item of the fused MAX pooling + LRN kernel normalises (it pools 2·reach more). Not
+     * tuned: on PoCL 4, 8, 16 and all channels were all slower than the two kernels apart, so CPUs do not
+     * fuse by default (org.graft.net.LayerFusion); 8 pools 1.5× the channels for local_size 5.
+     */
+    static final int LRN_CHANNEL_BLOCK = 8;
 
     /**
      * Caffe's PoolingParameter. With {@code globalPooling} the kernel is the whole input and must be
@@ -146,6 +155,9 @@ public final class PoolingLayer extends Layer {
     private int pooledW;
     private ClBuffer argmax;
     private long argmaxCapacity;
+    /** The cross-channel LRN this layer's forward computes too (see {@link #fuseLrn}), and its top; or null. */
+    private LRNLayer fusedLrn;
+    private Blob lrnTop;
 
     public PoolingLayer(String name, Spec spec) {
         super(name);
@@ -283,12 +295,44 @@ public final class PoolingLayer extends Layer {
         return out;
     }
 
+    /**
+     * Makes forward compute {@code lrn} too, an ACROSS_CHANNELS LRN whose only bottom is this layer's top and
+     * whose top is {@code top} (null, null: this layer alone again): one kernel writes this layer's top and
+     * argmax and the LRN's scale and top, the same values to the bit. Only the net sets this
+     * ({@code org.graft.net.LayerFusion}), together with {@link LRNLayer#fusedInto}; backward is unchanged.
+     */
+    public void fuseLrn(LRNLayer lrn, Blob top) {
+        if (lrn != null && (spec.method() != PoolMethod.MAX || lrn.settings().region() != NormRegion.ACROSS_CHANNELS)) {
+            throw specError("only MAX pooling followed by an ACROSS_CHANNELS LRN can be fused, not " + spec.method()
+                    + " and " + lrn.settings().region());
+        }
+        fusedLrn = lrn;
+        lrnTop = lrn == null ? null : Objects.requireNonNull(top, "top");
+    }
+
+    /** The LRN this layer's forward computes too, or null. */
+    public LRNLayer fusedLrn() {
+        return fusedLrn;
+    }
+
     @Override
     public void forward(List<Blob> bottom, List<Blob> top, Pass pass) {
         Blob x = bottom.get(0);
         Blob y = top.get(0);
         checkSetUp(x);
-        if (spec.method() == PoolMethod.MAX) {
+        if (fusedLrn != null) {
+            if (!Arrays.equals(lrnTop.shape(), y.shape())) {
+                throw shapeError("the fused LRN's top " + Arrays.toString(lrnTop.shape()) + " differs from this layer's", y.shape());
+            }
+            // (PW, PH, N * blocks): each work-item walks one block of channels (see pooling.cl).
+            String defines = defines() + " " + fusedLrn.defines() + " -DCHANNEL_BLOCK=" + LRN_CHANNEL_BLOCK;
+            ClKernel k = engine.kernel(KERNELS, defines.trim(), "max_pool_lrn_forward");
+            k.arg(0, bottomShape[0]).arg(1, bottomShape[1]);
+            geometryArgs(k, 2).arg(12, x.data()).arg(13, y.data()).arg(14, argmax);
+            fusedLrn.bindFusedForward(k, 15, lrnTop);
+            long blocks = (bottomShape[1] + LRN_CHANNEL_BLOCK - 1) / LRN_CHANNEL_BLOCK;
+            NdRange.run(engine, k, pooledW, pooledH, bottomShape[0] * blocks);
+        } else if (spec.method() == PoolMethod.MAX) {
             ClKernel k = engine.kernel(KERNELS, defines(), "max_pool_forward");
             geometryArgs(k).arg(11, x.data()).arg(12, y.data()).arg(13, argmax);
             NdRange.run(engine, k, pooledW, pooledH, planes());
@@ -332,9 +376,17 @@ public final class PoolingLayer extends Layer {
     }
 
     private ClKernel geometryArgs(ClKernel k) {
-        return k.arg(0, planes()).arg(1, bottomShape[2]).arg(2, bottomShape[3]).arg(3, pooledH).arg(4, pooledW)
-                .arg(5, kernelH).arg(6, kernelW).arg(7, spec.strideH()).arg(8, spec.strideW())
-                .arg(9, spec.padH()).arg(10, spec.padW());
+        return geometryArgs(k.arg(0, planes()), 1);
+    }
+
+    /** GEOMETRY_ARGS (pooling.cl) from argument {@code first}. */
+    private ClKernel geometryArgs(ClKernel k, int first) {
+        int[] values = {bottomShape[2], bottomShape[3], pooledH, pooledW, kernelH, kernelW, spec.strideH(), spec.strideW(),
+            spec.padH(), spec.padW()};
+        for (int i = 0; i < values.length; i++) {
+            k.arg(first + i, values[i]);
+        }
+        return k;
     }
 
     /** Small windows have their geometry compiled in; large ones (global pooling over big maps) do not. */
@@ -376,14 +428,19 @@ public final class PoolingLayer extends Layer {
         return new int[] {kernelH, kernelW};
     }
 
+    /** With a fused LRN, its work too (its own row in the timing table then says "fused into"). */
     @Override
     public long forwardFlops() {
+        return poolingFlops() + (fusedLrn == null ? 0 : fusedLrn.forwardFlops());
+    }
+
+    private long poolingFlops() {
         return bottomShape == null ? 0 : (long) topCount() * kernelH * kernelW;
     }
 
     @Override
     public long backwardFlops() {
-        return forwardFlops();
+        return poolingFlops();
     }
 
     @Override

@@ -69,6 +69,7 @@ public final class ReLULayer extends ElementwiseLayer {
     }
 
     /** The layer this ReLU is fused into, or null. */
+    @Override
     public String fusedInto() {
         return fusedInto;
     }
