@@ -23,8 +23,8 @@ import org.graft.ops.relu.ReLULayer;
  * between them otherwise), so nothing else can tell.</li>
  * <li>{@link Kind#POOL_LRN}: MAX pooling with one top, read only by the next layer, an ACROSS_CHANNELS LRN
  * (not in place) whose only bottom it is. The pooling layer writes both layers' tops (and the LRN's scale)
- * in one kernel; backward stays two kernels, and both blobs hold the same values as unfused. By default on
- * GPUs only (see {@link Mode#ON}).</li>
+ * in one kernel; backward stays two kernels, and both blobs hold the same values as unfused. Only with
+ * GRAFT_FUSE=all (slower on PoCL, untimed on GPUs: see {@link Mode#ON}).</li>
  * </ul>
  * The second layer stays in the net (export, weights, the per-layer table: "fused into ...") but its
  * forward does nothing (and a fused ReLU's backward too). Results are the same to the bit. No top of
@@ -41,18 +41,19 @@ final class LayerFusion {
         /** None (GRAFT_FUSE=off). */
         OFF,
         /**
-         * The default (GRAFT_FUSE=on): ReLUs on every device, MAX pooling + LRN on GPUs only. On PoCL the fused
-         * kernel took longer than the two apart (the Fashion example's pool1+norm1 forward 7.0-7.5 ms against
-         * 4.6-4.9 ms): there pooling is bound by compute, not by the memory pass that fusing saves.
+         * The default (GRAFT_FUSE=on): ReLUs only. On PoCL the fused pool+LRN kernel took longer than the two
+         * apart (the Fashion example's pool1+norm1 forward 5.7-6.5 ms against 4.5-5.1 ms, idle machine): its
+         * channel blocks pool the 2·REACH neighbours of each block again, and what fusing saves is one pass over
+         * a small blob. On GPUs it has not been timed, so it is not the default there either.
          */
         ON,
         /** Every pair on every device (GRAFT_FUSE=all), e.g. to compare on a CPU. */
         ALL;
 
-        Set<Kind> kinds(boolean gpu) {
+        Set<Kind> kinds() {
             return switch (this) {
                 case OFF -> EnumSet.noneOf(Kind.class);
-                case ON -> gpu ? EnumSet.allOf(Kind.class) : EnumSet.of(Kind.RELU);
+                case ON -> EnumSet.of(Kind.RELU);
                 case ALL -> EnumSet.allOf(Kind.class);
             };
         }

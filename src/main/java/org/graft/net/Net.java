@@ -28,9 +28,9 @@ import org.graft.net.config.Filler;
  * <li>a layer runs backward only if it has a learnable parameter (lr_mult ≠ 0) or a bottom that needs a
  * gradient, and its output reaches a loss — so a frozen prefix runs forward only, as in Caffe;</li>
  * <li>loss layers' top diffs hold their loss weights, seeded once;</li>
- * <li>an in-place ReLU right after a Convolution or InnerProduct is computed by that layer
- * and on GPUs MAX pooling followed by a cross-channel LRN runs as one kernel ({@link LayerFusion}; GRAFT_FUSE=off
- * keeps them apart, GRAFT_FUSE=all fuses both kinds on any device).</li>
+ * <li>an in-place ReLU right after a Convolution or InnerProduct is computed by that layer, and with
+ * GRAFT_FUSE=all MAX pooling followed by a cross-channel LRN runs as one kernel ({@link LayerFusion};
+ * GRAFT_FUSE=off keeps every layer apart).</li>
  * </ul>
  */
 public final class Net implements AutoCloseable {
@@ -160,7 +160,7 @@ public final class Net implements AutoCloseable {
             lossWeights.add(w);
         }
         seedLossDiffs();
-        fusion = LayerFusion.decide(entries, bottomBlobs, topBlobs, lossWeights, fuse.kinds(engine.device().isGpu()));
+        fusion = LayerFusion.decide(entries, bottomBlobs, topBlobs, lossWeights, fuse.kinds());
     }
 
     /** How many ReLUs the layers before them compute (see {@link LayerFusion}). */

@@ -135,11 +135,10 @@ class PoolLrnFusionTest {
 
     /** GRAFT_FUSE=on leaves the pair apart on CPUs, where the fused kernel measured slower; all and off apply everywhere. */
     @Test
-    void byDefaultOnlyGpusFuseThePair() {
-        assertThat(LayerFusion.Mode.ON.kinds(false)).containsExactly(LayerFusion.Kind.RELU);
-        assertThat(LayerFusion.Mode.ON.kinds(true)).containsExactlyInAnyOrder(LayerFusion.Kind.RELU, LayerFusion.Kind.POOL_LRN);
-        assertThat(LayerFusion.Mode.ALL.kinds(false)).containsExactlyInAnyOrder(LayerFusion.Kind.RELU, LayerFusion.Kind.POOL_LRN);
-        assertThat(LayerFusion.Mode.OFF.kinds(true)).isEmpty();
+    void onlyAskingForAllFusesThePair() {
+        assertThat(LayerFusion.Mode.ON.kinds()).containsExactly(LayerFusion.Kind.RELU);
+        assertThat(LayerFusion.Mode.ALL.kinds()).containsExactlyInAnyOrder(LayerFusion.Kind.RELU, LayerFusion.Kind.POOL_LRN);
+        assertThat(LayerFusion.Mode.OFF.kinds()).isEmpty();
     }
 
     @Test
