@@ -59,6 +59,35 @@
                       const int kernelH, const int kernelW, const int strideH, const int strideW, \
                       const int padH, const int padW
 
+// The MAX window at (hstart, wstart) of the H x W plane x, clipped to the plane (padded cells never win),
+// scanned row-major keeping the first maximum; its index h*W + w goes to *bestIndex (-1 with -FLT_MAX
+// for a window wholly in the padding). One scan for max_pool_forward and max_pool_lrn_forward, so the
+// fused kernel pools exactly as the plain one.
+inline float window_max(__global const float* x, const int hstart, const int wstart, const int H, const int W,
+                        const int kernelH, const int kernelW, int* bestIndex) {
+    float best = -FLT_MAX;
+    int index = -1;
+    UNROLL
+    for (int i = 0; i < KERNEL_H; i++) {
+        const int h = hstart + i;
+        if (h >= 0 && h < H) {
+            UNROLL
+            for (int j = 0; j < KERNEL_W; j++) {
+                const int w = wstart + j;
+                if (w >= 0 && w < W) {
+                    const float v = x[h * W + w];
+                    if (v > best) {
+                        best = v;
+                        index = h * W + w;
+                    }
+                }
+            }
+        }
+    }
+    *bestIndex = index;
+    return best;
+}
+
 // Range: (PW, PH, N*C).
 __kernel void max_pool_forward(const int planes, GEOMETRY_ARGS,
                                __global const float* restrict bottom,
@@ -72,26 +101,8 @@ __kernel void max_pool_forward(const int planes, GEOMETRY_ARGS,
     }
     const int hstart = ph * STRIDE_H - padH;
     const int wstart = pw * STRIDE_W - padW;
-    __global const float* x = bottom + plane * H * W;
-    float best = -FLT_MAX;
-    int bestIndex = -1;
-    UNROLL
-    for (int i = 0; i < KERNEL_H; i++) {
-        const int h = hstart + i;
-        if (h >= 0 && h < H) {
-            UNROLL
-            for (int j = 0; j < KERNEL_W; j++) {
-                const int w = wstart + j;
-                if (w >= 0 && w < W) {
-                    const float v = x[h * W + w];
-                    if (v > best) {
-                        best = v;
-                        bestIndex = h * W + w;
-                    }
-                }
-            }
-        }
-    }
+    int bestIndex;
+    const float best = window_max(bottom + plane * H * W, hstart, wstart, H, W, kernelH, kernelW, &bestIndex);
     const int index = (plane * PH + ph) * PW + pw;
     top[index] = best;
     argmax[index] = bestIndex;
@@ -142,26 +153,8 @@ __kernel void max_pool_lrn_forward(const int N, const int C, GEOMETRY_ARGS,
         const int j = c0 - REACH + t;
         float best = 0.0f;
         if (j >= 0 && j < C) {
-            __global const float* x = bottom + (n * C + j) * H * W;
-            best = -FLT_MAX;
-            int bestIndex = -1;
-            UNROLL
-            for (int i = 0; i < KERNEL_H; i++) {
-                const int h = hstart + i;
-                if (h >= 0 && h < H) {
-                    UNROLL
-                    for (int jw = 0; jw < KERNEL_W; jw++) {
-                        const int w = wstart + jw;
-                        if (w >= 0 && w < W) {
-                            const float v = x[h * W + w];
-                            if (v > best) {
-                                best = v;
-                                bestIndex = h * W + w;
-                            }
-                        }
-                    }
-                }
-            }
+            int bestIndex;
+            best = window_max(bottom + (n * C + j) * H * W, hstart, wstart, H, W, kernelH, kernelW, &bestIndex);
             if (t >= REACH && t < CHANNEL_BLOCK + REACH) { // this block's own channels
                 top[first + j * planeSize] = best;
                 argmax[first + j * planeSize] = bestIndex;
