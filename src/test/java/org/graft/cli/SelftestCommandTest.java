@@ -110,6 +110,11 @@ class SelftestCommandTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("POCL_DEVICES", poclDevices);
+        // PoCL's kernel cache of its own: this test's forks and the suite's other PoCL users compile the same
+        // kernels at the same time, and a cache they all write to once made a child fail. Kept between runs.
+        Path poclCache = Path.of("target", "pocl-cache-selftest-child").toAbsolutePath();
+        java.nio.file.Files.createDirectories(poclCache);
+        pb.environment().put("POCL_CACHE_DIR", poclCache.toString());
         Path err = java.nio.file.Files.createTempFile("selftest", ".err");
         pb.redirectError(err.toFile());
         Process p = pb.start();
