@@ -1,22 +1,19 @@
 package org.graft.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.graft.net.FusionNets.entry;
+import static org.graft.net.FusionNets.inputs;
+import static org.graft.net.FusionNets.sameParamDiffs;
+import static org.graft.net.FusionNets.step;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.graft.engine.Engine;
-import org.graft.layers.Layer;
-import org.graft.layers.Param;
-import org.graft.layers.Pass;
 import org.graft.ops.convolution.ConvolutionLayer;
 import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.lrn.LRNLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
-import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 
@@ -24,16 +21,7 @@ import org.junit.jupiter.api.Test;
 class PoolLrnFusionTest {
     private final Engine e = TestEngines.get();
 
-    private static Map<String, int[]> inputs() {
-        Map<String, int[]> in = new LinkedHashMap<>();
-        in.put("data", new int[] {3, 2, 15, 13});
-        in.put("label", new int[] {3});
-        return in;
-    }
 
-    private static Net.Entry entry(Layer l, String bottom, String top) {
-        return new Net.Entry(l, List.of(bottom), List.of(top));
-    }
 
     /**
      * CaffeNet's start twice: conv1 + relu1 -> pool1 (3/2) -> norm1 (5, beta 0.75) -> conv2 + relu2 -> pool2 (2/2, pad 1)
@@ -52,21 +40,9 @@ class PoolLrnFusionTest {
                 entry(new InnerProductLayer("fc3", new InnerProductLayer.Spec(4)), "norm2", "fc3"),
                 new Net.Entry(new SoftmaxWithLossLayer("loss", SoftmaxWithLossLayer.Spec.defaults()), List.of("fc3", "label"),
                         List.of("loss")));
-        return new Net(e, "poollrn", inputs(), layers, true, fuse);
+        return new Net(e, "poollrn", inputs(15, 13), layers, true, fuse);
     }
 
-    private static void step(Net net) {
-        Random r = new Random(11);
-        net.blob("data").upload(RandomData.uniform(r, net.blob("data").count(), -1, 1));
-        net.blob("label").upload(new float[] {2, 0, 3});
-        for (Param p : net.params()) {
-            p.blob().upload(RandomData.uniform(r, p.blob().count(), -0.5f, 0.5f));
-            p.blob().zeroDiff();
-        }
-        Pass pass = Pass.train(0, 1);
-        net.forward(pass);
-        net.backward(pass);
-    }
 
     @Test
     void fusesEachLrnIntoTheMaxPoolingBeforeIt() {
@@ -88,8 +64,8 @@ class PoolLrnFusionTest {
     @Test
     void fusedAndUnfusedNetsAgreeToTheBit() {
         try (Net fused = net(true); Net apart = net(false)) {
-            step(fused);
-            step(apart);
+            step(fused, 11, 2, 0, 3);
+            step(apart, 11, 2, 0, 3);
             assertThat(fused.loss()).isEqualTo(apart.loss());
             for (String blob : List.of("conv1", "pool1", "norm1", "conv2", "pool2", "norm2", "fc3")) {
                 assertThat(fused.blob(blob).download()).as(blob).isEqualTo(apart.blob(blob).download());
@@ -97,11 +73,7 @@ class PoolLrnFusionTest {
             for (String blob : List.of("data", "pool1", "norm1", "pool2", "norm2")) {
                 assertThat(fused.blob(blob).downloadDiff()).as(blob + " diff").isEqualTo(apart.blob(blob).downloadDiff());
             }
-            List<Param> a = fused.params();
-            List<Param> b = apart.params();
-            for (int i = 0; i < a.size(); i++) {
-                assertThat(a.get(i).blob().downloadDiff()).as(a.get(i).blob().name()).isEqualTo(b.get(i).blob().downloadDiff());
-            }
+            sameParamDiffs(fused, apart);
             float[] pooled = fused.blob("pool1").download();
             float[] normed = fused.blob("norm1").download();
             assertThat(normed).as("alpha 1 changes the values").isNotEqualTo(pooled);
@@ -128,7 +100,7 @@ class PoolLrnFusionTest {
                 new Net.Entry(new InnerProductLayer("fc", new InnerProductLayer.Spec(4)), List.of("norm4"), List.of("fc")),
                 new Net.Entry(new SoftmaxWithLossLayer("loss", SoftmaxWithLossLayer.Spec.defaults()), List.of("fc", "label"),
                         List.of("loss")));
-        try (Net net = new Net(e, "apart", inputs(), layers, false, true)) {
+        try (Net net = new Net(e, "apart", inputs(15, 13), layers, false, true)) {
             assertThat(net.fusedPoolLrns()).isZero();
         }
     }
@@ -144,7 +116,7 @@ class PoolLrnFusionTest {
     @Test
     void theTimingTableShowsTheFusedLrnWithItsOwnBackward() {
         try (Net net = net(true)) {
-            step(net);
+            step(net, 11, 2, 0, 3);
             String table = NetTimer.format(NetTimer.time(net, 1, true));
             assertThat(table).containsPattern("norm1 +LRN +fused into pool1 +\\d+\\.\\d{3}")
                     .containsPattern("norm2 +LRN +fused into pool2 +\\d+\\.\\d{3}");

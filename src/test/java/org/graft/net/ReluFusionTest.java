@@ -1,16 +1,16 @@
 package org.graft.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.graft.net.FusionNets.entry;
+import static org.graft.net.FusionNets.inputs;
+import static org.graft.net.FusionNets.sameParamDiffs;
+import static org.graft.net.FusionNets.step;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.graft.engine.Engine;
-import org.graft.layers.Layer;
-import org.graft.layers.Param;
 import org.graft.layers.Pass;
 import org.graft.layers.ReluFusable;
 import org.graft.ops.convolution.ConvolutionLayer;
@@ -18,7 +18,6 @@ import org.graft.ops.innerproduct.InnerProductLayer;
 import org.graft.ops.pooling.PoolingLayer;
 import org.graft.ops.relu.ReLULayer;
 import org.graft.ops.softmaxwithloss.SoftmaxWithLossLayer;
-import org.graft.selftest.RandomData;
 import org.graft.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 
@@ -26,16 +25,7 @@ import org.junit.jupiter.api.Test;
 class ReluFusionTest {
     private final Engine e = TestEngines.get();
 
-    private static Map<String, int[]> inputs() {
-        Map<String, int[]> in = new LinkedHashMap<>();
-        in.put("data", new int[] {3, 2, 15, 15}); // pooled to 8x8: conv2 and conv3 take the direct 1x1 path
-        in.put("label", new int[] {3});
-        return in;
-    }
 
-    private static Net.Entry entry(Layer l, String bottom, String top) {
-        return new Net.Entry(l, List.of(bottom), List.of(top));
-    }
 
     private static ReLULayer relu(String name) {
         return new ReLULayer(name, new ReLULayer.Spec(0f));
@@ -59,21 +49,9 @@ class ReluFusionTest {
                 entry(new InnerProductLayer("fc5", new InnerProductLayer.Spec(4)), "fc4", "fc5"),
                 new Net.Entry(new SoftmaxWithLossLayer("loss", SoftmaxWithLossLayer.Spec.defaults()), List.of("fc5", "label"),
                         List.of("loss")));
-        return new Net(e, "fusion", inputs(), layers, true, fuse);
+        return new Net(e, "fusion", inputs(15, 15), layers, true, fuse); // pooled to 8x8: conv2 and conv3 take the direct 1x1 path
     }
 
-    private static void step(Net net) {
-        Random r = new Random(7);
-        net.blob("data").upload(RandomData.uniform(r, net.blob("data").count(), -1, 1));
-        net.blob("label").upload(new float[] {0, 3, 1});
-        for (Param p : net.params()) {
-            p.blob().upload(RandomData.uniform(r, p.blob().count(), -0.5f, 0.5f));
-            p.blob().zeroDiff();
-        }
-        Pass pass = Pass.train(0, 1);
-        net.forward(pass);
-        net.backward(pass);
-    }
 
     @Test
     void fusesEachInPlaceReluIntoTheConvolutionOrInnerProductBeforeIt() {
@@ -96,19 +74,15 @@ class ReluFusionTest {
     @Test
     void fusedAndUnfusedNetsAgreeToTheBit() {
         try (Net fused = net(true); Net apart = net(false)) {
-            step(fused);
-            step(apart);
+            step(fused, 7, 0, 3, 1);
+            step(apart, 7, 0, 3, 1);
             assertThat(fused.loss()).isEqualTo(apart.loss());
             for (String blob : List.of("conv1", "pool1", "conv2", "conv3", "fc4", "fc5")) {
                 assertThat(fused.blob(blob).download()).as(blob).isEqualTo(apart.blob(blob).download());
             }
             // force_backward: the data diff too; conv1..fc4's top diffs differ (the fused ones stay unmasked) and nothing reads them.
             assertThat(fused.blob("data").downloadDiff()).isEqualTo(apart.blob("data").downloadDiff());
-            List<Param> a = fused.params();
-            List<Param> b = apart.params();
-            for (int i = 0; i < a.size(); i++) {
-                assertThat(a.get(i).blob().downloadDiff()).as(a.get(i).blob().name()).isEqualTo(b.get(i).blob().downloadDiff());
-            }
+            sameParamDiffs(fused, apart);
         }
     }
 
@@ -127,7 +101,7 @@ class ReluFusionTest {
                 entry(relu("relu3"), "fc3", "fc3"),
                 new Net.Entry(new SoftmaxWithLossLayer("loss", SoftmaxWithLossLayer.Spec.defaults()), List.of("fc3", "label"),
                         List.of("loss"))));
-        try (Net net = new Net(e, "apart", inputs(), layers, false, true)) {
+        try (Net net = new Net(e, "apart", inputs(15, 15), layers, false, true)) {
             assertThat(net.fusedRelus()).isZero();
         }
     }
@@ -135,8 +109,8 @@ class ReluFusionTest {
     @Test
     void aProbeOfTheProducerStillSeesThePreReluValues() {
         try (Net fused = net(true); Net apart = net(false)) {
-            step(fused);
-            step(apart);
+            step(fused, 7, 0, 3, 1);
+            step(apart, 7, 0, 3, 1);
             Map<String, ForwardProbe.Capture> f = ForwardProbe.run(fused, List.of("conv1", "relu1", "fc4"), Pass.test());
             Map<String, ForwardProbe.Capture> a = ForwardProbe.run(apart, List.of("conv1", "relu1", "fc4"), Pass.test());
             for (String name : f.keySet()) {
@@ -154,7 +128,7 @@ class ReluFusionTest {
     @Test
     void theTimingTableShowsTheFusedRelu() {
         try (Net net = net(true)) {
-            step(net);
+            step(net, 7, 0, 3, 1);
             String table = NetTimer.format(NetTimer.time(net, 1, true));
             assertThat(table).containsPattern("relu1 +ReLU +fused into conv1").containsPattern("relu4 +ReLU +fused into fc4");
         }
