@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.graft.engine.CpuPressure;
 import org.graft.engine.Debug;
 import org.graft.engine.Engine;
-import org.graft.engine.CpuPressure;
 import org.graft.engine.ProcessCpu;
 import org.graft.opencl.ClBuffer;
 import org.graft.opencl.DeviceInfo;
@@ -26,8 +26,9 @@ import org.graft.opencl.DeviceInfo;
  * process's CPU time ({@link ProcessCpu}, the driver's worker threads included) with its wall time, and a
  * run that got less than {@link #FAIR_SHARE} of the compute units is repeated (a bounded number of
  * times), unless the machine says no thread waited for a core during it ({@link CpuPressure}): a product
- * too narrow to occupy every core then counts, where its share alone would never pass. A winner with a timed run that stayed below its share through every retry is used for this
- * process but not written to the cache.
+ * too narrow to occupy every core then counts, where its share alone would never pass. A winner with a
+ * timed run that stayed below its share through every retry is used for this process but not written to
+ * the cache.
  *
  * <p>Two modes. Up front (the default; {@code time}, {@code bench}, {@code tune}): a new shape is tuned
  * when it first runs. Deferred ({@link #deferUntuned}, training): a new shape runs on the cost model's
@@ -373,6 +374,11 @@ public final class GemmTuner implements AutoCloseable {
                 || waitNanos >= 0 && waitNanos <= (1 - FAIR_SHARE) * wallNanos;
     }
 
+    /** {@code to - from} of a counter that reads -1 when unknown; -1 if either reading is. */
+    private static long elapsed(long from, long to) {
+        return from < 0 || to < 0 ? -1 : to - from;
+    }
+
     /** One timed run: milliseconds, and whether it got its share of the device. */
     private record Run(double ms, boolean clean) {
     }
@@ -490,16 +496,15 @@ public final class GemmTuner implements AutoCloseable {
                 v.run(e, trial);
                 e.finish();
                 long wall = clock.wallNanos() - wall0;
-                long cpu1 = clock.cpuNanos();
-                long wait1 = clock.waitNanos();
-                Run r = new Run(wall / 1e6, fair(e.device(), wall, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
-                        wait0 < 0 || wait1 < 0 ? -1 : wait1 - wait0));
+                long cpu = elapsed(cpu0, clock.cpuNanos());
+                long waited = elapsed(wait0, clock.waitNanos());
+                Run r = new Run(wall / 1e6, fair(e.device(), wall, cpu, waited));
                 if (r.clean()) {
                     return r;
                 }
                 Debug.log(() -> String.format(Locale.ROOT, "gemm tuning %s: %s run got %.2f of %d cores, threads waited for a core"
-                                + " %.0f %% of it; retrying", key, v.id(), (cpu1 - cpu0) / (double) wall, e.device().computeUnits(),
-                        wait0 < 0 || wait1 < 0 ? Double.NaN : 100.0 * (wait1 - wait0) / wall));
+                                + " %.0f %% of it; retrying", key, v.id(), cpu / (double) wall, e.device().computeUnits(),
+                        waited < 0 ? Double.NaN : 100.0 * waited / wall));
                 best = best == null || r.ms() < best.ms() ? r : best;
             }
             return best;

@@ -59,8 +59,11 @@ final class LayerFusion {
         }
     }
 
-    /** The producer's and the fused layer's entry indices. */
-    record Pair(int producer, int fused, Kind kind) {
+    /** The producer's entry index; the fused layer is the entry right after it. */
+    record Pair(int producer, Kind kind) {
+        int fused() {
+            return producer + 1;
+        }
     }
 
     private final List<Net.Entry> entries;
@@ -104,9 +107,9 @@ final class LayerFusion {
                 continue;
             }
             if (kinds.contains(Kind.RELU) && reluFusable(entries, bottoms, tops, i)) {
-                pairs.add(new Pair(i, i + 1, Kind.RELU));
+                pairs.add(new Pair(i, Kind.RELU));
             } else if (kinds.contains(Kind.POOL_LRN) && poolLrnFusable(entries, bottoms, tops, i)) {
-                pairs.add(new Pair(i, i + 1, Kind.POOL_LRN));
+                pairs.add(new Pair(i, Kind.POOL_LRN));
             }
         }
         LayerFusion f = new LayerFusion(entries, tops, pairs);
@@ -114,14 +117,16 @@ final class LayerFusion {
         return f;
     }
 
+    /** Entry i has one top, and the entry after it one bottom, that top, and one top of its own. */
+    private static boolean chained(List<List<Blob>> bottoms, List<List<Blob>> tops, int i) {
+        return tops.get(i).size() == 1 && bottoms.get(i + 1).size() == 1 && tops.get(i + 1).size() == 1
+                && bottoms.get(i + 1).get(0) == tops.get(i).get(0);
+    }
+
+    /** The ReLU works in place on the producer's top. */
     private static boolean reluFusable(List<Net.Entry> entries, List<List<Blob>> bottoms, List<List<Blob>> tops, int i) {
-        if (!(entries.get(i).layer() instanceof ReluFusable) || !(entries.get(i + 1).layer() instanceof ReLULayer relu)
-                || relu.settings().negativeSlope() != 0f || tops.get(i).size() != 1
-                || bottoms.get(i + 1).size() != 1 || tops.get(i + 1).size() != 1) {
-            return false;
-        }
-        Blob out = tops.get(i).get(0);
-        return bottoms.get(i + 1).get(0) == out && tops.get(i + 1).get(0) == out;
+        return entries.get(i).layer() instanceof ReluFusable && entries.get(i + 1).layer() instanceof ReLULayer relu
+                && relu.settings().negativeSlope() == 0f && chained(bottoms, tops, i) && tops.get(i + 1).get(0) == tops.get(i).get(0);
     }
 
     /**
@@ -129,13 +134,9 @@ final class LayerFusion {
      * layer reads it" means "only the LRN reads it".
      */
     private static boolean poolLrnFusable(List<Net.Entry> entries, List<List<Blob>> bottoms, List<List<Blob>> tops, int i) {
-        if (!(entries.get(i).layer() instanceof PoolingLayer pool) || !(entries.get(i + 1).layer() instanceof LRNLayer lrn)
-                || pool.settings().method() != PoolMethod.MAX || lrn.settings().region() != NormRegion.ACROSS_CHANNELS
-                || tops.get(i).size() != 1 || bottoms.get(i + 1).size() != 1 || tops.get(i + 1).size() != 1) {
-            return false;
-        }
-        Blob pooled = tops.get(i).get(0);
-        return bottoms.get(i + 1).get(0) == pooled && tops.get(i + 1).get(0) != pooled;
+        return entries.get(i).layer() instanceof PoolingLayer pool && entries.get(i + 1).layer() instanceof LRNLayer lrn
+                && pool.settings().method() == PoolMethod.MAX && lrn.settings().region() == NormRegion.ACROSS_CHANNELS
+                && chained(bottoms, tops, i) && tops.get(i + 1).get(0) != tops.get(i).get(0);
     }
 
     private static boolean noLoss(float[] weights) {
